@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module layers, one-way: C shims -> HebbTensor -> HebbAutodiff -> (HebbSyntax, HebbPlot)
+// -> HebbLanguage -> HebbNotebook -> hebb (CLI + REPL).
+let package = Package(
+    name: "Hebb",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hebb", targets: ["hebb"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C shims
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+
+        // MARK: Engine
+        .target(name: "HebbTensor", dependencies: ["CBLAS"]),
+        .target(name: "HebbAutodiff", dependencies: ["HebbTensor"]),
+
+        // MARK: Language
+        .target(name: "HebbSyntax"),
+        .target(name: "HebbPlot"),
+        .executableTarget(name: "EmbedStdlib", path: "Sources/EmbedStdlib"),
+        .plugin(name: "EmbedStdlibPlugin", capability: .buildTool(),
+                dependencies: ["EmbedStdlib"]),
+        .target(name: "HebbLanguage",
+                dependencies: ["HebbTensor", "HebbAutodiff", "HebbSyntax", "HebbPlot"],
+                plugins: ["EmbedStdlibPlugin"]),
+
+        // MARK: Tools
+        .target(name: "HebbNotebook", dependencies: ["HebbLanguage", "HebbPlot"]),
+        .executableTarget(name: "hebb", dependencies: [
+            "HebbLanguage", "HebbNotebook", "CEditLine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests
+        .testTarget(name: "HebbTensorTests", dependencies: ["HebbTensor"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "HebbAutodiffTests", dependencies: ["HebbAutodiff"]),
+        .testTarget(name: "HebbSyntaxTests", dependencies: ["HebbSyntax"]),
+        .testTarget(name: "HebbLanguageTests", dependencies: ["HebbLanguage"]),
+        .testTarget(name: "HebbNotebookTests", dependencies: ["HebbNotebook"]),
+        .testTarget(name: "HebbCLITests", dependencies: []),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef HEBB_CBLAS_SHIM_H
+#define HEBB_CBLAS_SHIM_H
+#include <cblas.h>
+#endif

@@ -1,0 +1,206 @@
+// The n-d array of the engine: a shape, a dtype and contiguous row-major storage.
+
+/// The element types a tensor can hold. Float64 is the default everywhere.
+public enum DType: String, Sendable, CaseIterable {
+    case float64, float32
+
+    /// Bytes per element.
+    public var byteSize: Int { self == .float64 ? 8 : 4 }
+}
+
+/// A location-free engine error; the interpreter adds the source span of the call.
+public struct TensorError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Limits that protect the process from user programs (a huge `zeros(1e6, 1e6)` must be an
+/// error, not an OOM kill).
+public enum TensorLimits {
+    /// Largest single tensor allocation in bytes; `HEBB_MAX_ALLOC` (bytes) overrides it.
+    nonisolated(unsafe) public static var maxAllocationBytes: Int = {
+        if let text = getenv("HEBB_MAX_ALLOC").map({ String(cString: $0) }), let value = Int(text), value > 0 {
+            return value
+        }
+        return 4 << 30
+    }()
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reference-counted raw storage. Tensors share it copy-on-write; freed blocks go back to
+/// `BufferPool` so a training loop does not pay page faults for fresh buffers each step.
+public final class TensorStorage {
+    public let pointer: UnsafeMutableRawPointer
+    public let byteCount: Int
+
+    init(byteCount: Int) {
+        self.byteCount = byteCount
+        self.pointer = BufferPool.shared.take(byteCount: byteCount)
+    }
+
+    deinit { BufferPool.shared.give(pointer, byteCount: byteCount) }
+}
+
+/// A contiguous, row-major n-d array. Value semantics: mutation copies shared storage.
+public struct Tensor {
+    /// Extent of each axis; `[]` is a 0-d scalar tensor.
+    public internal(set) var shape: [Int]
+    public let dtype: DType
+    public internal(set) var storage: TensorStorage
+
+    /// Number of elements (product of the shape; 1 for a scalar).
+    public var count: Int { shape.reduce(1, *) }
+    public var rank: Int { shape.count }
+
+    /// An uninitialized tensor; throws when the shape is negative or too large.
+    public init(uninitializedShape shape: [Int], dtype: DType = .float64) throws {
+        let elements = try Tensor.checkedCount(shape)
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: dtype.byteSize)
+        guard !overflow, bytes <= TensorLimits.maxAllocationBytes else {
+            throw TensorError("allocation of \(Tensor.describe(shape)) \(dtype.rawValue) exceeds the limit of "
+                + "\(TensorLimits.maxAllocationBytes >> 20) MiB (set HEBB_MAX_ALLOC to change it)")
+        }
+        self.shape = shape
+        self.dtype = dtype
+        self.storage = TensorStorage(byteCount: max(bytes, 1))
+    }
+
+    /// Product of a shape, with overflow and negative extents reported as errors.
+    public static func checkedCount(_ shape: [Int]) throws -> Int {
+        var total = 1
+        for extent in shape {
+            guard extent >= 0 else { throw TensorError("negative dimension \(extent) in shape \(describe(shape))") }
+            let (product, overflow) = total.multipliedReportingOverflow(by: extent)
+            guard !overflow else { throw TensorError("shape \(describe(shape)) is too large") }
+            total = product
+        }
+        return total
+    }
+
+    /// A shape written the NumPy way: `(3, 4)`, `(5,)`, `()`.
+    public static func describe(_ shape: [Int]) -> String {
+        shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    }
+
+    /// Makes the storage unique before a write (copy-on-write).
+    public mutating func makeUnique() {
+        if isKnownUniquelyReferenced(&storage) { return }
+        let copy = TensorStorage(byteCount: storage.byteCount)
+        copy.pointer.copyMemory(from: storage.pointer, byteCount: storage.byteCount)
+        storage = copy
+    }
+
+    /// True when no other tensor shares this storage (an in-place update is safe).
+    public mutating func isUniquelyReferenced() -> Bool { isKnownUniquelyReferenced(&storage) }
+}
+
+// MARK: - Typed access
+
+/// The scalar types of the engine; hot loops are written generic over this protocol and
+/// specialised per dtype by the optimizer.
+public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Codable where Self.RawSignificand: FixedWidthInteger {
+    static var dtype: DType { get }
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+    static func pow(_ x: Self, _ y: Self) -> Self
+    static func sin(_ x: Self) -> Self
+    static func cos(_ x: Self) -> Self
+}
+
+extension Double: TensorScalar {
+    public static var dtype: DType { .float64 }
+    @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    @inline(__always) public static func log(_ x: Double) -> Double { Glibc.log(x) }
+    @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+    @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+    @inline(__always) public static func sin(_ x: Double) -> Double { Glibc.sin(x) }
+    @inline(__always) public static func cos(_ x: Double) -> Double { Glibc.cos(x) }
+}
+
+extension Float: TensorScalar {
+    public static var dtype: DType { .float32 }
+    @inline(__always) public static func exp(_ x: Float) -> Float { Glibc.expf(x) }
+    @inline(__always) public static func log(_ x: Float) -> Float { Glibc.logf(x) }
+    @inline(__always) public static func tanh(_ x: Float) -> Float { Glibc.tanhf(x) }
+    @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { Glibc.powf(x, y) }
+    @inline(__always) public static func sin(_ x: Float) -> Float { Glibc.sinf(x) }
+    @inline(__always) public static func cos(_ x: Float) -> Float { Glibc.cosf(x) }
+}
+
+extension Tensor {
+    /// Typed read access to the elements (the caller must pass the tensor's own scalar type).
+    @inline(__always)
+    public func withElements<T: TensorScalar, R>(_: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
+        let typed = storage.pointer.assumingMemoryBound(to: T.self)
+        return try body(UnsafeBufferPointer(start: typed, count: count))
+    }
+
+    /// Typed write access; copies shared storage first.
+    @inline(__always)
+    public mutating func withMutableElements<T: TensorScalar, R>(_: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
+        makeUnique()
+        let typed = storage.pointer.assumingMemoryBound(to: T.self)
+        return try body(UnsafeMutableBufferPointer(start: typed, count: count))
+    }
+
+    /// Element `index` (flat, row-major) as a Double; the caller checks the bounds.
+    public func element(_ index: Int) -> Double {
+        switch dtype {
+        case .float64: return storage.pointer.assumingMemoryBound(to: Double.self)[index]
+        case .float32: return Double(storage.pointer.assumingMemoryBound(to: Float.self)[index])
+        }
+    }
+
+    /// All elements as Doubles, row-major.
+    public func toDoubles() -> [Double] {
+        switch dtype {
+        case .float64: return withElements(Double.self) { Array($0) }
+        case .float32: return withElements(Float.self) { $0.map(Double.init) }
+        }
+    }
+
+    /// The single value of a one-element tensor, else nil.
+    public var scalarValue: Double? { count == 1 ? element(0) : nil }
+
+    /// A tensor from row-major values; throws when the count does not match the shape.
+    public init(shape: [Int], values: [Double], dtype: DType = .float64) throws {
+        try self.init(uninitializedShape: shape, dtype: dtype)
+        guard values.count == count else {
+            throw TensorError("\(values.count) values do not fill shape \(Tensor.describe(shape))")
+        }
+        switch dtype {
+        case .float64: withMutableElements(Double.self) { _ = $0.initialize(from: values) }
+        case .float32: withMutableElements(Float.self) { buffer in
+            for index in values.indices { buffer[index] = Float(values[index]) }
+        }
+        }
+    }
+
+    /// A tensor of `shape` with every element `value`.
+    public init(shape: [Int], repeating value: Double, dtype: DType = .float64) throws {
+        try self.init(uninitializedShape: shape, dtype: dtype)
+        switch dtype {
+        case .float64: withMutableElements(Double.self) { $0.initialize(repeating: value) }
+        case .float32: withMutableElements(Float.self) { $0.initialize(repeating: Float(value)) }
+        }
+    }
+
+    /// A 0-d tensor.
+    public init(scalar: Double, dtype: DType = .float64) {
+        // A one-element allocation is always under the limit.
+        self.shape = []
+        self.dtype = dtype
+        self.storage = TensorStorage(byteCount: dtype.byteSize)
+        switch dtype {
+        case .float64: storage.pointer.assumingMemoryBound(to: Double.self)[0] = scalar
+        case .float32: storage.pointer.assumingMemoryBound(to: Float.self)[0] = Float(scalar)
+        }
+    }
+}
