@@ -1,5 +1,8 @@
+import Foundation
+import HebbAutodiff
 import HebbPlot
 import HebbSyntax
+import HebbTensor
 import Synchronization
 
 /// Where a running program's output goes. The CLI writes to stdout and draws plots as text
@@ -12,34 +15,156 @@ public protocol OutputSink: AnyObject {
     func progress(_ label: String, done: Int, total: Int)
 }
 
-/// Set by a SIGINT handler, read by the evaluator between statements and ops.
+/// Set by a SIGINT handler (or a cell timeout), read by the evaluator between statements.
 let interruptRequested = Atomic<Bool>(false)
 
 /// One interpreter state: globals, the stdlib, the random generator. The CLI, the REPL and
 /// the notebook runner are thin shells around it.
 public final class Session {
     public var output: OutputSink
+    /// Relative paths in `load_csv` and friends resolve against this (a notebook's folder);
+    /// nil means the working directory.
+    public var baseDirectory: String?
     let seed: UInt64
+    var random: RandomGenerator
+    private let symbols = SymbolTable()
+    private lazy var interpreter = Interpreter(session: self, symbols: symbols)
+    /// Documentation of stdlib functions, by name.
+    private var stdlibDocs: [String: String] = [:]
 
+    /// Makes a session with the builtins and the embedded stdlib loaded.
     public init(output: OutputSink, seed: UInt64 = 42) {
         self.output = output
         self.seed = seed
+        self.random = RandomGenerator(seed: seed)
+        loadBuiltinsAndStdlib()
     }
 
-    /// Runs a program; returns the display text of a trailing expression statement.
+    static let builtinTables: [[Builtin]] = [
+        CoreBuiltins.table, ArrayBuiltins.table, GradBuiltins.table, DataBuiltins.table, PlotBuiltins.table,
+    ]
+
+    private func loadBuiltinsAndStdlib() {
+        for builtin in Session.builtinTables.joined() {
+            interpreter.globals.setBuiltin(symbols.intern(builtin.name), .builtin(builtin))
+        }
+        for (name, source) in embeddedStdlib {
+            do {
+                let (program, diagnostics) = Parser.parse(SourceFile(name: "stdlib/" + name, text: source), symbols: symbols)
+                if let first = diagnostics.first { throw first }
+                for statement in program.statements {
+                    if case .function(let declaration) = statement.kind, let functionName = declaration.name {
+                        stdlibDocs[functionName] = Session.signature(declaration) + "\n" + (declaration.doc ?? "")
+                    }
+                }
+                _ = try interpreter.run(program)
+            } catch {
+                // The stdlib ships with the binary and is tested; report rather than trap.
+                FileHandle.standardError.write(Data("hebb: stdlib/\(name) failed to load: \(error)\n".utf8))
+            }
+        }
+        interpreter.globals.promoteGlobalsToBuiltins()
+    }
+
+    /// Runs a program; returns the display text of a trailing expression statement (nil
+    /// when there is none or it is `none`). Errors are thrown as `Diagnostic`.
     public func run(_ source: String, fileName: String, lineOffset: Int = 0) throws -> String? {
         interruptRequested.store(false, ordering: .relaxed)
-        throw Diagnostic("the interpreter is not built yet")
+        let file = SourceFile(name: fileName, text: source, lineOffset: lineOffset)
+        let (program, diagnostics) = Parser.parse(file, symbols: symbols)
+        if var first = diagnostics.first {
+            first.notes += diagnostics.dropFirst().map { $0.rendered() }
+            throw first
+        }
+        let value = try onLargeStack { try self.interpreter.run(program) }
+        guard let value, !value.isNone else { return nil }
+        return Display.repr(value)
     }
 
-    public static func isIncomplete(_ source: String) -> Bool { false }
-    public var globalNames: [String] { [] }
-    public var builtinNames: [String] { [] }
+    /// Runs `body` on a thread with a large stack, so deep recursion in user programs hits
+    /// the interpreter's depth limit (a clean error) long before the native stack ends.
+    private func onLargeStack<T>(_ body: @escaping () throws -> T) throws -> T {
+        nonisolated(unsafe) var result: Result<T, Error>?
+        nonisolated(unsafe) let work = body
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            result = Result { try work() }
+            done.signal()
+        }
+        thread.stackSize = 1 << 29
+        thread.start()
+        done.wait()
+        guard let result else { throw Diagnostic("internal error: the program thread did not finish") }
+        return try result.get()
+    }
+
+    /// A path as the program means it: absolute, or relative to `baseDirectory`.
+    func resolve(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let baseDirectory else { return path }
+        return (baseDirectory as NSString).appendingPathComponent(path)
+    }
+
+    /// True when `source` is an unfinished statement (the REPL asks for another line).
+    public static func isIncomplete(_ source: String) -> Bool { Parser.isIncomplete(source) }
+
+    /// User variables and functions.
+    public var globalNames: [String] {
+        interpreter.globals.values.enumerated().compactMap { $0.element == nil ? nil : symbols.names[$0.offset] }
+    }
+
+    /// Builtins and stdlib functions.
+    public var builtinNames: [String] {
+        interpreter.globals.builtins.enumerated().compactMap { $0.element == nil ? nil : symbols.names[$0.offset] }
+    }
+
     public static var keywords: [String] {
         ["fn", "if", "else", "for", "in", "while", "return", "break", "continue", "true", "false", "none", "and", "or", "not"]
     }
-    public func describeVariables() -> [(name: String, summary: String)] { [] }
-    public func documentation(for name: String) -> String? { nil }
-    public func reset() {}
+
+    /// `:vars`: each user variable with its type and shape.
+    public func describeVariables() -> [(name: String, summary: String)] {
+        globalNames.sorted().compactMap { name in
+            guard let symbol = symbols.lookup(name), let value = interpreter.globals.get(symbol) else { return nil }
+            return (name, Session.summary(value))
+        }
+    }
+
+    static func summary(_ value: Value) -> String {
+        switch value {
+        case .tensor(let variable):
+            return "tensor \(variable.dtype.rawValue) \(Tensor.describe(variable.shape))"
+        case .list(let list): return "list (\(list.items.count) items)"
+        case .tuple(let items): return "tuple (\(items.count) items)"
+        case .record(let record): return "record {\(record.fields.map(\.name).joined(separator: ", "))}"
+        case .function(let closure): return "function " + signature(closure.declaration)
+        default: return "\(value.typeName) \(Display.repr(value))"
+        }
+    }
+
+    static func signature(_ declaration: FunctionDecl) -> String {
+        let parameters = declaration.parameters.map { parameter in
+            parameter.name.name + (parameter.defaultValue == nil ? "" : " = …")
+        }
+        return "\(declaration.name ?? "fn")(\(parameters.joined(separator: ", ")))"
+    }
+
+    /// The documentation of a builtin, stdlib or user function.
+    public func documentation(for name: String) -> String? {
+        if let text = stdlibDocs[name] { return text }
+        guard let symbol = symbols.lookup(name), let value = interpreter.globals.get(symbol) else { return nil }
+        switch value {
+        case .builtin(let builtin): return builtin.signature + "\n" + builtin.doc
+        case .function(let closure): return Session.signature(closure.declaration) + "\n" + (closure.declaration.doc ?? "")
+        default: return "\(name): \(Session.summary(value))"
+        }
+    }
+
+    /// Forgets user variables (builtins and stdlib stay) and reseeds the generator.
+    public func reset() {
+        interpreter.globals.removeAllUserValues()
+        random = RandomGenerator(seed: seed)
+    }
+
+    /// Asks a running program to stop at its next statement or loop iteration.
     public static func interrupt() { interruptRequested.store(true, ordering: .relaxed) }
 }

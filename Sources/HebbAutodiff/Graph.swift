@@ -1,0 +1,124 @@
+import HebbTensor
+import Synchronization
+
+/// A finite-value check that names the first op producing NaN or Inf
+/// (`hebb run --check-finite`). Off by default: it costs a pass over every result.
+public enum FiniteCheck {
+    private static let enabledFlag = Atomic<Bool>(false)
+    public static var isEnabled: Bool {
+        get { enabledFlag.load(ordering: .relaxed) }
+        set { enabledFlag.store(newValue, ordering: .relaxed) }
+    }
+}
+
+extension Variable {
+    /// Applies a primitive op, recording it in the graph when recording is on.
+    public static func apply(_ op: Op, _ inputs: [Variable]) throws -> Variable {
+        let (output, saved) = try op.forward(inputs.map(\.value))
+        try checkFinite(output, op)
+        guard Recording.isEnabled else { return Variable(output) }
+        let node = Variable(value: output, op: op, inputs: inputs)
+        node.saved = saved
+        return node
+    }
+
+    /// One- and two-operand fast path (no input array on the hot path).
+    public static func apply(_ op: Op, _ a: Variable, _ b: Variable? = nil) throws -> Variable {
+        let output: Tensor
+        switch op {
+        case .binary(let binary):
+            guard let b else { throw TensorError("\(op.name): missing operand") }
+            output = try Tensor.binary(binary, a.value, b.value)
+        case .scalarBinary(let binary, let s, let left):
+            output = left ? Tensor.binary(binary, scalar: s, a.value) : Tensor.binary(binary, a.value, scalar: s)
+        case .unary(let unary):
+            output = Tensor.unary(unary, a.value)
+        default:
+            return try apply(op, b.map { [a, $0] } ?? [a])
+        }
+        try checkFinite(output, op)
+        guard Recording.isEnabled else { return Variable(output) }
+        return Variable(value: output, op: op, a, b)
+    }
+
+    private static func checkFinite(_ output: Tensor, _ op: Op) throws {
+        guard FiniteCheck.isEnabled else { return }
+        for index in 0..<output.count where !output.element(index).isFinite {
+            throw TensorError("\(op.name) produced \(output.element(index)) (--check-finite)")
+        }
+    }
+}
+
+nonisolated(unsafe) private var currentGeneration = 0
+
+extension Variable {
+    /// Reverse-mode gradients of a scalar `cost` with respect to each target, in order.
+    /// Only nodes on a path from a target to the cost are visited, so the gradient of the
+    /// data (`X`) is never computed unless asked for. A target the cost does not depend on
+    /// gets zeros.
+    public static func gradients(of cost: Variable, withRespectTo targets: [Variable]) throws -> [Tensor] {
+        guard cost.value.count == 1 else {
+            throw TensorError("grad: the cost must be a scalar, but it has shape \(Tensor.describe(cost.shape)); reduce it with sum() or mean()")
+        }
+        currentGeneration += 1
+        let generation = currentGeneration
+        let order = topologicalOrder(from: cost, generation: generation)
+        let relevant = relevance(of: order, generation: generation, targets: targets)
+
+        var grads = [Tensor?](repeating: nil, count: order.count)
+        grads[order.count - 1] = try Tensor(shape: cost.shape, repeating: 1, dtype: cost.dtype)
+        for index in stride(from: order.count - 1, through: 0, by: -1) {
+            let node = order[index]
+            guard let op = node.op, let g = grads[index] else { continue }
+            let inputs = node.inputs
+            let needed = inputs.map { relevant[$0.orderIndex] }
+            guard needed.contains(true) else { continue }
+            let inputGrads = try op.backward(inputs: inputs.map(\.value), output: node.value, grad: g,
+                                             saved: node.saved, needed: needed)
+            for (input, inputGrad) in zip(inputs, inputGrads) {
+                guard let inputGrad, relevant[input.orderIndex] else { continue }
+                if let existing = grads[input.orderIndex] {
+                    grads[input.orderIndex] = try Tensor.binary(.add, existing, inputGrad)
+                } else {
+                    grads[input.orderIndex] = inputGrad
+                }
+            }
+            if !targets.contains(where: { $0 === node }) { grads[index] = nil }  // free early
+        }
+        return try targets.map { target in
+            if target.visitGeneration == generation, let g = grads[target.orderIndex] { return g }
+            return try Tensor.zeros(target.shape, dtype: target.dtype)
+        }
+    }
+
+    /// Nodes reachable from `cost`, inputs before outputs (iterative: no recursion depth
+    /// limit for long unrolled loops). Sets each node's `orderIndex`.
+    private static func topologicalOrder(from cost: Variable, generation: Int) -> [Variable] {
+        var order: [Variable] = []
+        var stack: [(node: Variable, expanded: Bool)] = [(cost, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded {
+                node.orderIndex = order.count
+                order.append(node)
+                continue
+            }
+            if node.visitGeneration == generation { continue }
+            node.visitGeneration = generation
+            stack.append((node, true))
+            for input in node.inputs where input.visitGeneration != generation {
+                stack.append((input, false))
+            }
+        }
+        return order
+    }
+
+    /// For each node in `order`: does a target lie at or below it? Only those nodes pass
+    /// gradients on.
+    private static func relevance(of order: [Variable], generation: Int, targets: [Variable]) -> [Bool] {
+        var relevant = [Bool](repeating: false, count: order.count)
+        for (index, node) in order.enumerated() {
+            relevant[index] = targets.contains { $0 === node } || node.inputs.contains { relevant[$0.orderIndex] }
+        }
+        return relevant
+    }
+}

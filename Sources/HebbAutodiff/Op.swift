@@ -1,0 +1,315 @@
+import HebbTensor
+
+/// The primitive ops of Hebb: everything differentiable is built from these. Each case has
+/// its kernel in `forward` and its gradient rule in `backward`, both exhaustive switches
+/// with no `default`, so a new op does not build until it has both. Composite functions
+/// (cross-entropy, losses, optimizers) are written in Hebb on top of these.
+public enum Op {
+    case binary(Tensor.BinaryOp)
+    /// `tensor op scalar` (or `scalar op tensor` when `scalarOnLeft`); the scalar is a constant.
+    case scalarBinary(Tensor.BinaryOp, scalar: Double, scalarOnLeft: Bool)
+    case unary(Tensor.UnaryOp)
+    case matmul(transposeA: Bool, transposeB: Bool)
+    case transpose(axes: [Int]?)
+    case reshape([Int])
+    case broadcast([Int])
+    case reduce(Tensor.ReduceOp, axis: Int?, keepDims: Bool)
+    case slice([Tensor.IndexSpec])
+    case concat(axis: Int)
+    case stack(axis: Int)
+    case softmax(axis: Int)
+    case logSoftmax(axis: Int)
+    /// `where(mask, a, b)`: the mask is the first input and gets no gradient.
+    case select
+    case cast(DType)
+    case conv2d(stride: Int, padding: Int)
+    case maxPool2d(size: Int, stride: Int)
+    /// Stops gradients: the value passes through, the gradient is zero.
+    case detach
+
+    /// Short name for error messages and `--check-finite` reports.
+    public var name: String {
+        switch self {
+        case .binary(let op): return "\(op)"
+        case .scalarBinary(let op, _, _): return "\(op)"
+        case .unary(let op): return "\(op)"
+        case .matmul: return "matmul"
+        case .transpose: return "transpose"
+        case .reshape: return "reshape"
+        case .broadcast: return "broadcast"
+        case .reduce(let op, _, _): return "\(op)"
+        case .slice: return "index"
+        case .concat: return "concat"
+        case .stack: return "stack"
+        case .softmax: return "softmax"
+        case .logSoftmax: return "log_softmax"
+        case .select: return "where"
+        case .cast: return "cast"
+        case .conv2d: return "conv2d"
+        case .maxPool2d: return "max_pool2d"
+        case .detach: return "detach"
+        }
+    }
+}
+
+// MARK: - Kernels
+
+extension Op {
+    /// Computes the op on tensors. `saved` returns data the backward rule needs that is not
+    /// an input or the output (max-pooling's argmax).
+    func forward(_ x: [Tensor]) throws -> (output: Tensor, saved: [Int32]?) {
+        switch self {
+        case .binary(let op): return (try Tensor.binary(op, x[0], x[1]), nil)
+        case .scalarBinary(let op, let s, let left):
+            return (left ? Tensor.binary(op, scalar: s, x[0]) : Tensor.binary(op, x[0], scalar: s), nil)
+        case .unary(let op): return (Tensor.unary(op, x[0]), nil)
+        case .matmul(let ta, let tb): return (try Tensor.matmul(x[0], x[1], transposeA: ta, transposeB: tb), nil)
+        case .transpose(let axes): return (try Tensor.transpose(x[0], axes: axes), nil)
+        case .reshape(let shape): return (try x[0].reshaped(shape), nil)
+        case .broadcast(let shape): return (try Tensor.broadcast(x[0], to: shape), nil)
+        case .reduce(let op, let axis, let keep): return (try Tensor.reduce(op, x[0], axis: axis, keepDims: keep), nil)
+        case .slice(let specs): return (try Tensor.slice(x[0], specs), nil)
+        case .concat(let axis): return (try Tensor.concat(x, axis: axis), nil)
+        case .stack(let axis): return (try Tensor.stack(x, axis: axis), nil)
+        case .softmax(let axis): return (try Tensor.softmax(x[0], axis: axis), nil)
+        case .logSoftmax(let axis): return (try Tensor.logSoftmax(x[0], axis: axis), nil)
+        case .select: return (try Tensor.where_(x[0], x[1], x[2]), nil)
+        case .cast(let dtype): return (try x[0].cast(to: dtype), nil)
+        case .conv2d(let stride, let padding):
+            return (try Tensor.conv2d(x[0], x[1], stride: stride, padding: padding), nil)
+        case .maxPool2d(let size, let stride):
+            let (output, argmax) = try Tensor.maxPool2d(x[0], size: size, stride: stride)
+            return (output, argmax)
+        case .detach: return (x[0], nil)
+        }
+    }
+}
+
+// MARK: - Gradient rules
+
+extension Op {
+    /// Given the gradient `g` of the cost with respect to this op's output, returns the
+    /// gradient with respect to each input (nil where an input gets none or is not `needed`).
+    /// Gradients of broadcast inputs are summed back to the input's shape.
+    func backward(inputs x: [Tensor], output y: Tensor, grad g: Tensor, saved: [Int32]?,
+                  needed: [Bool]) throws -> [Tensor?] {
+        switch self {
+        case .binary(let op):
+            return try binaryGradients(op, x[0], x[1], y, g, needed)
+        case .scalarBinary(let op, let s, let left):
+            return [try scalarGradient(op, s, left, x[0], y, g)]
+        case .unary(let op):
+            return [try unaryGradient(op, x[0], y, g)]
+        case .matmul(let ta, let tb):
+            return try matmulGradients(x[0], x[1], ta, tb, g, needed)
+        case .transpose(let axes):
+            guard let axes else { return [try Tensor.transpose(g, axes: nil)] }
+            var inverse = [Int](repeating: 0, count: axes.count)
+            for (position, axis) in axes.enumerated() {
+                inverse[axis < 0 ? axis + axes.count : axis] = position
+            }
+            return [try Tensor.transpose(g, axes: inverse)]
+        case .reshape:
+            return [try g.reshaped(x[0].shape)]
+        case .broadcast:
+            return [try Tensor.sumToShape(g, x[0].shape)]
+        case .reduce(let op, let axis, let keep):
+            return [try reduceGradient(op, axis, keep, x[0], y, g)]
+        case .slice(let specs):
+            var full = try Tensor.zeros(x[0].shape, dtype: x[0].dtype)
+            try Tensor.sliceAdd(&full, specs, g)
+            return [full]
+        case .concat(let axis):
+            return try concatGradients(x, axis: axis, g)
+        case .stack(let axis):
+            let rank = g.rank
+            let normalized = axis < 0 ? axis + rank : axis
+            return try x.indices.map { index in
+                let specs = [Tensor.IndexSpec](repeating: .all, count: normalized) + [.single(index)]
+                return try Tensor.slice(g, specs)
+            }
+        case .softmax(let axis):
+            // dx = y * (g - sum(g * y))
+            let gy = try Tensor.binary(.mul, g, y)
+            let total = try Tensor.reduce(.sum, gy, axis: axis, keepDims: true)
+            return [try Tensor.binary(.mul, y, Tensor.binary(.sub, g, total))]
+        case .logSoftmax(let axis):
+            // dx = g - softmax(x) * sum(g)
+            let total = try Tensor.reduce(.sum, g, axis: axis, keepDims: true)
+            let probabilities = Tensor.unary(.exp, y)
+            return [try Tensor.binary(.sub, g, Tensor.binary(.mul, probabilities, total))]
+        case .select:
+            let zeros = try Tensor.zeros([], dtype: g.dtype)
+            let ga = needed[1] ? try Tensor.sumToShape(Tensor.where_(x[0], g, zeros), x[1].shape) : nil
+            let gb = needed[2] ? try Tensor.sumToShape(Tensor.where_(x[0], zeros, g), x[2].shape) : nil
+            return [nil, ga, gb]
+        case .cast:
+            return [try g.cast(to: x[0].dtype)]
+        case .conv2d(let stride, let padding):
+            let gx = needed[0] ? try Tensor.conv2dBackwardInput(g, x[1], inputShape: x[0].shape, stride: stride, padding: padding) : nil
+            let gw = needed[1] ? try Tensor.conv2dBackwardFilter(g, x[0], filterShape: x[1].shape, stride: stride, padding: padding) : nil
+            return [gx, gw]
+        case .maxPool2d:
+            guard let saved else { throw TensorError("max_pool2d: missing saved positions") }
+            return [try Tensor.maxPool2dBackward(g, argmax: saved, inputShape: x[0].shape)]
+        case .detach:
+            return [nil]
+        }
+    }
+
+    private func binaryGradients(_ op: Tensor.BinaryOp, _ a: Tensor, _ b: Tensor, _ y: Tensor,
+                                 _ g: Tensor, _ needed: [Bool]) throws -> [Tensor?] {
+        func reduced(_ t: Tensor, to shape: [Int]) throws -> Tensor {
+            t.shape == shape ? t : try Tensor.sumToShape(t, shape)
+        }
+        let ga: Tensor?, gb: Tensor?
+        switch op {
+        case .add:
+            ga = try reduced(g, to: a.shape)
+            gb = try reduced(g, to: b.shape)
+        case .sub:
+            ga = try reduced(g, to: a.shape)
+            gb = needed[1] ? try reduced(Tensor.unary(.neg, g), to: b.shape) : nil
+        case .mul:
+            ga = needed[0] ? try reduced(Tensor.binary(.mul, g, b), to: a.shape) : nil
+            gb = needed[1] ? try reduced(Tensor.binary(.mul, g, a), to: b.shape) : nil
+        case .div:
+            ga = needed[0] ? try reduced(Tensor.binary(.div, g, b), to: a.shape) : nil
+            // d(a/b)/db = -a/b^2 = -y/b
+            gb = needed[1] ? try reduced(Tensor.unary(.neg, Tensor.binary(.div, Tensor.binary(.mul, g, y), b)), to: b.shape) : nil
+        case .pow:
+            // d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a
+            ga = needed[0] ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.mul, b, Tensor.binary(.pow, a, Tensor.binary(.sub, b, scalar: 1)))), to: a.shape) : nil
+            gb = needed[1] ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.mul, y, Tensor.unary(.log, a))), to: b.shape) : nil
+        case .maximum, .minimum:
+            // The gradient goes to the chosen operand (the first one on ties).
+            let firstChosen = try Tensor.binary(op == .maximum ? .greaterEqual : .lessEqual, a, b)
+            ga = needed[0] ? try reduced(Tensor.binary(.mul, g, firstChosen), to: a.shape) : nil
+            gb = needed[1] ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.sub, scalar: 1, firstChosen)), to: b.shape) : nil
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            ga = nil
+            gb = nil
+        }
+        return [ga, gb]
+    }
+
+    private func scalarGradient(_ op: Tensor.BinaryOp, _ s: Double, _ scalarOnLeft: Bool,
+                                _ x: Tensor, _ y: Tensor, _ g: Tensor) throws -> Tensor? {
+        switch op {
+        case .add: return g
+        case .sub: return scalarOnLeft ? Tensor.unary(.neg, g) : g
+        case .mul: return Tensor.binary(.mul, g, scalar: s)
+        case .div:
+            // x / s -> g / s;   s / x -> -g * y / x
+            return scalarOnLeft
+                ? try Tensor.unary(.neg, Tensor.binary(.div, Tensor.binary(.mul, g, y), x))
+                : Tensor.binary(.div, g, scalar: s)
+        case .pow:
+            // x^s -> s x^(s-1) g;   s^x -> y log(s) g
+            return scalarOnLeft
+                ? try Tensor.binary(.mul, g, Tensor.binary(.mul, y, scalar: naturalLog(s)))
+                : try Tensor.binary(.mul, g, Tensor.binary(.mul, Tensor.binary(.pow, x, scalar: s - 1), scalar: s))
+        case .maximum, .minimum:
+            let chosen = Tensor.binary(op == .maximum ? .greaterEqual : .lessEqual, x, scalar: s)
+            return try Tensor.binary(.mul, g, chosen)
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            return nil
+        }
+    }
+
+    private func unaryGradient(_ op: Tensor.UnaryOp, _ x: Tensor, _ y: Tensor, _ g: Tensor) throws -> Tensor? {
+        switch op {
+        case .neg: return Tensor.unary(.neg, g)
+        case .exp: return try Tensor.binary(.mul, g, y)
+        case .log: return try Tensor.binary(.div, g, x)
+        case .sqrt: return try Tensor.binary(.div, Tensor.binary(.mul, g, scalar: 0.5), y)
+        case .abs: return try Tensor.binary(.mul, g, Tensor.unary(.sign, x))
+        case .tanh: return try Tensor.binary(.mul, g, Tensor.binary(.sub, scalar: 1, Tensor.unary(.square, y)))
+        case .sigmoid: return try Tensor.binary(.mul, g, Tensor.binary(.mul, y, Tensor.binary(.sub, scalar: 1, y)))
+        case .relu: return try Tensor.binary(.mul, g, Tensor.unary(.isPositive, x))
+        case .square: return try Tensor.binary(.mul, g, Tensor.binary(.mul, x, scalar: 2))
+        case .reciprocal: return try Tensor.unary(.neg, Tensor.binary(.mul, g, Tensor.unary(.square, y)))
+        case .sin: return try Tensor.binary(.mul, g, Tensor.unary(.cos, x))
+        case .cos: return try Tensor.unary(.neg, Tensor.binary(.mul, g, Tensor.unary(.sin, x)))
+        case .sign, .floor, .round, .isPositive: return nil
+        }
+    }
+
+    private func matmulGradients(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool,
+                                 _ g: Tensor, _ needed: [Bool]) throws -> [Tensor?] {
+        switch (a.rank, b.rank) {
+        case (2, 2):
+            // C = op(A) op(B); the gradients are products with transposes passed as BLAS flags.
+            let ga: Tensor? = !needed[0] ? nil : switch (ta, tb) {
+            case (false, false): try Tensor.matmul(g, b, transposeB: true)
+            case (false, true): try Tensor.matmul(g, b)
+            case (true, false): try Tensor.matmul(b, g, transposeB: true)
+            case (true, true): try Tensor.matmul(b, g, transposeA: true, transposeB: true)
+            }
+            let gb: Tensor? = !needed[1] ? nil : switch (ta, tb) {
+            case (false, false): try Tensor.matmul(a, g, transposeA: true)
+            case (false, true): try Tensor.matmul(g, a, transposeA: true)
+            case (true, false): try Tensor.matmul(a, g)
+            case (true, true): try Tensor.matmul(g, a, transposeA: true, transposeB: true)
+            }
+            return [ga, gb]
+        case (1, 2):
+            // y = x @ op(B): dx = op(B) @ g, dB = outer(x, g) (transposed back if B was).
+            let ga = needed[0] ? try Tensor.matmul(b, g, transposeA: tb) : nil
+            let gb = needed[1] ? try (tb ? Tensor.outer(g, a) : Tensor.outer(a, g)) : nil
+            return [ga, gb]
+        case (2, 1):
+            // y = op(A) @ v: dA = outer(g, v) (transposed back if A was), dv = op(A)^T @ g.
+            let ga = needed[0] ? try (ta ? Tensor.outer(b, g) : Tensor.outer(g, b)) : nil
+            let gb = needed[1] ? try Tensor.matmul(a, g, transposeA: !ta) : nil
+            return [ga, gb]
+        default:
+            // dot of two vectors: y = a . b
+            let ga = needed[0] ? try Tensor.binary(.mul, b, g) : nil
+            let gb = needed[1] ? try Tensor.binary(.mul, a, g) : nil
+            return [ga, gb]
+        }
+    }
+
+    private func reduceGradient(_ op: Tensor.ReduceOp, _ axis: Int?, _ keepDims: Bool,
+                                _ x: Tensor, _ y: Tensor, _ g: Tensor) throws -> Tensor? {
+        // Put the reduced axes back as size 1 so g and y broadcast against x.
+        var keptShape = x.shape
+        if let axis {
+            keptShape[axis < 0 ? axis + x.rank : axis] = 1
+        } else {
+            keptShape = [Int](repeating: 1, count: x.rank)
+        }
+        let gKept = try g.reshaped(keptShape)
+        switch op {
+        case .sum:
+            return try Tensor.broadcast(gKept, to: x.shape)
+        case .mean:
+            let reducedCount = max(1, x.count / max(1, y.count))
+            return try Tensor.broadcast(Tensor.binary(.div, gKept, scalar: Double(reducedCount)), to: x.shape)
+        case .max, .min:
+            // Ties share the gradient equally.
+            let mask = try Tensor.binary(.equal, x, y.reshaped(keptShape))
+            let ties = try Tensor.reduce(.sum, mask, axis: axis, keepDims: true)
+            return try Tensor.binary(.mul, mask, Tensor.binary(.div, gKept, ties))
+        case .argmax, .argmin:
+            return nil
+        }
+    }
+
+    private func concatGradients(_ x: [Tensor], axis: Int, _ g: Tensor) throws -> [Tensor?] {
+        let normalized = axis < 0 ? axis + g.rank : axis
+        var start = 0
+        return try x.map { part in
+            let length = part.shape[normalized]
+            defer { start += length }
+            let specs = [Tensor.IndexSpec](repeating: .all, count: normalized) + [.range(start: start, stop: start + length, step: 1)]
+            return try Tensor.slice(g, specs)
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+private func naturalLog(_ x: Double) -> Double { Glibc.log(x) }
+#endif

@@ -1,0 +1,164 @@
+import HebbAutodiff
+import HebbSyntax
+import HebbTensor
+
+/// A function implemented in Swift. Registered from per-library tables with its signature
+/// and documentation beside it (they feed `help(name)` and the REPL's `:help`).
+public final class Builtin: Sendable {
+    let name: String
+    let signature: String
+    let doc: String
+    let body: @Sendable (BuiltinCall) throws -> Value
+
+    init(_ signature: String, _ doc: String, _ body: @escaping @Sendable (BuiltinCall) throws -> Value) {
+        self.signature = signature
+        self.name = String(signature.prefix { $0 != "(" })
+        self.doc = doc
+        self.body = body
+    }
+}
+
+/// One call of a builtin: its arguments and typed accessors that throw clear errors.
+struct BuiltinCall {
+    let name: String
+    var arguments: Arguments
+    let interpreter: Interpreter
+    let span: SourceSpan
+
+    var count: Int { arguments.positional.count }
+
+    func argument(_ index: Int, _ label: String) throws -> Value {
+        if index < arguments.positional.count { return arguments.positional[index] }
+        if let value = arguments.value(label) { return value }
+        throw RuntimeError("\(name)() missing argument '\(label)'")
+    }
+
+    func optional(_ index: Int, _ label: String) -> Value? {
+        if index < arguments.positional.count { return arguments.positional[index] }
+        return arguments.value(label)
+    }
+
+    func variable(_ index: Int, _ label: String) throws -> Variable {
+        try asVariable(argument(index, label), label)
+    }
+
+    func tensor(_ index: Int, _ label: String) throws -> Tensor {
+        try variable(index, label).value
+    }
+
+    func number(_ index: Int, _ label: String) throws -> Double {
+        try Interpreter.numberValue(argument(index, label), "\(name)() argument '\(label)'")
+    }
+
+    func number(_ index: Int, _ label: String, default fallback: Double) throws -> Double {
+        guard let value = optional(index, label), !value.isNone else { return fallback }
+        return try Interpreter.numberValue(value, "\(name)() argument '\(label)'")
+    }
+
+    func integer(_ index: Int, _ label: String) throws -> Int {
+        try Interpreter.integerValue(argument(index, label), "\(name)() argument '\(label)'")
+    }
+
+    func integer(_ index: Int, _ label: String, default fallback: Int) throws -> Int {
+        guard let value = optional(index, label), !value.isNone else { return fallback }
+        return try Interpreter.integerValue(value, "\(name)() argument '\(label)'")
+    }
+
+    /// An optional `axis:`; none means all elements.
+    func axis(_ index: Int = 1) throws -> Int? {
+        guard let value = optional(index, "axis"), !value.isNone else { return nil }
+        return try Interpreter.integerValue(value, "\(name)() argument 'axis'")
+    }
+
+    func string(_ index: Int, _ label: String) throws -> String {
+        let value = try argument(index, label)
+        guard case .string(let text) = value else {
+            throw RuntimeError("\(name)() argument '\(label)' must be a string, not a \(value.typeName)")
+        }
+        return text
+    }
+
+    func bool(_ index: Int, _ label: String, default fallback: Bool) throws -> Bool {
+        guard let value = optional(index, label), !value.isNone else { return fallback }
+        return try Interpreter.truthValue(value)
+    }
+
+    /// `dtype: "float32"` (default float64).
+    func dtype(default fallback: DType = .float64) throws -> DType {
+        guard let value = arguments.value("dtype") else { return fallback }
+        guard case .string(let text) = value, let dtype = DType(rawValue: text) else {
+            throw RuntimeError("\(name)(): dtype must be \"float64\" or \"float32\"")
+        }
+        return dtype
+    }
+
+    /// A shape given as numbers (`zeros(3, 4)`), one list/tuple (`zeros([3, 4])`) or a
+    /// tensor's `.shape`.
+    func shape(from start: Int = 0) throws -> [Int] {
+        let values = Array(arguments.positional.dropFirst(start))
+        let items: [Value]
+        if values.count == 1, case .list(let list) = values[0] { items = list.items }
+        else if values.count == 1, case .tuple(let tuple) = values[0] { items = tuple }
+        else { items = values }
+        return try items.map { item in
+            let extent = try Interpreter.integerValue(item, "\(name)() dimension")
+            guard extent >= 0 else { throw RuntimeError("\(name)(): negative dimension \(extent)") }
+            return extent
+        }
+    }
+
+    /// Converts numbers, nested lists and tensors to a Variable.
+    func asVariable(_ value: Value, _ label: String) throws -> Variable {
+        switch value {
+        case .tensor(let variable): return variable
+        case .number, .bool: return Variable(Tensor(scalar: try Interpreter.numberValue(value, label)))
+        case .list, .tuple, .range: return Variable(try Conversion.tensor(from: value, dtype: .float64))
+        default: throw RuntimeError("\(name)() argument '\(label)' must be a tensor, not a \(value.typeName)")
+        }
+    }
+
+    /// Calls a Hebb function value (for builtins that take callbacks).
+    func call(_ function: Value, _ positional: [Value]) throws -> Value {
+        try interpreter.call(function, Arguments(positional: positional, labelled: []), span)
+    }
+}
+
+extension Value {
+    var isNone: Bool { if case .none = self { return true } else { return false } }
+}
+
+/// Conversions between language values and tensors.
+enum Conversion {
+    /// A tensor from a number, a (nested) list or tuple of numbers, a range, or a tensor.
+    static func tensor(from value: Value, dtype: DType) throws -> Tensor {
+        var shape: [Int] = []
+        var values: [Double] = []
+        try flatten(value, depth: 0, shape: &shape, into: &values)
+        return try Tensor(shape: shape, values: values, dtype: dtype)
+    }
+
+    private static func flatten(_ value: Value, depth: Int, shape: inout [Int], into values: inout [Double]) throws {
+        let items: [Value]
+        switch value {
+        case .number, .bool:
+            guard depth == shape.count else { throw RuntimeError("ragged nested list: expected a list at depth \(depth)") }
+            values.append(try Interpreter.numberValue(value, "element"))
+            return
+        case .tensor(let variable):
+            let tensor = variable.value
+            if depth == shape.count { shape += tensor.shape }
+            guard Array(shape[depth...]) == tensor.shape else { throw RuntimeError("ragged nested list: tensor of shape \(Tensor.describe(tensor.shape)) does not fit") }
+            values += tensor.toDoubles()
+            return
+        case .list(let list): items = list.items
+        case .tuple(let tuple): items = tuple
+        case .range(let range): items = (0..<min(range.count, 1 << 26)).map { .number(range.element($0)) }
+        default: throw RuntimeError("cannot make a tensor from a \(value.typeName)")
+        }
+        if depth == shape.count { shape.append(items.count) }
+        guard shape[depth] == items.count else {
+            throw RuntimeError("ragged nested list: expected \(shape[depth]) elements at depth \(depth), found \(items.count)")
+        }
+        for item in items { try flatten(item, depth: depth + 1, shape: &shape, into: &values) }
+    }
+}

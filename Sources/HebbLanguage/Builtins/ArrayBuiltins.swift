@@ -1,0 +1,300 @@
+import HebbAutodiff
+import HebbTensor
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Array creation, shape, math, reductions and products.
+enum ArrayBuiltins {
+    static let table: [Builtin] = creation + shapes + math + reductions + products + convolution
+
+    // MARK: - Creation
+
+    static func fromValues(_ call: BuiltinCall) throws -> Value {
+        let value = try call.argument(0, "values")
+        if case .tensor(let variable) = value { return .tensor(try variable.value.cast(to: call.dtype(default: variable.dtype))) }
+        return .tensor(try Conversion.tensor(from: value, dtype: call.dtype()))
+    }
+
+    static let creation: [Builtin] = [
+        Builtin("tensor(values, dtype: \"float64\")", "A tensor from a number or a nested list of numbers (alias: array).", fromValues),
+        Builtin("array(values, dtype: \"float64\")", "A tensor from a number or a nested list of numbers (alias of tensor).", fromValues),
+        Builtin("zeros(shape..., dtype: \"float64\")", "A tensor of zeros: zeros(3, 4) or zeros([3, 4]).") { call in
+            .tensor(try Tensor.zeros(call.shape(), dtype: call.dtype()))
+        },
+        Builtin("ones(shape..., dtype: \"float64\")", "A tensor of ones.") { call in
+            .tensor(try Tensor.ones(call.shape(), dtype: call.dtype()))
+        },
+        Builtin("full(shape, value, dtype: \"float64\")", "A tensor filled with value: full([2, 3], 7).") { call in
+            let shapeCall = BuiltinCall(name: call.name, arguments: Arguments(positional: [try call.argument(0, "shape")], labelled: []),
+                                        interpreter: call.interpreter, span: call.span)
+            return .tensor(try Tensor(shape: shapeCall.shape(), repeating: call.number(1, "value"), dtype: call.dtype()))
+        },
+        Builtin("zeros_like(x)", "Zeros with the shape and dtype of x.") { call in
+            let x = try call.tensor(0, "x")
+            return .tensor(try Tensor.zeros(x.shape, dtype: x.dtype))
+        },
+        Builtin("ones_like(x)", "Ones with the shape and dtype of x.") { call in
+            let x = try call.tensor(0, "x")
+            return .tensor(try Tensor.ones(x.shape, dtype: x.dtype))
+        },
+        Builtin("eye(n, dtype: \"float64\")", "The n×n identity matrix.") { call in
+            .tensor(try Tensor.eye(call.integer(0, "n"), dtype: call.dtype()))
+        },
+        Builtin("arange(start, stop, step: 1, dtype: \"float64\")", "Evenly spaced values in [start, stop); arange(n) is 0..n-1.") { call in
+            var start = 0.0, stop = try call.number(0, "stop")
+            if call.count > 1 { start = stop; stop = try call.number(1, "stop") }
+            let step = try call.number(2, "step", default: 1)
+            guard step != 0 else { throw RuntimeError("arange(): step cannot be zero") }
+            return .tensor(try Tensor.arange(start: start, stop: stop, step: step, dtype: call.dtype()))
+        },
+        Builtin("linspace(start, stop, count, dtype: \"float64\")", "count evenly spaced values from start to stop inclusive.") { call in
+            .tensor(try Tensor.linspace(start: call.number(0, "start"), stop: call.number(1, "stop"),
+                                        count: call.integer(2, "count"), dtype: call.dtype()))
+        },
+        Builtin("randn(shape..., dtype: \"float64\")", "Standard normal samples from the session's seeded generator.") { call in
+            .tensor(try Tensor.randn(call.shape(), dtype: call.dtype(), generator: call.interpreter.session.random))
+        },
+        Builtin("rand(shape..., dtype: \"float64\")", "Uniform samples in [0, 1) from the session's seeded generator.") { call in
+            .tensor(try Tensor.rand(call.shape(), dtype: call.dtype(), generator: call.interpreter.session.random))
+        },
+        Builtin("randint(low, high, count)", "count random integers in [low, high) as a 1-d tensor.") { call in
+            let low = try call.integer(0, "low"), high = try call.integer(1, "high"), count = try call.integer(2, "count")
+            guard high > low else { throw RuntimeError("randint(): high must be greater than low") }
+            guard count >= 0, count <= 1 << 28 else { throw RuntimeError("randint(): count must be between 0 and 2^28") }
+            let generator = call.interpreter.session.random
+            let values = (0..<count).map { _ in Double(low + generator.integer(below: high - low)) }
+            return .tensor(try Tensor(shape: [values.count], values: values))
+        },
+        Builtin("permutation(n)", "A random permutation of 0..n-1 as a 1-d tensor (shuffle rows with X[permutation(rows(X))]).") { call in
+            let n = try call.integer(0, "n")
+            guard n >= 0, n <= 1 << 28 else { throw RuntimeError("permutation(): n must be between 0 and 2^28") }
+            return .tensor(try Tensor(shape: [n], values: call.interpreter.session.random.permutation(n).map(Double.init)))
+        },
+        Builtin("seed(n)", "Resets the session's random generator to a fixed seed.") { call in
+            let n = try call.integer(0, "n")
+            call.interpreter.session.random = RandomGenerator(seed: UInt64(bitPattern: Int64(n)))
+            return .none
+        },
+    ]
+
+    // MARK: - Shapes
+
+    static let shapes: [Builtin] = [
+        Builtin("shape(x)", "The shape of a tensor as a tuple.") { call in
+            .tuple(try call.tensor(0, "x").shape.map { .number(Double($0)) })
+        },
+        Builtin("rows(x)", "The length of the first axis.") { call in
+            let x = try call.tensor(0, "x")
+            guard let first = x.shape.first else { throw RuntimeError("rows(): a 0-d tensor has no rows") }
+            return .number(Double(first))
+        },
+        Builtin("cols(x)", "The length of the second axis of a matrix (1 for a vector).") { call in
+            let x = try call.tensor(0, "x")
+            return .number(Double(x.rank >= 2 ? x.shape[1] : 1))
+        },
+        Builtin("size(x)", "The number of elements.") { call in .number(Double(try call.tensor(0, "x").count)) },
+        Builtin("reshape(x, shape...)", "The same elements in a new shape; one dimension may be -1.") { call in
+            let x = try call.variable(0, "x")
+            let values = Array(call.arguments.positional.dropFirst())
+            let items: [Value]
+            if values.count == 1, case .list(let list) = values[0] { items = list.items }
+            else if values.count == 1, case .tuple(let tuple) = values[0] { items = tuple }
+            else { items = values }
+            let shape = try items.map { try Interpreter.integerValue($0, "reshape() dimension") }
+            return .tensor(try Variable.apply(.reshape(shape), x))
+        },
+        Builtin("flatten(x)", "The elements as a 1-d tensor.") { call in
+            .tensor(try Variable.apply(.reshape([-1]), call.variable(0, "x")))
+        },
+        Builtin("transpose(x, axes: none)", "Reverses the axes (or permutes them by axes). X.T is the same for a matrix.") { call in
+            var axes: [Int]? = nil
+            if let value = call.optional(1, "axes"), !value.isNone {
+                guard case .list(let list) = value else { throw RuntimeError("transpose(): axes must be a list") }
+                axes = try list.items.map { try Interpreter.integerValue($0, "axis") }
+            }
+            return .tensor(try Variable.apply(.transpose(axes: axes), call.variable(0, "x")))
+        },
+        Builtin("concat(parts, axis: 0)", "Joins a list of tensors along an existing axis.") { call in
+            .tensor(try Variable.apply(.concat(axis: call.integer(1, "axis", default: 0)), tensorList(call, 0, "parts")))
+        },
+        Builtin("stack(parts, axis: 0)", "Joins a list of tensors along a new axis.") { call in
+            .tensor(try Variable.apply(.stack(axis: call.integer(1, "axis", default: 0)), tensorList(call, 0, "parts")))
+        },
+        Builtin("vstack(parts)", "Stacks rows: concat along axis 0 (vectors become rows).") { call in
+            let parts = try tensorList(call, 0, "parts").map { part in
+                part.value.rank == 1 ? try Variable.apply(.reshape([1, part.value.count]), part) : part
+            }
+            return .tensor(try Variable.apply(.concat(axis: 0), parts))
+        },
+        Builtin("hstack(parts)", "Joins along the last axis (axis 1 for matrices, 0 for vectors).") { call in
+            let parts = try tensorList(call, 0, "parts")
+            let axis = (parts.first?.value.rank ?? 1) >= 2 ? 1 : 0
+            return .tensor(try Variable.apply(.concat(axis: axis), parts))
+        },
+        Builtin("onehot(labels, classes, dtype: \"float64\")", "The N×K indicator matrix of integer labels (the book's y2indicator).") { call in
+            .tensor(try Tensor.onehot(call.tensor(0, "labels"), classes: call.integer(1, "classes"), dtype: call.dtype()))
+        },
+        Builtin("float32(x)", "x as a float32 tensor.") { call in
+            .tensor(try Variable.apply(.cast(.float32), call.variable(0, "x")))
+        },
+        Builtin("float64(x)", "x as a float64 tensor.") { call in
+            .tensor(try Variable.apply(.cast(.float64), call.variable(0, "x")))
+        },
+        Builtin("item(x)", "The number held by a one-element tensor.") { call in
+            let x = try call.tensor(0, "x")
+            guard let value = x.scalarValue else {
+                throw RuntimeError("item(): a tensor of shape \(Tensor.describe(x.shape)) has \(x.count) elements, not 1")
+            }
+            return .number(value)
+        },
+        Builtin("detach(x)", "The same values without autodiff history: gradients do not flow through.") { call in
+            .tensor(Variable(try call.tensor(0, "x")))
+        },
+        Builtin("where(mask, a, b)", "Elementwise mask != 0 ? a : b, with broadcasting.") { call in
+            let mask = try call.variable(0, "mask"), a = try call.variable(1, "a"), b = try call.variable(2, "b")
+            return .tensor(try Variable.apply(.select, [mask, a, b]))
+        },
+        Builtin("maximum(a, b)", "Elementwise larger of a and b (the gradient goes to the larger).") { call in
+            try elementwise(call, .maximum)
+        },
+        Builtin("minimum(a, b)", "Elementwise smaller of a and b.") { call in
+            try elementwise(call, .minimum)
+        },
+        Builtin("pow(x, p)", "x raised to p elementwise (same as x ** p).") { call in
+            try elementwise(call, .pow)
+        },
+    ]
+
+    static func tensorList(_ call: BuiltinCall, _ index: Int, _ label: String) throws -> [Variable] {
+        let value = try call.argument(index, label)
+        let items: [Value]
+        switch value {
+        case .list(let list): items = list.items
+        case .tuple(let tuple): items = tuple
+        default: items = call.arguments.positional  // concat(a, b, c)
+        }
+        guard !items.isEmpty else { throw RuntimeError("\(call.name)() needs at least one tensor") }
+        return try items.map { try call.asVariable($0, label) }
+    }
+
+    static func elementwise(_ call: BuiltinCall, _ op: Tensor.BinaryOp) throws -> Value {
+        let a = try call.argument(0, "a"), b = try call.argument(1, "b")
+        if a.isScalarLike, b.isScalarLike {
+            let x = try Interpreter.numberValue(a, "a"), y = try Interpreter.numberValue(b, "b")
+            switch op {
+            case .maximum: return .number(Swift.max(x, y))
+            case .minimum: return .number(Swift.min(x, y))
+            default: return .number(Glibc.pow(x, y))
+            }
+        }
+        if b.isScalarLike {
+            let s = try Interpreter.numberValue(b, "b")
+            return .tensor(try Variable.apply(.scalarBinary(op, scalar: s, scalarOnLeft: false), call.asVariable(a, "a")))
+        }
+        if a.isScalarLike {
+            let s = try Interpreter.numberValue(a, "a")
+            return .tensor(try Variable.apply(.scalarBinary(op, scalar: s, scalarOnLeft: true), call.asVariable(b, "b")))
+        }
+        return .tensor(try Variable.apply(.binary(op), call.asVariable(a, "a"), call.asVariable(b, "b")))
+    }
+
+    // MARK: - Elementwise math
+
+    static func unaryMath(_ signature: String, _ doc: String, _ op: Tensor.UnaryOp,
+                          _ scalar: @escaping @Sendable (Double) -> Double) -> Builtin {
+        Builtin(signature, doc) { call in
+            let x = try call.argument(0, "x")
+            if x.isScalarLike { return .number(scalar(try Interpreter.numberValue(x, "x"))) }
+            return .tensor(try Variable.apply(.unary(op), call.asVariable(x, "x")))
+        }
+    }
+
+    static let math: [Builtin] = [
+        unaryMath("exp(x)", "e^x elementwise.", .exp, { Glibc.exp($0) }),
+        unaryMath("log(x)", "Natural logarithm elementwise; log(0) is -inf.", .log, { Glibc.log($0) }),
+        unaryMath("sqrt(x)", "Square root elementwise.", .sqrt, { $0.squareRoot() }),
+        unaryMath("abs(x)", "Absolute value elementwise.", .abs, { Swift.abs($0) }),
+        unaryMath("tanh(x)", "Hyperbolic tangent elementwise.", .tanh, { Glibc.tanh($0) }),
+        unaryMath("sigmoid(x)", "The logistic function 1 / (1 + e^-x) elementwise.", .sigmoid, { 1 / (1 + Glibc.exp(-$0)) }),
+        unaryMath("relu(x)", "max(0, x) elementwise.", .relu, { Swift.max(0, $0) }),
+        unaryMath("sin(x)", "Sine elementwise.", .sin, { Glibc.sin($0) }),
+        unaryMath("cos(x)", "Cosine elementwise.", .cos, { Glibc.cos($0) }),
+        unaryMath("sign(x)", "-1, 0 or 1 elementwise.", .sign, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }),
+        unaryMath("floor(x)", "Rounds down elementwise.", .floor, { $0.rounded(.down) }),
+        unaryMath("round(x)", "Rounds to the nearest whole number elementwise.", .round, { $0.rounded() }),
+        unaryMath("square(x)", "x² elementwise.", .square, { $0 * $0 }),
+        Builtin("softmax(x, axis: -1)", "exp(x) / sum(exp(x)) along an axis (rows by default), computed stably.") { call in
+            .tensor(try Variable.apply(.softmax(axis: call.integer(1, "axis", default: -1)), call.variable(0, "x")))
+        },
+        Builtin("log_softmax(x, axis: -1)", "log(softmax(x)) computed stably (finite for logits of ±1000).") { call in
+            .tensor(try Variable.apply(.logSoftmax(axis: call.integer(1, "axis", default: -1)), call.variable(0, "x")))
+        },
+    ]
+
+    // MARK: - Reductions
+
+    static func reduction(_ signature: String, _ doc: String, _ op: Tensor.ReduceOp,
+                          numbers: (@Sendable ([Double]) -> Double)? = nil) -> Builtin {
+        Builtin(signature, doc) { call in
+            let first = try call.argument(0, "x")
+            // max(a, b) / min(a, b) / sum([1, 2]) on plain numbers, as in Python.
+            if let numbers, call.count >= 2, call.arguments.positional.allSatisfy(\.isScalarLike) {
+                return .number(numbers(try call.arguments.positional.map { try Interpreter.numberValue($0, "argument") }))
+            }
+            if case .list(let list) = first, let numbers, list.items.allSatisfy(\.isScalarLike) {
+                guard !list.items.isEmpty else { throw RuntimeError("\(call.name)() of an empty list") }
+                return .number(numbers(try list.items.map { try Interpreter.numberValue($0, "element") }))
+            }
+            let x = try call.asVariable(first, "x")
+            let keep = try call.bool(2, "keepdims", default: false)
+            return .tensor(try Variable.apply(.reduce(op, axis: call.axis(), keepDims: keep), x))
+        }
+    }
+
+    static let reductions: [Builtin] = [
+        reduction("sum(x, axis: none, keepdims: false)", "Sum of all elements, or along an axis.", .sum, numbers: { $0.reduce(0, +) }),
+        reduction("mean(x, axis: none, keepdims: false)", "Mean of all elements, or along an axis.", .mean,
+                  numbers: { $0.reduce(0, +) / Double($0.count) }),
+        reduction("max(x, axis: none, keepdims: false)", "Largest element, or along an axis; max(a, b) for numbers.", .max,
+                  numbers: { $0.max() ?? .nan }),
+        reduction("min(x, axis: none, keepdims: false)", "Smallest element, or along an axis; min(a, b) for numbers.", .min,
+                  numbers: { $0.min() ?? .nan }),
+        reduction("argmax(x, axis: none)", "Index of the largest element (along an axis: one per row), as numbers.", .argmax),
+        reduction("argmin(x, axis: none)", "Index of the smallest element, or along an axis.", .argmin),
+        Builtin("any(x)", "True when any element is non-zero.") { call in
+            .bool(try call.tensor(0, "x").toDoubles().contains { $0 != 0 })
+        },
+        Builtin("all(x)", "True when every element is non-zero.") { call in
+            .bool(try call.tensor(0, "x").toDoubles().allSatisfy { $0 != 0 })
+        },
+    ]
+
+    // MARK: - Products
+
+    static let products: [Builtin] = [
+        Builtin("dot(a, b)", "Matrix product (same as a @ b).") { call in
+            .tensor(try Variable.apply(.matmul(transposeA: false, transposeB: false), call.variable(0, "a"), call.variable(1, "b")))
+        },
+        Builtin("outer(a, b)", "Outer product of two vectors.") { call in
+            let column = try Variable.apply(.reshape([-1, 1]), call.variable(0, "a"))
+            let row = try Variable.apply(.reshape([1, -1]), call.variable(1, "b"))
+            return .tensor(try Variable.apply(.matmul(transposeA: false, transposeB: false), column, row))
+        },
+    ]
+
+    // MARK: - Convolution
+
+    static let convolution: [Builtin] = [
+        Builtin("conv2d(x, w, stride: 1, padding: 0)", "2-d convolution (cross-correlation): x is N×C×H×W, w is F×C×KH×KW.") { call in
+            let op = Op.conv2d(stride: try call.integer(2, "stride", default: 1), padding: try call.integer(3, "padding", default: 0))
+            return .tensor(try Variable.apply(op, [call.variable(0, "x"), call.variable(1, "w")]))
+        },
+        Builtin("max_pool2d(x, size: 2, stride: size)", "Max-pooling over size×size windows of an N×C×H×W tensor.") { call in
+            let size = try call.integer(1, "size", default: 2)
+            let op = Op.maxPool2d(size: size, stride: try call.integer(2, "stride", default: size))
+            return .tensor(try Variable.apply(op, [call.variable(0, "x")]))
+        },
+    ]
+}

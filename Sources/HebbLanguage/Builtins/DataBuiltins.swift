@@ -1,0 +1,40 @@
+import Foundation
+import HebbTensor
+
+/// Files in and out: CSV and NumPy's .npy. Relative paths are resolved against the
+/// session's base directory (a notebook's folder, or the working directory).
+enum DataBuiltins {
+    static let table: [Builtin] = [
+        Builtin("load_csv(path, label: none, dtype: \"float64\")",
+                """
+                Reads a numeric CSV file (a header row is detected). With label: (a column index or \
+                header name) returns (X, y): the other columns as an N×D matrix and that column as N \
+                labels; without it returns the N×D matrix.
+                """) { call in
+            let path = call.interpreter.session.resolve(try call.string(0, "path"))
+            var label: Tensor.CSVLabel? = nil
+            switch call.arguments.value("label") ?? (call.count > 1 ? call.arguments.positional[1] : .none) {
+            case .none: label = nil
+            case .string(let name): label = .name(name)
+            case let value: label = .index(try Interpreter.integerValue(value, "load_csv() label"))
+            }
+            let table = try Tensor.loadCSV(path: path, labelColumn: label, dtype: call.dtype())
+            guard let labels = table.labels else { return .tensor(table.data) }
+            return .tuple([.tensor(table.data), .tensor(labels)])
+        },
+        Builtin("save_csv(path, x, header: none)", "Writes a 1-d or 2-d tensor as CSV, with an optional list of column names.") { call in
+            let path = call.interpreter.session.resolve(try call.string(0, "path"))
+            var header: [String]? = nil
+            if let value = call.optional(2, "header"), case .list(let list) = value { header = list.items.map(Display.text) }
+            try Tensor.saveCSV(call.tensor(1, "x"), path: path, header: header)
+            return .none
+        },
+        Builtin("load_npy(path)", "Reads a NumPy .npy file (float32/float64/int32/int64, C order).") { call in
+            .tensor(try Tensor.loadNPY(path: call.interpreter.session.resolve(try call.string(0, "path"))))
+        },
+        Builtin("save_npy(path, x)", "Writes a tensor as a NumPy .npy file (readable by numpy.load and torch).") { call in
+            try call.tensor(1, "x").saveNPY(path: call.interpreter.session.resolve(try call.string(0, "path")))
+            return .none
+        },
+    ]
+}

@@ -1,0 +1,108 @@
+import HebbAutodiff
+import HebbTensor
+
+/// Automatic differentiation: `grad`, `gradcheck`, `no_grad`.
+enum GradBuiltins {
+    static let table: [Builtin] = [
+        Builtin("grad(cost, wrt)",
+                """
+                Reverse-mode gradient of a scalar cost with respect to wrt: a tensor, a list of tensors \
+                (returns a list in the same order) or a record of tensors (returns a record). The cost \
+                must have been computed from those very tensors; a tensor it does not depend on gets zeros.
+                """) { call in
+            let cost = try costVariable(call)
+            let wrt = try call.argument(1, "wrt")
+            let (targets, rebuild) = try collectTargets(wrt)
+            let gradients = try Variable.gradients(of: cost, withRespectTo: targets)
+            return rebuild(gradients.map { .tensor($0) })
+        },
+        Builtin("gradcheck(cost_or_fn, wrt, eps: 1e-5, max_elements: 500)",
+                """
+                Checks grad() against central finite differences and prints the largest relative error \
+                |analytic - numeric| / max(|analytic|, |numeric|, 1); returns it. cost_or_fn is a cost \
+                tensor (its recorded graph is replayed) or a function called with the wrt tensors as \
+                arguments. Use float64.
+                """) { call in
+            let first = try call.argument(0, "cost_or_fn")
+            let (targets, _) = try collectTargets(try call.argument(1, "wrt"))
+            let epsilon = try call.number(2, "eps", default: 1e-5)
+            let maxElements = try call.integer(3, "max_elements", default: 500)
+            let report: GradientCheck.Report
+            switch first {
+            case .function, .builtin:
+                report = try checkFunction(call, first, targets, epsilon, maxElements)
+            default:
+                let cost = try costVariable(call)
+                let analytic = try Variable.gradients(of: cost, withRespectTo: targets)
+                report = try GradientCheck.compare(targets: targets.map(\.value), analytic: analytic, epsilon: epsilon,
+                                                   maxElementsPerTarget: maxElements) { index, value in
+                    try Variable.replay(cost, substituting: targets[index], with: value).element(0)
+                }
+            }
+            let error = report.maxRelativeError
+            call.interpreter.session.output.write(
+                "gradcheck: max relative error \(Display.scientific(error)) over \(report.checkedElements) elements\n")
+            return .number(error)
+        },
+        Builtin("no_grad(fn)", "Calls fn() with autodiff recording off (for evaluation passes); returns its result.") { call in
+            let function = try call.argument(0, "fn")
+            return try Recording.withoutRecording { try call.call(function, []) }
+        },
+    ]
+
+    private static func costVariable(_ call: BuiltinCall) throws -> Variable {
+        let value = try call.argument(0, "cost")
+        guard case .tensor(let variable) = value else {
+            throw RuntimeError("\(call.name)(): the cost must be a tensor computed from the parameters, not a \(value.typeName)")
+        }
+        return variable
+    }
+
+    /// The tensors of `wrt` and a function that puts gradients back in the same structure.
+    static func collectTargets(_ wrt: Value) throws -> ([Variable], ([Value]) -> Value) {
+        func tensor(_ value: Value, _ position: String) throws -> Variable {
+            guard case .tensor(let variable) = value else {
+                throw RuntimeError("grad(): wrt\(position) must be a tensor variable, not a \(value.typeName) (make numbers tensors with tensor(x))")
+            }
+            return variable
+        }
+        switch wrt {
+        case .tensor(let variable):
+            return ([variable], { $0[0] })
+        case .list(let list):
+            let targets = try list.items.enumerated().map { try tensor($0.element, "[\($0.offset)]") }
+            return (targets, { .list(ListBox($0)) })
+        case .tuple(let items):
+            let targets = try items.enumerated().map { try tensor($0.element, "[\($0.offset)]") }
+            return (targets, { .tuple($0) })
+        case .record(let record):
+            let fields = record.fields.filter { if case .tensor = $0.value { return true } else { return false } }
+            let targets = try fields.map { try tensor($0.value, ".\($0.name)") }
+            return (targets, { values in .record(RecordBox(zip(fields, values).map { ($0.0.name, $0.1) })) })
+        default:
+            _ = try tensor(wrt, "")
+            return ([], { _ in .none })
+        }
+    }
+
+    private static func checkFunction(_ call: BuiltinCall, _ function: Value, _ targets: [Variable],
+                                      _ epsilon: Double, _ maxElements: Int) throws -> GradientCheck.Report {
+        let values = targets.map(\.value)
+        func cost(_ arguments: [Variable]) throws -> Variable {
+            let result = try call.call(function, arguments.map { .tensor($0) })
+            guard case .tensor(let variable) = result else {
+                if result.isScalarLike { return Variable(Tensor(scalar: try Interpreter.numberValue(result, "cost"))) }
+                throw RuntimeError("gradcheck(): the function must return a scalar tensor, not a \(result.typeName)")
+            }
+            return variable
+        }
+        let leaves = values.map { Variable($0) }
+        let analytic = try Variable.gradients(of: cost(leaves), withRespectTo: leaves)
+        return try GradientCheck.compare(targets: values, analytic: analytic, epsilon: epsilon,
+                                         maxElementsPerTarget: maxElements) { index, value in
+            var arguments = leaves
+            arguments[index] = Variable(value)
+            return try Recording.withoutRecording { try cost(arguments) }.value.element(0)
+        }
+    }
+}

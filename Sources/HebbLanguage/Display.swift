@@ -1,0 +1,111 @@
+import Foundation
+import HebbTensor
+
+/// How values print: `print(x)`, string interpolation, and the echo of a REPL or notebook
+/// result. Deterministic, so notebook outputs can be compared.
+enum Display {
+    /// Numbers print like Python: whole numbers without a point, others in shortest form.
+    static func number(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        if value == value.rounded(), abs(value) < 1e16 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
+    /// The text `print` writes for a value.
+    static func text(_ value: Value) -> String {
+        switch value {
+        case .string(let text): return text
+        default: return repr(value)
+        }
+    }
+
+    /// The text of a value inside containers and as a REPL/notebook echo (strings quoted).
+    static func repr(_ value: Value) -> String {
+        switch value {
+        case .none: return "none"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number): return self.number(number)
+        case .string(let text): return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .tensor(let variable): return tensor(variable.value)
+        case .list(let list): return "[" + list.items.map(repr).joined(separator: ", ") + "]"
+        case .tuple(let items): return "(" + items.map(repr).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
+        case .record(let record):
+            return "{" + record.fields.map { "\($0.name): \(repr($0.value))" }.joined(separator: ", ") + "}"
+        case .function(let closure):
+            return "<fn \(closure.name)(\(closure.declaration.parameters.map(\.name.name).joined(separator: ", ")))>"
+        case .builtin(let builtin): return "<builtin \(builtin.name)>"
+        case .range(let range):
+            return number(range.start) + (range.inclusive ? "..." : "..<") + number(range.end)
+        }
+    }
+
+    /// A tensor: 0-d prints as its number; large ones get a shape/dtype line, as NumPy does.
+    static func tensor(_ tensor: Tensor) -> String {
+        if tensor.rank == 0, let value = tensor.scalarValue {
+            return tensor.dtype == .float32 ? "\(Float(value))" : "\(value)"
+        }
+        let body = tensor.formatted()
+        if tensor.count > 1000 || tensor.dtype == .float32 {
+            return body + "\n<tensor \(tensor.dtype.rawValue) \(Tensor.describe(tensor.shape))>"
+        }
+        return body
+    }
+
+    /// `{value:spec}` in a string: a Python-like format spec (`.4f`, `.3e`, `.2%`, `d`, `>8`, `<8.2f`).
+    static func format(_ value: Value, spec: String?) throws -> String {
+        guard let spec, !spec.isEmpty else { return text(value) }
+        var body = Substring(spec)
+        var alignment: Character? = nil
+        if let first = body.first, "<>^".contains(first) { alignment = first; body = body.dropFirst() }
+        var width = 0
+        while let digit = body.first?.wholeNumberValue, body.first != "." { width = width * 10 + digit; body = body.dropFirst() }
+        var precision: Int? = nil
+        if body.first == "." {
+            body = body.dropFirst()
+            var digits = 0
+            while let digit = body.first?.wholeNumberValue { digits = digits * 10 + digit; body = body.dropFirst() }
+            precision = digits
+        }
+        let kind = body.first
+        guard body.count <= 1 else { throw RuntimeError("invalid format spec '\(spec)'") }
+        var rendered: String
+        switch kind {
+        case nil:
+            if let precision, let number = try? Interpreter.numberValue(value, "value") {
+                rendered = String(format: "%.\(min(precision, 40))g", number)
+            } else {
+                rendered = text(value)
+            }
+        case "f", "e", "g", "%":
+            let number = try Interpreter.numberValue(value, "formatted value")
+            let digits = min(precision ?? 6, 40)
+            switch kind {
+            case "%": rendered = String(format: "%.\(digits)f%%", number * 100)
+            default: rendered = String(format: "%.\(digits)\(kind ?? "f")", number)
+            }
+        case "d":
+            rendered = String(try Interpreter.integerValue(value, "formatted value"))
+        case "s":
+            rendered = text(value)
+        default:
+            throw RuntimeError("invalid format spec '\(spec)'")
+        }
+        let padding = max(0, width - rendered.count)
+        guard padding > 0 else { return rendered }
+        let isNumeric = value.isScalarLike || { if case .tensor = value { return true } else { return false } }()
+        switch alignment ?? (isNumeric ? ">" : "<") {
+        case ">": rendered = String(repeating: " ", count: padding) + rendered
+        case "^": rendered = String(repeating: " ", count: padding / 2) + rendered + String(repeating: " ", count: padding - padding / 2)
+        default: rendered += String(repeating: " ", count: padding)
+        }
+        return rendered
+    }
+}
+
+extension Display {
+    /// `3.2e-09` style, for error magnitudes.
+    static func scientific(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.1e", value) : number(value)
+    }
+}

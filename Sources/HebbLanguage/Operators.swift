@@ -1,0 +1,135 @@
+import HebbAutodiff
+import HebbSyntax
+import HebbTensor
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Arithmetic and comparison on values: numbers with numbers, tensors with tensors or
+/// numbers (NumPy broadcasting, recorded for autodiff), strings and lists.
+extension Interpreter {
+    func unary(_ op: UnaryOperator, _ value: Value) throws -> Value {
+        switch (op, value) {
+        case (.not, _): return .bool(!(try Interpreter.truthValue(value)))
+        case (.plus, .number), (.plus, .tensor): return value
+        case (.negate, .number(let number)): return .number(-number)
+        case (.negate, .bool(let flag)): return .number(flag ? -1 : 0)
+        case (.negate, .tensor(let variable)): return .tensor(try Variable.apply(.unary(.neg), variable))
+        default: throw RuntimeError("cannot apply '\(op.rawValue)' to a \(value.typeName)")
+        }
+    }
+
+    func binary(_ op: BinaryOperator, _ left: Value, _ right: Value) throws -> Value {
+        switch (left, right) {
+        case (.number(let a), .number(let b)):
+            return try Interpreter.numbers(op, a, b)
+        case (.tensor(let a), .tensor(let b)):
+            if op == .matmul { return .tensor(try Variable.apply(.matmul(transposeA: false, transposeB: false), a, b)) }
+            return .tensor(try Variable.apply(.binary(try tensorOp(op, left, right)), a, b))
+        case (.tensor(let a), _) where right.isScalarLike:
+            let s = try Interpreter.numberValue(right, "operand")
+            return .tensor(try Variable.apply(.scalarBinary(try tensorOp(op, left, right), scalar: s, scalarOnLeft: false), a))
+        case (_, .tensor(let b)) where left.isScalarLike:
+            let s = try Interpreter.numberValue(left, "operand")
+            return .tensor(try Variable.apply(.scalarBinary(try tensorOp(op, left, right), scalar: s, scalarOnLeft: true), b))
+        case (.bool, _) where right.isScalarLike, (_, .bool) where left.isScalarLike:
+            if op == .equal || op == .notEqual, case .bool(let a) = left, case .bool(let b) = right {
+                return .bool((a == b) == (op == .equal))
+            }
+            return try Interpreter.numbers(op, Interpreter.numberValue(left, "operand"), Interpreter.numberValue(right, "operand"))
+        case (.string(let a), .string(let b)):
+            switch op {
+            case .add: return .string(a + b)
+            case .equal: return .bool(a == b)
+            case .notEqual: return .bool(a != b)
+            case .less: return .bool(a < b)
+            case .greater: return .bool(a > b)
+            case .lessEqual: return .bool(a <= b)
+            case .greaterEqual: return .bool(a >= b)
+            default: break
+            }
+        case (.list(let a), .list(let b)) where op == .add:
+            return .list(ListBox(a.items + b.items))
+        case (.tuple(let a), .tuple(let b)) where op == .add:
+            return .tuple(a + b)
+        default:
+            break
+        }
+        if op == .equal || op == .notEqual {
+            let same = Interpreter.identical(left, right)
+            return .bool(op == .equal ? same : !same)
+        }
+        throw RuntimeError("cannot apply '\(op.rawValue)' to a \(left.typeName) and a \(right.typeName)")
+    }
+
+    private func tensorOp(_ op: BinaryOperator, _ left: Value, _ right: Value) throws -> Tensor.BinaryOp {
+        switch op {
+        case .add: return .add
+        case .subtract: return .sub
+        case .multiply: return .mul
+        case .divide: return .div
+        case .power: return .pow
+        case .equal: return .equal
+        case .notEqual: return .notEqual
+        case .less: return .less
+        case .lessEqual: return .lessEqual
+        case .greater: return .greater
+        case .greaterEqual: return .greaterEqual
+        case .matmul: throw RuntimeError("'@' needs two tensors, got a \(left.typeName) and a \(right.typeName)")
+        case .modulo: throw RuntimeError("'%' is defined for numbers, not tensors")
+        }
+    }
+
+    static func numbers(_ op: BinaryOperator, _ a: Double, _ b: Double) throws -> Value {
+        switch op {
+        case .add: return .number(a + b)
+        case .subtract: return .number(a - b)
+        case .multiply: return .number(a * b)
+        case .divide: return .number(a / b)
+        case .power: return .number(Glibc.pow(a, b))
+        case .modulo:
+            // Python's modulo: the result has the sign of the divisor.
+            guard b != 0 else { throw RuntimeError("modulo by zero") }
+            let remainder = a.truncatingRemainder(dividingBy: b)
+            return .number(remainder != 0 && (remainder < 0) != (b < 0) ? remainder + b : remainder)
+        case .matmul: throw RuntimeError("'@' needs two tensors, got two numbers")
+        case .equal: return .bool(a == b)
+        case .notEqual: return .bool(a != b)
+        case .less: return .bool(a < b)
+        case .lessEqual: return .bool(a <= b)
+        case .greater: return .bool(a > b)
+        case .greaterEqual: return .bool(a >= b)
+        }
+    }
+
+    /// `==` for values that are not numbers or tensors: structural for plain data,
+    /// identity for containers and functions.
+    static func identical(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.none, .none): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.tuple(let x), .tuple(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { pair in
+                if case .number(let p) = pair.0, case .number(let q) = pair.1 { return p == q }
+                return identical(pair.0, pair.1)
+            }
+        case (.list(let x), .list(let y)): return x === y
+        case (.record(let x), .record(let y)): return x === y
+        case (.function(let x), .function(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y
+        default: return false
+        }
+    }
+}
+
+extension Value {
+    /// Numbers and booleans combine with tensors as scalars.
+    var isScalarLike: Bool {
+        switch self {
+        case .number, .bool: return true
+        default: return false
+        }
+    }
+}
