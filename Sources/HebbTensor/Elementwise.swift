@@ -1,0 +1,293 @@
+// Elementwise binary and unary ops with NumPy broadcasting, plus the fused updates used by
+// optimizers (axpy) and the select op (where_).
+//
+// Every kernel is dispatched once per call: `switch dtype` picks the scalar type, then
+// `switch op` picks a closure that is inlined into the loops of `BinaryPlan`, so each
+// (op, dtype, layout) pair compiles to its own tight loop over raw pointers.
+
+extension Tensor {
+    /// Elementwise binary operations. Comparisons give 0/1 masks of the operands' dtype.
+    public enum BinaryOp: String, CaseIterable, Sendable {
+        case add, sub, mul, div, pow, maximum, minimum
+        case equal, notEqual, less, lessEqual, greater, greaterEqual
+    }
+
+    /// Elementwise unary operations.
+    public enum UnaryOp: String, CaseIterable, Sendable {
+        case neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, square, reciprocal
+        case sin, cos, floor, round
+        /// `x > 0 ? 1 : 0` (the derivative of relu).
+        case isPositive
+    }
+}
+
+// MARK: - Binary
+
+/// How the elements of two operands line up. The first six cases are the fast paths and
+/// are decided without allocating; `general` walks a `StridedLayout`.
+enum BinaryPlan {
+    /// Same shape: element i with element i.
+    case same(count: Int)
+    /// The right (left) operand has one element.
+    case scalarRight(count: Int), scalarLeft(count: Int)
+    /// The right (left) operand is one row of `rowLength` repeated `rows` times.
+    case tileRight(rows: Int, rowLength: Int), tileLeft(rows: Int, rowLength: Int)
+    /// Element r of the right (left) operand applies to all of row r.
+    case columnRight(rows: Int, rowLength: Int), columnLeft(rows: Int, rowLength: Int)
+    /// Anything else: operands 0, 1, 2 of the layout are output, left, right.
+    case general(StridedLayout)
+}
+
+extension Tensor {
+    /// `a op b` with NumPy broadcasting.
+    public static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        try checkSameDType(a, b, op: op.rawValue)
+        let (plan, shape, count) = try binaryPlan(op, a.shape, b.shape)
+        let result: Tensor
+        if case .general = plan {
+            // A broadcast result can be far larger than either operand: check the allocation.
+            result = try Tensor(uninitializedShape: shape, dtype: a.dtype)
+        } else {
+            result = Tensor(validShape: shape, dtype: a.dtype, count: count)
+        }
+        if count == 0 { return result }
+        switch a.dtype {
+        case .float64: binaryKernel(op, plan, a.pointer(Double.self), b.pointer(Double.self), result.pointer(Double.self))
+        case .float32: binaryKernel(op, plan, a.pointer(Float.self), b.pointer(Float.self), result.pointer(Float.self))
+        }
+        return result
+    }
+
+    /// `a op s` for a constant `s` (converted to `a`'s dtype).
+    public static func binary(_ op: BinaryOp, _ a: Tensor, scalar: Double) -> Tensor {
+        let count = a.count
+        let result = Tensor(validShape: a.shape, dtype: a.dtype, count: count)
+        switch a.dtype {
+        case .float64:
+            var s = scalar
+            binaryKernel(op, .scalarRight(count: count), a.pointer(Double.self), &s, result.pointer(Double.self))
+        case .float32:
+            var s = Float(scalar)
+            binaryKernel(op, .scalarRight(count: count), a.pointer(Float.self), &s, result.pointer(Float.self))
+        }
+        return result
+    }
+
+    /// `s op b` for a constant `s` (converted to `b`'s dtype).
+    public static func binary(_ op: BinaryOp, scalar: Double, _ b: Tensor) -> Tensor {
+        let count = b.count
+        let result = Tensor(validShape: b.shape, dtype: b.dtype, count: count)
+        switch b.dtype {
+        case .float64:
+            var s = scalar
+            binaryKernel(op, .scalarLeft(count: count), &s, b.pointer(Double.self), result.pointer(Double.self))
+        case .float32:
+            var s = Float(scalar)
+            binaryKernel(op, .scalarLeft(count: count), &s, b.pointer(Float.self), result.pointer(Float.self))
+        }
+        return result
+    }
+
+    /// Chooses the loop for `a op b` and the result's shape and element count. The fast
+    /// paths reuse an operand's shape array; only the general path allocates.
+    static func binaryPlan(_ op: BinaryOp, _ a: [Int], _ b: [Int]) throws -> (BinaryPlan, [Int], Int) {
+        if a == b {
+            let count = product(a, 0..<a.count)
+            return (.same(count: count), a, count)
+        }
+        let countA = product(a, 0..<a.count), countB = product(b, 0..<b.count)
+        if countB == 1 && b.count <= a.count { return (.scalarRight(count: countA), a, countA) }
+        if countA == 1 && a.count <= b.count { return (.scalarLeft(count: countB), b, countB) }
+        if countA == 0 || countB == 0 {
+            // Nothing to compute; the shapes must still be compatible.
+        } else if isTrailingBlock(b, of: a) {
+            return (.tileRight(rows: countA / countB, rowLength: countB), a, countA)
+        } else if isTrailingBlock(a, of: b) {
+            return (.tileLeft(rows: countB / countA, rowLength: countA), b, countB)
+        } else if isLeadingBlock(b, of: a) {
+            return (.columnRight(rows: countB, rowLength: countA / countB), a, countA)
+        } else if isLeadingBlock(a, of: b) {
+            return (.columnLeft(rows: countA, rowLength: countB / countA), b, countB)
+        }
+        guard let shape = broadcastShapes(a, b) else {
+            throw TensorError("\(op.rawValue): shapes \(describe(a)) and \(describe(b)) cannot be broadcast")
+        }
+        let count = try checkedCount(shape)
+        return (.general(StridedLayout(shape: shape, operands: [shape, a, b])), shape, count)
+    }
+
+    /// Dispatches on the op once; each case inlines its closure into `runBinary`.
+    static func binaryKernel<T: TensorScalar>(_ op: BinaryOp, _ plan: BinaryPlan, _ a: UnsafePointer<T>,
+                                              _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
+        switch op {
+        case .add: runBinary(plan, a, b, out) { $0 + $1 }
+        case .sub: runBinary(plan, a, b, out) { $0 - $1 }
+        case .mul: runBinary(plan, a, b, out) { $0 * $1 }
+        case .div: runBinary(plan, a, b, out) { $0 / $1 }
+        case .pow: runBinary(plan, a, b, out) { T.pow($0, $1) }
+        // NumPy's maximum/minimum propagate NaN from either side.
+        case .maximum: runBinary(plan, a, b, out) { $0 >= $1 || $0.isNaN ? $0 : $1 }
+        case .minimum: runBinary(plan, a, b, out) { $0 <= $1 || $0.isNaN ? $0 : $1 }
+        case .equal: runBinary(plan, a, b, out) { $0 == $1 ? 1 : 0 }
+        case .notEqual: runBinary(plan, a, b, out) { $0 != $1 ? 1 : 0 }
+        case .less: runBinary(plan, a, b, out) { $0 < $1 ? 1 : 0 }
+        case .lessEqual: runBinary(plan, a, b, out) { $0 <= $1 ? 1 : 0 }
+        case .greater: runBinary(plan, a, b, out) { $0 > $1 ? 1 : 0 }
+        case .greaterEqual: runBinary(plan, a, b, out) { $0 >= $1 ? 1 : 0 }
+        }
+    }
+
+    @inline(__always)
+    static func runBinary<T: TensorScalar>(_ plan: BinaryPlan, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+                                           _ out: UnsafeMutablePointer<T>, _ f: (T, T) -> T) {
+        switch plan {
+        case .same(let count):
+            for i in 0..<count { out[i] = f(a[i], b[i]) }
+        case .scalarRight(let count):
+            let s = b[0]
+            for i in 0..<count { out[i] = f(a[i], s) }
+        case .scalarLeft(let count):
+            let s = a[0]
+            for i in 0..<count { out[i] = f(s, b[i]) }
+        case .tileRight(let rows, let length):
+            for row in 0..<rows {
+                let base = row &* length, x = a + base, y = out + base
+                for i in 0..<length { y[i] = f(x[i], b[i]) }
+            }
+        case .tileLeft(let rows, let length):
+            for row in 0..<rows {
+                let base = row &* length, x = b + base, y = out + base
+                for i in 0..<length { y[i] = f(a[i], x[i]) }
+            }
+        case .columnRight(let rows, let length):
+            for row in 0..<rows {
+                let base = row &* length, x = a + base, y = out + base, s = b[row]
+                for i in 0..<length { y[i] = f(x[i], s) }
+            }
+        case .columnLeft(let rows, let length):
+            for row in 0..<rows {
+                let base = row &* length, x = b + base, y = out + base, s = a[row]
+                for i in 0..<length { y[i] = f(s, x[i]) }
+            }
+        case .general(let layout):
+            let length = layout.rowLength, strideA = layout.innerStride(1), strideB = layout.innerStride(2)
+            layout.forEachRow { offsets in
+                let y = out + offsets[0], x = a + offsets[1], z = b + offsets[2]
+                if strideA == 1 && strideB == 1 {
+                    for i in 0..<length { y[i] = f(x[i], z[i]) }
+                } else if strideA == 1 && strideB == 0 {
+                    let s = z[0]
+                    for i in 0..<length { y[i] = f(x[i], s) }
+                } else if strideA == 0 && strideB == 1 {
+                    let s = x[0]
+                    for i in 0..<length { y[i] = f(s, z[i]) }
+                } else {
+                    for i in 0..<length { y[i] = f(x[i &* strideA], z[i &* strideB]) }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Unary
+
+extension Tensor {
+    /// `op(a)` elementwise.
+    public static func unary(_ op: UnaryOp, _ a: Tensor) -> Tensor {
+        let count = a.count
+        let result = Tensor(validShape: a.shape, dtype: a.dtype, count: count)
+        switch a.dtype {
+        case .float64: unaryKernel(op, count, a.pointer(Double.self), result.pointer(Double.self))
+        case .float32: unaryKernel(op, count, a.pointer(Float.self), result.pointer(Float.self))
+        }
+        return result
+    }
+
+    static func unaryKernel<T: TensorScalar>(_ op: UnaryOp, _ count: Int, _ a: UnsafePointer<T>,
+                                             _ out: UnsafeMutablePointer<T>) {
+        switch op {
+        case .neg: runUnary(count, a, out) { -$0 }
+        case .exp: runUnary(count, a, out) { T.exp($0) }
+        case .log: runUnary(count, a, out) { T.log($0) }
+        case .sqrt: runUnary(count, a, out) { $0.squareRoot() }
+        case .abs: runUnary(count, a, out) { $0.magnitude }
+        case .tanh: runUnary(count, a, out) { T.tanh($0) }
+        case .sigmoid: runUnary(count, a, out) { 1 / (1 + T.exp(-$0)) }
+        // NaN passes through (like NumPy's maximum(x, 0)); -0 becomes +0.
+        case .relu: runUnary(count, a, out) { 0 >= $0 ? 0 : $0 }
+        case .sign: runUnary(count, a, out) { $0 > 0 ? 1 : $0 < 0 ? -1 : $0.isNaN ? $0 : 0 }
+        case .square: runUnary(count, a, out) { $0 * $0 }
+        case .reciprocal: runUnary(count, a, out) { 1 / $0 }
+        case .sin: runUnary(count, a, out) { T.sin($0) }
+        case .cos: runUnary(count, a, out) { T.cos($0) }
+        case .floor: runUnary(count, a, out) { $0.rounded(.down) }
+        // NumPy rounds halves to even.
+        case .round: runUnary(count, a, out) { $0.rounded(.toNearestOrEven) }
+        case .isPositive: runUnary(count, a, out) { $0 > 0 ? 1 : 0 }
+        }
+    }
+
+    @inline(__always)
+    static func runUnary<T: TensorScalar>(_ count: Int, _ a: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>,
+                                          _ f: (T) -> T) {
+        for i in 0..<count { out[i] = f(a[i]) }
+    }
+}
+
+// MARK: - Fused updates and select
+
+extension Tensor {
+    /// `y += alpha * x` for tensors of one shape, in place when `y`'s storage is not shared.
+    public static func axpy(_ alpha: Double, _ x: Tensor, _ y: inout Tensor) throws {
+        try checkSameDType(x, y, op: "axpy")
+        guard x.shape == y.shape else {
+            throw TensorError("axpy: shapes \(describe(x.shape)) and \(describe(y.shape)) differ")
+        }
+        let count = x.count
+        switch y.dtype {
+        case .float64:
+            let source = x.pointer(Double.self)
+            y.withMutableElements(Double.self) { target in
+                for i in 0..<count { target[i] += alpha * source[i] }
+            }
+        case .float32:
+            let source = x.pointer(Float.self), scale = Float(alpha)
+            y.withMutableElements(Float.self) { target in
+                for i in 0..<count { target[i] += scale * source[i] }
+            }
+        }
+    }
+
+    /// `mask != 0 ? a : b` elementwise, all three broadcast together. The mask may have
+    /// either dtype; `a` and `b` must agree.
+    public static func where_(_ mask: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        try checkSameDType(a, b, op: "where")
+        guard let valueShape = broadcastShapes(a.shape, b.shape),
+              let shape = broadcastShapes(mask.shape, valueShape) else {
+            throw TensorError("where: shapes \(describe(mask.shape)), \(describe(a.shape)) and \(describe(b.shape)) cannot be broadcast")
+        }
+        let result = try Tensor(uninitializedShape: shape, dtype: a.dtype)
+        if result.count == 0 { return result }
+        let condition = try mask.cast(to: a.dtype)
+        switch a.dtype {
+        case .float64: whereKernel(condition, a, b, result, Double.self)
+        case .float32: whereKernel(condition, a, b, result, Float.self)
+        }
+        return result
+    }
+
+    private static func whereKernel<T: TensorScalar>(_ mask: Tensor, _ a: Tensor, _ b: Tensor, _ result: Tensor, _: T.Type) {
+        let m = mask.pointer(T.self), x = a.pointer(T.self), y = b.pointer(T.self), out = result.pointer(T.self)
+        if mask.shape == result.shape && a.shape == result.shape && b.shape == result.shape {
+            for i in 0..<result.count { out[i] = m[i] != 0 ? x[i] : y[i] }
+            return
+        }
+        let layout = StridedLayout(shape: result.shape, operands: [result.shape, mask.shape, a.shape, b.shape])
+        let length = layout.rowLength
+        let sm = layout.innerStride(1), sa = layout.innerStride(2), sb = layout.innerStride(3)
+        layout.forEachRow { offsets in
+            let o = out + offsets[0], mm = m + offsets[1], xx = x + offsets[2], yy = y + offsets[3]
+            for i in 0..<length { o[i] = mm[i &* sm] != 0 ? xx[i &* sa] : yy[i &* sb] }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+// Shape helpers shared by the kernels: axis normalisation, error texts, unchecked result
+// construction, and the strided walk that every general (broadcasting) path uses.
+
+// MARK: - Construction for kernels
+
+extension Tensor {
+    /// A result tensor whose shape is already known to be valid and within the allocation
+    /// limit (it is the shape of an existing tensor): skips the checks of
+    /// `init(uninitializedShape:)`, which matters on tiny tensors.
+    init(validShape shape: [Int], dtype: DType, count: Int) {
+        self.shape = shape
+        self.dtype = dtype
+        self.storage = TensorStorage(byteCount: Swift.max(count &* dtype.byteSize, 1))
+    }
+
+    /// A tensor over existing storage (a reshape: same elements, new shape).
+    init(shape: [Int], dtype: DType, sharing storage: TensorStorage) {
+        self.shape = shape
+        self.dtype = dtype
+        self.storage = storage
+    }
+
+    /// Typed base pointer of the elements (read-only use).
+    @inline(__always)
+    func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {
+        storage.pointer.assumingMemoryBound(to: T.self)
+    }
+}
+
+// MARK: - Axes and errors
+
+extension Tensor {
+    /// Maps a possibly negative axis into `0..<rank`, or throws NumPy's message.
+    static func normalizeAxis(_ axis: Int, rank: Int, op: String) throws -> Int {
+        guard axis >= -rank, axis < rank else {
+            throw TensorError("\(op): axis \(axis) is out of bounds for tensor of dimension \(rank)")
+        }
+        return axis < 0 ? axis + rank : axis
+    }
+
+    /// Throws the standard message when two operands have different dtypes.
+    @inline(__always)
+    static func checkSameDType(_ a: Tensor, _ b: Tensor, op: String) throws {
+        guard a.dtype == b.dtype else {
+            throw TensorError("\(op): dtype \(a.dtype.rawValue) and \(b.dtype.rawValue) differ; use cast()")
+        }
+    }
+
+    /// Product of `shape[range]` (the shape is valid, so this cannot overflow).
+    static func product(_ shape: [Int], _ range: Range<Int>) -> Int {
+        var total = 1
+        for axis in range { total &*= shape[axis] }
+        return total
+    }
+
+    /// Row-major strides of a contiguous tensor of `shape`.
+    static func contiguousStrides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var running = 1
+        for axis in shape.indices.reversed() {
+            strides[axis] = running
+            running &*= shape[axis]
+        }
+        return strides
+    }
+}
+
+// MARK: - Strided walk
+
+/// A walk over an n-d index space shared by several operands, each with its own strides
+/// (0 on broadcast axes). Axes of extent 1 are dropped and neighbouring axes that every
+/// operand steps through contiguously are merged, so `(N, C, H, W) + (1, C, 1, 1)` becomes
+/// three axes whose innermost has length H*W. The innermost axis is a "row": callers run
+/// a tight loop per row with `innerStride(k)`.
+struct StridedLayout {
+    /// Merged extents; never empty (a one-element space is `[1]`).
+    private(set) var extents: [Int]
+    /// `strides[k]` are the strides of operand k, one per merged axis.
+    private(set) var strides: [[Int]]
+
+    /// `shape` is the index space; each operand shape must broadcast to it (right-aligned),
+    /// its broadcast axes getting stride 0.
+    init(shape: [Int], operands: [[Int]]) {
+        let rank = shape.count
+        let strides = operands.map { operand -> [Int] in
+            let own = Tensor.contiguousStrides(operand)
+            return (0..<rank).map { axis in
+                let local = axis - (rank - operand.count)
+                return local >= 0 && operand[local] != 1 ? own[local] : 0
+            }
+        }
+        self.init(shape: shape, strides: strides)
+    }
+
+    /// `strides[k]` gives operand k's stride along each axis of `shape` (a permuted view, say).
+    init(shape: [Int], strides: [[Int]]) {
+        var kept: [Int] = []
+        var keptStrides = [[Int]](repeating: [], count: strides.count)
+        for axis in shape.indices where shape[axis] != 1 {
+            let merge = !kept.isEmpty && strides.indices.allSatisfy { k in
+                keptStrides[k][keptStrides[k].count - 1] == strides[k][axis] &* shape[axis]
+            }
+            for k in strides.indices {
+                if merge { keptStrides[k][keptStrides[k].count - 1] = strides[k][axis] } else { keptStrides[k].append(strides[k][axis]) }
+            }
+            if merge { kept[kept.count - 1] &*= shape[axis] } else { kept.append(shape[axis]) }
+        }
+        if kept.isEmpty {
+            kept = [1]
+            keptStrides = strides.map { _ in [0] }
+        }
+        extents = kept
+        self.strides = keptStrides
+    }
+
+    /// Length of each row (the innermost merged axis).
+    var rowLength: Int { extents[extents.count - 1] }
+
+    /// Stride of operand `k` along a row.
+    func innerStride(_ k: Int) -> Int { strides[k][strides[k].count - 1] }
+
+    /// Calls `body` with the starting offset of every operand, once per row, in row-major order.
+    @inline(__always)
+    func forEachRow(_ body: ([Int]) -> Void) {
+        let outerRank = extents.count - 1
+        var rows = 1
+        for axis in 0..<outerRank { rows &*= extents[axis] }
+        var offsets = [Int](repeating: 0, count: strides.count)
+        var index = [Int](repeating: 0, count: Swift.max(outerRank, 1))
+        for _ in 0..<rows {
+            body(offsets)
+            var axis = outerRank - 1
+            while axis >= 0 {
+                index[axis] &+= 1
+                for k in offsets.indices { offsets[k] &+= strides[k][axis] }
+                if index[axis] < extents[axis] { break }
+                for k in offsets.indices { offsets[k] &-= strides[k][axis] &* extents[axis] }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+}
