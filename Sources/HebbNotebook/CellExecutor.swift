@@ -1,0 +1,67 @@
+// What runs a cell's code, and the output sink that captures what it prints and plots.
+
+import HebbLanguage
+import HebbPlot
+import Synchronization
+
+/// Runs cells' code in one shared environment. `Session` conforms through
+/// `SessionExecutor`; tests use a fake, so the runner can be tested without the interpreter.
+public protocol CellExecutor: AnyObject {
+    /// Runs one cell; returns the display text of a trailing expression (or nil). Errors are
+    /// thrown, preferably as `Diagnostic`, with lines numbered by `lineOffset`.
+    func run(_ source: String, fileName: String, lineOffset: Int) throws -> String?
+    /// Asks a running `run` to stop soon. Called from another thread (timeout, Ctrl-C).
+    func interrupt()
+}
+
+/// The real executor: a fresh `Session` with the notebook seed.
+final class SessionExecutor: CellExecutor {
+    let session: Session
+
+    init(output: OutputSink, seed: UInt64 = 42) {
+        session = Session(output: output, seed: seed)
+    }
+
+    func run(_ source: String, fileName: String, lineOffset: Int) throws -> String? {
+        try session.run(source, fileName: fileName, lineOffset: lineOffset)
+    }
+
+    func interrupt() { Session.interrupt() }
+}
+
+/// Something a cell produced, in order.
+enum CapturedOutput: Equatable {
+    case text(String)
+    case plot(PlotSpec)
+}
+
+/// The sink the runner gives a session: keeps printed text and plots, ignores progress bars
+/// (they belong on a terminal, never in a saved notebook). Locked, because a timed-out cell
+/// may still be writing from its thread while the runner reads.
+final class OutputCapture: OutputSink, @unchecked Sendable {
+    private let events = Mutex<[CapturedOutput]>([])
+
+    func write(_ text: String) {
+        events.withLock { events in
+            if case .text(let previous)? = events.last {
+                events[events.count - 1] = .text(previous + text)
+            } else {
+                events.append(.text(text))
+            }
+        }
+    }
+
+    func plot(_ spec: PlotSpec) {
+        events.withLock { $0.append(.plot(spec)) }
+    }
+
+    func progress(_ label: String, done: Int, total: Int) {}
+
+    /// Returns what was captured since the last call and starts afresh.
+    func take() -> [CapturedOutput] {
+        events.withLock { events in
+            defer { events.removeAll() }
+            return events
+        }
+    }
+}
