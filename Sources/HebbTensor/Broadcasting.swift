@@ -23,7 +23,7 @@ extension Tensor {
 
     /// `a` repeated along broadcast axes to `shape` (a new contiguous tensor).
     public static func broadcast(_ a: Tensor, to shape: [Int]) throws -> Tensor {
-        guard broadcastShapes(a.shape, shape) == shape else {
+        guard broadcastShapes(a.shape, shape) == shape, shape.allSatisfy({ $0 >= 0 }) else {
             throw TensorError("broadcast: shape \(describe(a.shape)) cannot be broadcast to \(describe(shape))")
         }
         if a.shape == shape { return a }
@@ -53,7 +53,7 @@ extension Tensor {
     /// Sums `a` over the axes along which `shape` was broadcast to `a.shape`, giving a tensor
     /// of `shape`: the gradient of a broadcast operand.
     public static func sumToShape(_ a: Tensor, _ shape: [Int]) throws -> Tensor {
-        guard broadcastShapes(shape, a.shape) == a.shape, (try? checkedCount(shape)) != nil else {
+        guard broadcastShapes(shape, a.shape) == a.shape, shape.allSatisfy({ $0 >= 0 }) else {
             throw TensorError("sumToShape: shape \(describe(a.shape)) cannot be summed to \(describe(shape))")
         }
         if a.shape == shape { return a }

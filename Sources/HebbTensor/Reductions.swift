@@ -43,8 +43,9 @@ extension Tensor {
         case .sum: sumKernel(a, out, outer, n, inner)
         case .mean:
             sumKernel(a, out, outer, n, inner)
-            let scale = 1 / T(n)
-            for i in 0..<(outer &* inner) { out[i] *= scale }
+            // Divide (not multiply by 1/n) to give NumPy's numbers exactly.
+            let divisor = T(n)
+            for i in 0..<(outer &* inner) { out[i] /= divisor }
         case .max: extremeKernel(a, out, outer, n, inner, index: false) { $0 > $1 }
         case .min: extremeKernel(a, out, outer, n, inner, index: false) { $0 < $1 }
         case .argmax: extremeKernel(a, out, outer, n, inner, index: true) { $0 > $1 }
