@@ -17,6 +17,7 @@ extension Variable {
         let (output, saved) = try op.forward(inputs.map(\.value))
         try checkFinite(output, op)
         guard Recording.isEnabled else { return Variable(output) }
+        for input in inputs { input.freeStaleHistory() }
         let node = Variable(value: output, op: op, inputs: inputs)
         node.saved = saved
         return node
@@ -38,6 +39,8 @@ extension Variable {
         }
         try checkFinite(output, op)
         guard Recording.isEnabled else { return Variable(output) }
+        a.freeStaleHistory()
+        b?.freeStaleHistory()
         return Variable(value: output, op: op, a, b)
     }
 
@@ -60,7 +63,12 @@ extension Variable {
         guard cost.value.count == 1 else {
             throw TensorError("grad: the cost must be a scalar, but it has shape \(Tensor.describe(cost.shape)); reduce it with sum() or mean()")
         }
+        if cost.historyFreed {
+            throw TensorError("grad: this cost's graph was freed when its value was used after an earlier grad() call; "
+                + "compute the cost again, or take all gradients in one call: grad(J, [W1, b1, ...])")
+        }
         currentGeneration += 1
+        GraphEpoch.current += 1
         let generation = currentGeneration
         let order = topologicalOrder(from: cost, generation: generation)
         let relevant = relevance(of: order, generation: generation, targets: targets)

@@ -240,19 +240,23 @@ extension Op {
         switch (a.rank, b.rank) {
         case (2, 2):
             // C = op(A) op(B); the gradients are products with transposes passed as BLAS flags.
-            let ga: Tensor? = !needed[0] ? nil : switch (ta, tb) {
-            case (false, false): try Tensor.matmul(g, b, transposeB: true)
-            case (false, true): try Tensor.matmul(g, b)
-            case (true, false): try Tensor.matmul(b, g, transposeB: true)
-            case (true, true): try Tensor.matmul(b, g, transposeA: true, transposeB: true)
+            func gradientA() throws -> Tensor {
+                switch (ta, tb) {
+                case (false, false): return try Tensor.matmul(g, b, transposeB: true)
+                case (false, true): return try Tensor.matmul(g, b)
+                case (true, false): return try Tensor.matmul(b, g, transposeB: true)
+                case (true, true): return try Tensor.matmul(b, g, transposeA: true, transposeB: true)
+                }
             }
-            let gb: Tensor? = !needed[1] ? nil : switch (ta, tb) {
-            case (false, false): try Tensor.matmul(a, g, transposeA: true)
-            case (false, true): try Tensor.matmul(g, a, transposeA: true)
-            case (true, false): try Tensor.matmul(a, g)
-            case (true, true): try Tensor.matmul(g, a, transposeA: true, transposeB: true)
+            func gradientB() throws -> Tensor {
+                switch (ta, tb) {
+                case (false, false): return try Tensor.matmul(a, g, transposeA: true)
+                case (false, true): return try Tensor.matmul(g, a, transposeA: true)
+                case (true, false): return try Tensor.matmul(a, g)
+                case (true, true): return try Tensor.matmul(g, a, transposeA: true, transposeB: true)
+                }
             }
-            return [ga, gb]
+            return [needed[0] ? try gradientA() : nil, needed[1] ? try gradientB() : nil]
         case (1, 2):
             // y = x @ op(B): dx = op(B) @ g, dB = outer(x, g) (transposed back if B was).
             let ga = needed[0] ? try Tensor.matmul(b, g, transposeA: tb) : nil

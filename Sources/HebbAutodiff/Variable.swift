@@ -5,14 +5,23 @@ import Synchronization
 /// autodiff graph: each result holds its inputs, so the graph lives exactly as long as
 /// something refers to its result and is freed by reference counting when the cost is
 /// overwritten (no global tape to truncate, no cycles: inputs always exist before outputs).
+///
+/// A `grad` call closes a recording window (an epoch). A node made before it that is used
+/// by a new op afterwards loses its history (it becomes a constant, as after PyTorch's
+/// `backward()`): otherwise state updated every step, like momentum's `v = mu * v - lr * g`,
+/// would chain every step's graph to the next and memory would grow without bound.
 public final class Variable {
     public internal(set) var value: Tensor
     /// How this value was computed; nil for a leaf (data, parameters, constants).
-    let op: Op?
+    private(set) var op: Op?
     /// Operands of `op`, in order. Most ops have one or two, so they are stored inline.
-    let first: Variable?
-    let second: Variable?
-    let rest: [Variable]
+    private(set) var first: Variable?
+    private(set) var second: Variable?
+    private(set) var rest: [Variable]
+    /// The recording window this node was made in.
+    let epoch: Int = GraphEpoch.current
+    /// True when the history was dropped (see above); `grad` of such a cost is an error.
+    private(set) var historyFreed = false
     /// Extra data the op's backward rule needs (max-pooling's argmax positions).
     var saved: [Int32]?
 
@@ -58,8 +67,25 @@ public final class Variable {
     /// True when this value has recorded history (it is not a leaf).
     public var hasHistory: Bool { op != nil }
 
+    /// Drops the history of a node from an earlier recording window.
+    @inline(__always)
+    func freeStaleHistory() {
+        guard op != nil, epoch != GraphEpoch.current else { return }
+        op = nil
+        first = nil
+        second = nil
+        rest = []
+        saved = nil
+        historyFreed = true
+    }
+
     /// Replaces a leaf's value in place (an update such as `W -= lr * dW`, never recorded).
     public func assignLeafValue(_ tensor: Tensor) { value = tensor }
+}
+
+/// The current recording window; `grad` advances it.
+enum GraphEpoch {
+    nonisolated(unsafe) static var current = 0
 }
 
 /// Whether ops record their history. Off inside updates and `no_grad`, so parameter updates

@@ -1,1 +1,179 @@
-print("hebb")
+import ArgumentParser
+import Foundation
+import HebbAutodiff
+import HebbLanguage
+import HebbSyntax
+
+/// The `hebb` command: a script runner, the REPL, and the notebook tools.
+@main
+struct Hebb: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "hebb",
+        abstract: "Hebb: a small language for learning and doing neural networks.",
+        discussion: """
+            With no arguments: the REPL on a terminal, or the program read from stdin.
+            `hebb FILE.hebb` is the same as `hebb run FILE.hebb`.
+            """,
+        version: version,
+        subcommands: [Run.self, Test.self, Export.self, Topic.self],
+        defaultSubcommand: Run.self)
+
+    /// Exit codes: 0 success, 1 a user error in the program or notebook, 2 bad usage.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // `hebb help` alone lists the commands; `hebb help NAME` documents a builtin.
+        if arguments.first == "help" {
+            if arguments.count == 1 {
+                arguments = ["--help"]
+            } else if !["run", "test", "export", "doc"].contains(arguments[1]) {
+                arguments = ["doc"] + arguments.dropFirst()
+            }
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// Prints a message on stderr and exits with status 1 (a user error, not bad usage).
+func failUserError(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    exit(1)
+}
+
+extension Hebb {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a script (.hebb) or a notebook (.nb, outputs saved into it).")
+
+        @ArgumentParser.Argument(help: "A .hebb script or a .nb notebook. Omit it for the REPL or stdin.")
+        var path: String?
+
+        @Option(help: "Seed of the random generator.")
+        var seed: UInt64 = 42
+
+        @Flag(help: "Stop at the first op that produces NaN or Inf and name it.")
+        var checkFinite = false
+
+        @Flag(help: "Notebooks: run every cell even after an error.")
+        var keepGoing = false
+
+        @Option(help: "Notebooks: seconds a cell may run before it is stopped.")
+        var timeout: Double?
+
+        func run() throws {
+            FiniteCheck.isEnabled = checkFinite
+            guard let path else {
+                if isatty(STDIN_FILENO) == 1 { throw ExitCode(REPLEntry.run(seed: seed)) }
+                let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                runScript(source, name: "<stdin>")
+                return
+            }
+            if path.hasSuffix(".nb") {
+                try runNotebook(path)
+                return
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                failUserError("hebb: error: cannot read '\(path)': no such file or not readable")
+            }
+            guard let source = String(data: data, encoding: .utf8) else {
+                failUserError("hebb: error: '\(path)' is not UTF-8 text")
+            }
+            runScript(source, name: path)
+        }
+
+        private func runScript(_ source: String, name: String) {
+            let session = Session(output: TerminalOutput(), seed: seed)
+            do {
+                _ = try session.run(source, fileName: name)
+            } catch let diagnostic as Diagnostic {
+                failUserError(diagnostic.rendered())
+            } catch {
+                failUserError("hebb: error: \(error)")
+            }
+        }
+
+        private func runNotebook(_ path: String) throws {
+            NotebookCommands.installInterruptHandler()
+            let ok = NotebookCommands.run(path: path, keepGoing: keepGoing, timeout: timeout, seed: seed)
+            if !ok { throw ExitCode(1) }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-run notebooks without writing and compare with their saved outputs.")
+
+        @ArgumentParser.Argument(help: "Notebooks or folders (default: notebooks/).")
+        var paths: [String] = []
+
+        @Flag(help: "Accept the new outputs: write them into the notebooks.")
+        var promote = false
+
+        func run() throws {
+            let ok = NotebookCommands.test(paths: paths.isEmpty ? ["notebooks"] : paths, promote: promote)
+            if !ok { throw ExitCode(1) }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export a notebook as a self-contained HTML page or a Jupyter notebook.")
+
+        @ArgumentParser.Argument(help: "The .nb notebook.")
+        var path: String
+
+        @Flag(help: "Write NAME.html.")
+        var html = false
+
+        @Flag(help: "Write NAME.ipynb (nbformat 4).")
+        var ipynb = false
+
+        @Option(name: .shortAndLong, help: "Output file (default: beside the notebook).")
+        var output: String?
+
+        func validate() throws {
+            guard html != ipynb else { throw ValidationError("choose one of --html or --ipynb") }
+        }
+
+        func run() throws {
+            let ok = NotebookCommands.export(path: path, html: html, output: output)
+            if !ok { throw ExitCode(1) }
+        }
+    }
+
+    /// `hebb help NAME`: the documentation of a builtin or stdlib function.
+    struct Topic: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "doc", abstract: "Show the documentation of a builtin or stdlib function (also: hebb help NAME).")
+
+        @ArgumentParser.Argument(help: "A builtin or stdlib function name; omit it to list them all.")
+        var name: String?
+
+        func run() throws {
+            let session = Session(output: TerminalOutput())
+            guard let name else {
+                print(session.builtinNames.filter { !$0.hasPrefix("_") }.sorted().joined(separator: "  "))
+                return
+            }
+            guard let text = session.documentation(for: name) else {
+                failUserError("hebb: no documentation for '\(name)'")
+            }
+            print(text)
+        }
+    }
+}
