@@ -195,14 +195,18 @@ extension CellOutcome {
         return (items, files)
     }
 
-    /// Text as a notebook can hold it: LF line endings, no control bytes the parser rejects,
-    /// no final newline (the block's fence supplies it).
+    /// Text as a notebook can hold it: no CR at a line's end (the file's line endings are
+    /// the fence's), no control bytes the parser rejects, no final newline.
     static func clean(_ text: String) -> String {
-        var result = String(text.replacingCRLF().unicodeScalars.map { scalar -> Character in
-            scalar.value < 0x80 && NotebookParser.isBinaryByte(UInt8(scalar.value)) ? "\u{FFFD}" : Character(scalar)
-        })
-        if result.hasSuffix("\n") { result.removeLast() }
-        return result
+        let input = Array(text.unicodeScalars)
+        var output = String.UnicodeScalarView()
+        for (index, scalar) in input.enumerated() {
+            if scalar == "\r" && (index + 1 == input.count || input[index + 1] == "\n") { continue }
+            let binary = scalar.value < 0x80 && NotebookParser.isBinaryByte(UInt8(scalar.value))
+            output.append(binary ? "\u{FFFD}" : scalar)
+        }
+        if output.last == "\n" { output.removeLast() }
+        return String(output)
     }
 
     /// "line chart", or "line chart: TITLE" (brackets removed so the image line parses).

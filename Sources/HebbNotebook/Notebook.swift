@@ -84,7 +84,8 @@ public struct Cell: Equatable, Sendable {
     /// Replaces the output part with the canonical rendering of `outputs`.
     mutating func setOutputs(_ newOutputs: [OutputItem]) {
         outputs = newOutputs
-        if !newOutputs.isEmpty && !closingFence.hasSuffix("\n") { closingFence += lineEnding }
+        // Bytes, not Characters: "\r\n" is one Character, so hasSuffix("\n") would miss it.
+        if !newOutputs.isEmpty && closingFence.utf8.last != UInt8(ascii: "\n") { closingFence += lineEnding }
         outputText = OutputItem.render(newOutputs, lineEnding: lineEnding)
     }
 }

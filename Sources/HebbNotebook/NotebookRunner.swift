@@ -14,6 +14,8 @@ public struct RunOptions {
     public var progress: ((RunEvent) -> Void)?
     /// Makes the executor for a run; the default is a fresh `Session(output:seed: 42)`.
     var makeExecutor: (OutputSink) -> any CellExecutor = { SessionExecutor(output: $0) }
+    /// Seconds an interrupted cell gets to stop before the run gives up on it.
+    var grace: Double = 5
 
     public init(keepGoing: Bool = false, timeout: Double? = nil, progress: ((RunEvent) -> Void)? = nil) {
         self.keepGoing = keepGoing
@@ -88,7 +90,8 @@ public enum NotebookRunner {
         var notebook = try Notebook(parsing: original, path: path)
         let execution = NotebookExecution(fileName: NotebookFiles.fileName(path),
                                           plotFolder: NotebookFiles.plotFolder(for: path),
-                                          timeout: options.timeout, makeExecutor: options.makeExecutor)
+                                          timeout: options.timeout, makeExecutor: options.makeExecutor,
+                                          grace: options.grace)
         var summary = RunSummary(path: path, cellCount: notebook.cells.count, cellsRun: 0, failures: [],
                                  interrupted: false, wrote: false, seconds: 0)
         var plots: [PlotFile] = []
