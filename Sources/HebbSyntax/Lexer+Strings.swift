@@ -81,13 +81,14 @@ extension Lexer {
     mutating func reportUnterminatedString(start: Int) {
         var end = position
         if end > start + 1, bytes[end - 1] == .carriageReturn { end -= 1 }
-        errors.append(SyntaxError(message: "unterminated string", span: SourceSpan(start: start, end: end), atEnd: true))
+        errors.append(SyntaxError(message: "unterminated string", span: SourceSpan(start: start, end: end),
+                                  atEnd: true, garblesTokens: true))
     }
 
     mutating func tooDeeplyNestedString(start: Int) -> Token {
         while position < bytes.count, bytes[position] != .newline { position += 1 }
         errors.append(SyntaxError(message: "strings nested too deeply inside '{...}'",
-                                  span: SourceSpan(start: start, end: position)))
+                                  span: SourceSpan(start: start, end: position), garblesTokens: true))
         return makeToken(.string, start: start, payload: appendString([]))
     }
 
@@ -138,6 +139,8 @@ extension Lexer {
             position += 1
             text.append(contentsOf: Array(String(Character(scalar)).utf8))
         } else {
+            while position < bytes.count, hexValue(bytes[position]) != nil { position += 1 }
+            if peek(0) == .rightBrace { position += 1 }
             errors.append(SyntaxError(message: "invalid unicode escape (write it as '\\u{1F600}')",
                                       span: SourceSpan(start: start, end: position)))
         }
@@ -165,6 +168,7 @@ extension Lexer {
         defer { depth = savedDepth }
         var tokens: [Token] = []
         var format: String?
+        var openers: [TokenKind] = []   // brackets open inside the hole
         scanning: while position < bytes.count {
             let byte = bytes[position]
             switch byte {
@@ -173,20 +177,23 @@ extension Lexer {
             case .newline:
                 if stringsEndAtNewline { break scanning }
                 position += 1
-            case .rightBrace where depth <= 0, quote:
-                break scanning
-            case .colon where depth <= 0:
+            case .rightBrace where openers.last != .leftBrace, quote:
+                break scanning   // a `}` inside `(` or `[` ends the hole: "{f(x}" is a missing ')'
+            case .colon where openers.isEmpty:
                 format = scanFormatSpec(quote: quote)
                 break scanning
             case .hash:
                 errors.append(SyntaxError(message: "'#' cannot appear inside '{...}' in a string",
-                                          span: SourceSpan(start: position, end: position + 1)))
+                                          span: SourceSpan(start: position, end: position + 1), garblesTokens: true))
                 position += 1
             case .doubleQuote, .singleQuote:
                 guard let token = scanString() else { return nil }
                 tokens.append(token)
             default:
-                if let token = scanToken() { tokens.append(token) }
+                guard let token = scanToken() else { continue }
+                tokens.append(token)
+                if token.kind.isOpener { openers.append(token.kind) }
+                if token.kind.isCloser, !openers.isEmpty { openers.removeLast() }
             }
         }
         return finishInterpolation(open: open, tokens: tokens, format: format)
@@ -202,7 +209,7 @@ extension Lexer {
             return nil
         } else if position < bytes.count, bytes[position] != .newline {
             errors.append(SyntaxError(message: "expected '}' to close '{' in the string",
-                                      span: SourceSpan(start: position, end: position + 1)))
+                                      span: SourceSpan(start: position, end: position + 1), garblesTokens: true))
         }
         tokens.append(Token(kind: .endOfInterpolation, start: end, end: end, depth: 0))
         let span = SourceSpan(start: open, end: position)

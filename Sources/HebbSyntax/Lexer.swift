@@ -12,6 +12,9 @@ struct LexedFile: Sendable {
     var lineComments: [Int: String]
     /// The input ended inside a string literal.
     var endsInsideString: Bool
+
+    /// Sorted starts of the errors that garble tokens, for the parser's suppression rule.
+    var garblingErrorOffsets: [Int]
 }
 
 struct Lexer {
@@ -34,6 +37,9 @@ struct Lexer {
     /// End of the last "invalid character" error, so a run of them is reported once.
     var lastInvalidEnd = -1
     var endsInsideString = false
+    /// Kind and end of the last token made (in any token list).
+    var lastKind = TokenKind.newline
+    var lastEnd = -1
 
     init(file: SourceFile) {
         self.file = file
@@ -45,7 +51,8 @@ struct Lexer {
         lexer.run()
         return LexedFile(bytes: lexer.bytes, tokens: lexer.tokens, numbers: lexer.numbers,
                          strings: lexer.strings, errors: lexer.errors, lineComments: lexer.lineComments,
-                         endsInsideString: lexer.endsInsideString)
+                         endsInsideString: lexer.endsInsideString,
+                         garblingErrorOffsets: lexer.errors.filter(\.garblesTokens).map(\.span.start).sorted())
     }
 
     // MARK: - Main loop
@@ -92,11 +99,12 @@ struct Lexer {
         let start = position
         let byte = bytes[position]
         if byte.isIdentifierStart { return scanName() }
-        if byte.isDigit || (byte == .dot && peek(1).isDigit) { return scanNumber() }
+        if byte.isDigit || (byte == .dot && peek(1).isDigit && !followsOperand) { return scanNumber() }
         if byte == .doubleQuote || byte == .singleQuote { return scanString() }
         if byte >= 0x80 {
             let (scalar, _) = decodeScalar(at: position)
             if scalar.properties.isAlphabetic { return scanName() }
+            if scalar == "\u{201C}" || scalar == "\u{2018}" { return scanCurlyQuotedString() }
         }
         guard let (kind, length) = punctuation(byte) else {
             reportInvalidCharacter()
@@ -111,7 +119,16 @@ struct Lexer {
         if kind.isCloser { depth -= 1 }
         let token = Token(kind: kind, start: start, end: position, depth: depth, payload: payload)
         if kind.isOpener { depth += 1 }
+        lastKind = kind
+        lastEnd = position
         return token
+    }
+
+    /// True right after a name, literal or closing bracket with no space: there `.5` is a
+    /// field access gone wrong (`t.0`), not the number 0.5.
+    var followsOperand: Bool {
+        lastEnd == position && (lastKind == .name || lastKind == .number || lastKind == .string
+                                || lastKind == .rightParen || lastKind == .rightBracket || lastKind == .rightBrace)
     }
 
     func peek(_ offset: Int) -> UInt8 {
@@ -158,7 +175,7 @@ struct Lexer {
         if peek(2) == .dot { return (.ellipsis, 3) }
         if peek(2) == .less { return (.halfOpenRange, 3) }
         errors.append(SyntaxError(message: "invalid operator '..' (use '...' for an inclusive range or '..<' for an exclusive one)",
-                                  span: SourceSpan(start: position, end: position + 2)))
+                                  span: SourceSpan(start: position, end: position + 2), garblesTokens: true))
         return (.ellipsis, 2)
     }
 
@@ -171,9 +188,30 @@ struct Lexer {
             errors.append(last)
         } else {
             errors.append(SyntaxError(message: Lexer.invalidCharacterMessage(scalar),
-                                      span: SourceSpan(start: start, end: position)))
+                                      span: SourceSpan(start: start, end: position), garblesTokens: true))
         }
         lastInvalidEnd = position
+    }
+
+    /// “text” or ‘text’ (pasted from a word processor): one error, read as a string.
+    mutating func scanCurlyQuotedString() -> Token? {
+        let start = position
+        let (opening, length) = decodeScalar(at: position)
+        let closing: Unicode.Scalar = opening == "\u{201C}" ? "\u{201D}" : "\u{2019}"
+        errors.append(SyntaxError(message: Lexer.invalidCharacterMessage(opening),
+                                  span: SourceSpan(start: start, end: start + length), garblesTokens: true))
+        var end = start + length
+        while end < bytes.count, bytes[end] != .newline {
+            let (scalar, scalarLength) = decodeScalar(at: end)
+            if scalar == closing {
+                position = end + scalarLength
+                let text = String(decoding: bytes[(start + length)..<end], as: UTF8.self)
+                return makeToken(.string, start: start, payload: appendString(text.isEmpty ? [] : [.text(text)]))
+            }
+            end += scalarLength
+        }
+        position = start + length
+        return nil
     }
 
     static func invalidCharacterMessage(_ scalar: Unicode.Scalar) -> String {

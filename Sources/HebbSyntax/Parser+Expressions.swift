@@ -121,7 +121,7 @@ extension ProgramParser {
     /// Consumes the operator; a line may break after it.
     mutating func parseRightOperand(_ precedence: Precedence) throws(SyntaxError) -> Expr {
         advance()
-        skipNewlineTokens()
+        try skipNewlinesBeforeOperand()
         return try parseExpression(precedence)
     }
 
@@ -167,15 +167,13 @@ extension ProgramParser {
         }
         if found.kind.isKeyword, let spelling = found.kind.spelling {
             message += " ('\(spelling)' is a keyword, not a name)"
-        } else if found.kind == .leftBrace {
-            message += " (a record literal here needs parentheses: ({...}))"
         }
         return error(message)
     }
 
     mutating func parseUnary(_ operation: UnaryOperator, operand precedence: Precedence) throws(SyntaxError) -> Expr {
         let token = advance()
-        skipNewlineTokens()
+        try skipNewlinesBeforeOperand()
         let operand = try parseExpression(precedence)
         return Expr(.unary(operation, operand), span: token.span.merged(with: operand.span))
     }
@@ -201,14 +199,14 @@ extension ProgramParser {
     mutating func parseParenthesized() throws(SyntaxError) -> Expr {
         let open = advance()
         return try insideBrackets { (parser) throws(SyntaxError) -> Expr in
-            if parser.match(.rightParen) { return Expr(.tuple([]), span: parser.span(from: open.start)) }
-            let first = try parser.parseExpression()
-            guard parser.peek().kind == .comma else {
-                try parser.expectClosing(.rightParen, opener: open, what: nil)
-                return Expr(first.kind, span: parser.span(from: open.start))
+            let elements = try parser.parseCommaSeparated(opener: open, closer: .rightParen) { parser throws(SyntaxError) in
+                try parser.parseExpression()
             }
-            let elements = try parser.parseElements(first: first, until: .rightParen)
-            try parser.expectClosing(.rightParen, opener: open, what: "element")
+            let trailingComma = parser.previous.kind == .comma
+            try parser.expectClosing(.rightParen, opener: open, what: elements.count == 1 && !trailingComma ? nil : "element")
+            if elements.count == 1, !trailingComma, let only = elements.first {
+                return Expr(only.kind, span: parser.span(from: open.start))
+            }
             return Expr(.tuple(elements), span: parser.span(from: open.start))
         }
     }
@@ -217,31 +215,20 @@ extension ProgramParser {
     mutating func parseList() throws(SyntaxError) -> Expr {
         let open = advance()
         return try insideBrackets { (parser) throws(SyntaxError) -> Expr in
-            var elements: [Expr] = []
-            if parser.peek().kind != .rightBracket {
-                elements = try parser.parseElements(first: parser.parseExpression(), until: .rightBracket)
+            let elements = try parser.parseCommaSeparated(opener: open, closer: .rightBracket) { parser throws(SyntaxError) in
+                try parser.parseExpression()
             }
             try parser.expectClosing(.rightBracket, opener: open, what: "element")
             return Expr(.list(elements), span: parser.span(from: open.start))
         }
     }
 
-    /// `first, e, e,` up to (not including) `closer`.
-    mutating func parseElements(first: Expr, until closer: TokenKind) throws(SyntaxError) -> [Expr] {
-        var elements = [first]
-        while match(.comma), peek().kind != closer {
-            elements.append(try parseExpression())
-        }
-        return elements
-    }
-
     /// `{name: e, other: e}` and `{}`.
     mutating func parseRecord() throws(SyntaxError) -> Expr {
         let open = advance()
         return try insideBrackets { (parser) throws(SyntaxError) -> Expr in
-            var fields: [(name: String, value: Expr)] = []
             var seen: Set<String> = []
-            while parser.peek().kind != .rightBrace {
+            let fields = try parser.parseCommaSeparated(opener: open, closer: .rightBrace) { parser throws(SyntaxError) in
                 let key = parser.peek()
                 guard key.kind == .name else {
                     throw parser.error("expected a field name in the record, found \(parser.describe(key)) (a record is written {name: value, ...})")
@@ -253,23 +240,54 @@ extension ProgramParser {
                 guard seen.insert(name).inserted else {
                     throw SyntaxError(message: "duplicate field '\(name)' in the record", span: key.span)
                 }
-                fields.append((name, value))
-                if !parser.match(.comma) { break }
+                return (name: name, value: value)
             }
             try parser.expectClosing(.rightBrace, opener: open, what: "field")
             return Expr(.record(fields), span: parser.span(from: open.start))
         }
     }
 
+    /// `item, item, ...` (trailing comma allowed) up to `closer`, which is left unread.
+    /// Before each item, checks that the bracket was not simply left open: a line that
+    /// starts like a statement, no further right than the bracket's line, ends it.
+    mutating func parseCommaSeparated<Item>(
+        opener: Token, closer: TokenKind, checksForStatements: Bool = true,
+        _ item: (inout ProgramParser) throws(SyntaxError) -> Item
+    ) throws(SyntaxError) -> [Item] {
+        var items: [Item] = []
+        while peek().kind != closer, !peek().kind.isEnd {
+            if checksForStatements, currentStartsLine(), looksLikeStatementStart(index),
+               column(of: peek().start) <= indentation(ofLineAt: opener.start) {
+                throw error(unclosedMessage(closer, opener: opener), resumeIfOnNewLine: true)
+            }
+            items.append(try item(&self))
+            if !match(.comma) { break }
+        }
+        return items
+    }
+
+    /// Spaces and tabs at the start of the line holding `offset`.
+    func indentation(ofLineAt offset: Int) -> Int {
+        var position = file.lineStarts[file.lineIndex(ofOffset: offset)]
+        let start = position
+        while position < lexed.bytes.count, lexed.bytes[position] == .space || lexed.bytes[position] == .tab {
+            position += 1
+        }
+        return position - start
+    }
+
+    func unclosedMessage(_ closer: TokenKind, opener: Token) -> String {
+        "expected '\(closer.spelling ?? "")' to close '\(opener.kind.spelling ?? "")' opened at line \(lineNumber(of: opener.start))"
+    }
+
     /// The closing bracket of a list of `what`s (nil: of a single expression).
     mutating func expectClosing(_ closer: TokenKind, opener: Token, what: String?) throws(SyntaxError) {
         if match(closer) { return }
         let found = peek()
-        let close = closer.spelling ?? "", open = opener.kind.spelling ?? ""
-        let unclosed = "expected '\(close)' to close '\(open)' opened at line \(lineNumber(of: opener.start))"
+        let unclosed = unclosedMessage(closer, opener: opener)
         if found.kind.isEnd || currentStartsLine() { throw error(unclosed, resumeIfOnNewLine: true) }
         guard let what, !found.kind.isCloser else { throw error(unclosed + ", found \(describe(found))") }
-        var message = "expected ',' or '\(close)' after the \(what), found \(describe(found))"
+        var message = "expected ',' or '\(closer.spelling ?? "")' after the \(what), found \(describe(found))"
         if found.kind == .equal, closer == .rightParen {
             message += " (a labelled argument is written 'name: value')"
         }
@@ -282,15 +300,13 @@ extension ProgramParser {
     mutating func parseCall(_ callee: Expr) throws(SyntaxError) -> Expr {
         let open = advance()
         return try insideBrackets { (parser) throws(SyntaxError) -> Expr in
-            var arguments: [Argument] = []
-            while parser.peek().kind != .rightParen {
+            let arguments = try parser.parseCommaSeparated(opener: open, closer: .rightParen) { parser throws(SyntaxError) in
                 var label: String?
                 if parser.peek().kind == .name, parser.peekNextKind() == .colon {
                     label = parser.text(of: parser.advance())
                     parser.advance()
                 }
-                arguments.append(Argument(label: label, value: try parser.parseExpression()))
-                if !parser.match(.comma) { break }
+                return Argument(label: label, value: try parser.parseExpression())
             }
             try parser.expectClosing(.rightParen, opener: open, what: "argument")
             return Expr(.call(callee, arguments), span: callee.span.merged(with: parser.previous.span))
@@ -301,10 +317,8 @@ extension ProgramParser {
     mutating func parseIndex(_ base: Expr) throws(SyntaxError) -> Expr {
         let open = advance()
         return try insideBrackets { (parser) throws(SyntaxError) -> Expr in
-            var items: [IndexItem] = []
-            while parser.peek().kind != .rightBracket {
-                items.append(try parser.parseIndexItem())
-                if !parser.match(.comma) { break }
+            let items = try parser.parseCommaSeparated(opener: open, closer: .rightBracket) { parser throws(SyntaxError) in
+                try parser.parseIndexItem()
             }
             try parser.expectClosing(.rightBracket, opener: open, what: "index")
             guard !items.isEmpty else {

@@ -50,9 +50,11 @@ extension ProgramParser {
         case .whileKeyword: return try parseWhile()
         case .returnKeyword: return try parseReturn()
         case .breakKeyword, .continueKeyword: return parseJump()
-        case .elseKeyword: throw error("unexpected 'else' (it must follow the '}' of an 'if')")
+        case .elseKeyword: throw error("unexpected 'else' (it must follow the '}' of an 'if')", pointingAtFound: true)
         default:
-            guard ProgramParser.canStartExpression(token.kind) else { throw error("unexpected \(describe(token))") }
+            guard ProgramParser.canStartExpression(token.kind) else {
+                throw error("unexpected \(describe(token))", pointingAtFound: true)
+            }
             return try parseExpressionStatement()
         }
     }
@@ -67,7 +69,7 @@ extension ProgramParser {
         if token.kind == .equal {
             let targets = try assignTargets(expressions)
             advance()
-            skipNewlineTokens()
+            try skipNewlinesBeforeOperand()
             let value = try tupleIfMany(parseExpressionList())
             return Stmt(.assign(targets, value), span: span(from: start))
         }
@@ -77,7 +79,7 @@ extension ProgramParser {
             }
             let target = try assignTarget(expressions[0])
             advance()
-            skipNewlineTokens()
+            try skipNewlinesBeforeOperand()
             let value = try tupleIfMany(parseExpressionList())
             return Stmt(.compoundAssign(target, operation, value), span: span(from: start))
         }
@@ -211,7 +213,7 @@ extension ProgramParser {
         let saved = allowsRecord
         allowsRecord = false
         defer { allowsRecord = saved }
-        skipNewlineTokens()
+        try skipNewlinesBeforeOperand()
         return try parseExpression()
     }
 
@@ -315,7 +317,7 @@ extension ProgramParser {
         (skipsNewlines, allowsRecord) = (true, true)
         defer { (skipsNewlines, allowsRecord) = saved }
         var parameters: [Parameter] = []
-        while peek().kind != .rightParen {
+        while peek().kind != .rightParen, !peek().kind.isEnd {
             parameters.append(try parseParameter(after: parameters))
             if !match(.comma) { break }
         }

@@ -95,11 +95,13 @@ struct ProgramParser {
         return tokens[next].kind
     }
 
+    /// Consumes the current token. `previous` skips newlines, so a caret for "something is
+    /// missing" lands after the last real token.
     @discardableResult
     mutating func advance() -> Token {
         let token = peek()
         if !token.kind.isEnd { index += 1 }
-        previous = token
+        if token.kind != .newline { previous = token }
         return token
     }
 
@@ -118,9 +120,9 @@ struct ProgramParser {
 
     /// An error about the current token. When that token is the end of the input or on a
     /// later line, the caret goes right after the previous token, where something is missing.
-    mutating func error(_ message: String, resumeIfOnNewLine: Bool = false) -> SyntaxError {
+    mutating func error(_ message: String, resumeIfOnNewLine: Bool = false, pointingAtFound: Bool = false) -> SyntaxError {
         let token = peek()
-        let onLaterLine = currentStartsLine() || token.kind.isEnd
+        let onLaterLine = !pointingAtFound && (currentStartsLine() || token.kind.isEnd)
         let span = onLaterLine && previous.end > 0 ? SourceSpan(start: previous.end, end: previous.end) : token.span
         return SyntaxError(message: message, span: span, atEnd: token.kind == .endOfInput,
                            resumeHere: resumeIfOnNewLine && currentStartsLine() && !token.kind.isEnd)
@@ -132,32 +134,73 @@ struct ProgramParser {
     mutating func record(_ error: SyntaxError, statementStart: Int) {
         guard error.span.start != lastErrorStart else { return }
         lastErrorStart = error.span.start
-        if lexerErrorExists(from: statementStart, through: max(error.span.end, error.span.start)) { return }
+        let foundAt = max(error.span.end, tokens[index].start)
+        if garblingLexerErrorExists(from: statementStart, through: foundAt) { return }
         errors.append(error)
     }
 
-    func lexerErrorExists(from start: Int, through end: Int) -> Bool {
-        let lexerErrors = lexed.errors
-        var low = 0, high = lexerErrors.count
+    func garblingLexerErrorExists(from start: Int, through end: Int) -> Bool {
+        let offsets = lexed.garblingErrorOffsets
+        var low = 0, high = offsets.count
         while low < high {
             let middle = (low + high) / 2
-            if lexerErrors[middle].span.start < start { low = middle + 1 } else { high = middle }
+            if offsets[middle] < start { low = middle + 1 } else { high = middle }
         }
-        return low < lexerErrors.count && lexerErrors[low].span.start <= end
+        return low < offsets.count && offsets[low] <= end
     }
 
     /// After an error in the statement that began at token `start`: skips to the end of
     /// that statement (a newline or `;` at its bracket depth), or to the `}` closing the
-    /// enclosing block, which is left for the block to read.
+    /// enclosing block, which is left for the block to read. A bracket left open would hide
+    /// the rest of the file, so a line that starts no further right than the statement and
+    /// looks like a new statement (or the block's `}`) also ends the skipping.
     mutating func recover(from error: SyntaxError, statementStart start: Int, inBlock: Bool) {
         if error.resumeHere, index > start { return }
         let depth = tokens[start].depth
+        let column = self.column(of: tokens[start].start)
         while true {
             let token = tokens[index]
             if token.kind.isEnd { return }
             if token.kind == .rightBrace, inBlock, token.depth < depth { return }
             index += 1
             if token.kind == .newline || token.kind == .semicolon, token.depth <= depth { return }
+            if token.kind == .newline, self.column(of: tokens[index].start) <= column,
+               looksLikeStatementStart(index) || (inBlock && tokens[index].kind == .rightBrace) {
+                return
+            }
+        }
+    }
+
+    /// Whether the token at `position` begins something that can only be a statement: a
+    /// statement keyword, `fn name`, or `name =` / `name +=`.
+    func looksLikeStatementStart(_ position: Int) -> Bool {
+        let next = position + 1 < tokens.count ? tokens[position + 1].kind : .endOfInput
+        switch tokens[position].kind {
+        case .ifKeyword, .forKeyword, .whileKeyword, .returnKeyword, .breakKeyword, .continueKeyword: return true
+        case .fnKeyword: return next == .name
+        case .name: return next == .equal || next.compoundOperator != nil
+        default: return false
+        }
+    }
+
+    /// 0-based byte column of an offset (for comparing indentation).
+    func column(of offset: Int) -> Int {
+        offset - file.lineStarts[file.lineIndex(ofOffset: offset)]
+    }
+
+    /// Steps over the newlines after a binary operator, `=` or `,`, where the expression
+    /// goes on. If the next line is clearly a statement of its own (`x = 1 +` then
+    /// `y = 2`), the operand is missing: the error points after the operator and parsing
+    /// resumes at that line.
+    mutating func skipNewlinesBeforeOperand() throws(SyntaxError) {
+        var next = index
+        while tokens[next].kind == .newline { next += 1 }
+        guard next > index else { return }
+        index = next
+        if looksLikeStatementStart(next) {
+            let where_ = previous.kind.spelling.map { " after '\($0)'" } ?? ""
+            throw SyntaxError(message: "expected an expression\(where_)",
+                              span: SourceSpan(start: previous.end, end: previous.end), resumeHere: true)
         }
     }
 

@@ -10,4 +10,7 @@ struct SyntaxError: Error, Sendable {
     var span: SourceSpan
     var atEnd = false
     var resumeHere = false
+    /// A lexer error that drops or reshapes tokens (an invalid character, an unterminated
+    /// string): parser errors that follow it in the same statement are not reported.
+    var garblesTokens = false
 }
