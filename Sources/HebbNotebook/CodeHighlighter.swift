@@ -30,13 +30,8 @@ enum CodeHighlighter {
         if character == "\"" || character == "'" {
             return ("str", stringEnd(characters, from: index))
         }
-        if character.isASCII && character.isNumber {
-            var end = index
-            while end < characters.count, characters[end].isLetter || characters[end].isNumber || characters[end] == "."
-                || ((characters[end] == "-" || characters[end] == "+") && "eE".contains(characters[end - 1])) {
-                end += 1
-            }
-            return ("num", end)
+        if isDigit(character) {
+            return ("num", numberEnd(characters, from: index))
         }
         if character.isLetter || character == "_" {
             var end = index
@@ -45,6 +40,22 @@ enum CodeHighlighter {
         }
         return (nil, index + 1)
     }
+
+    /// The index after `12`, `1.5` or `2e-3` (not eating the dots of a `1...10` range).
+    private static func numberEnd(_ characters: [Character], from start: Int) -> Int {
+        var end = start
+        func digits() { while end < characters.count, isDigit(characters[end]) { end += 1 } }
+        digits()
+        if end + 1 < characters.count, characters[end] == ".", isDigit(characters[end + 1]) { end += 1; digits() }
+        if end < characters.count, characters[end] == "e" || characters[end] == "E" {
+            var exponent = end + 1
+            if exponent < characters.count, characters[exponent] == "-" || characters[exponent] == "+" { exponent += 1 }
+            if exponent < characters.count, isDigit(characters[exponent]) { end = exponent; digits() }
+        }
+        return end
+    }
+
+    private static func isDigit(_ character: Character) -> Bool { character.isASCII && character.isNumber }
 
     /// The index after a string literal's closing quote (or the line's end if unclosed).
     private static func stringEnd(_ characters: [Character], from start: Int) -> Int {

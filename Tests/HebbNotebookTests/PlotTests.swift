@@ -1,0 +1,127 @@
+// HebbPlot: nice ticks, well-formed SVG for every chart kind, terminal text charts.
+
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import HebbPlot
+
+@Suite struct PlotTests {
+    static let specs: [(String, PlotSpec)] = [
+        ("line", PlotSpec(kind: .line([.init(xs: [], ys: (0..<100).map { 10 * exp(-Double($0) / 20) }, label: "train"),
+                                       .init(xs: [], ys: (0..<100).map { 11 * exp(-Double($0) / 25) }, label: "valid & <test>")]),
+                          title: "Cost \"J\"", xLabel: "epoch", yLabel: "cost")),
+        ("line with gaps", PlotSpec(kind: .line([.init(xs: [1, 2, 3, 4, 5], ys: [1, .nan, 3, .infinity, 5], label: nil)]))),
+        ("long line", PlotSpec(kind: .line([.init(xs: [], ys: (0..<50_000).map { sin(Double($0) / 500) }, label: nil)]))),
+        ("empty line", PlotSpec(kind: .line([]))),
+        ("constant", PlotSpec(kind: .line([.init(xs: [], ys: [2, 2, 2], label: nil)]))),
+        ("single point", PlotSpec(kind: .line([.init(xs: [], ys: [7], label: nil)]))),
+        ("huge values", PlotSpec(kind: .line([.init(xs: [-1e308, 1e308], ys: [-1e308, 1e308], label: nil)]))),
+        ("scatter", PlotSpec(kind: .scatter(xs: [0, 1, 2, 3, 0.5], ys: [1, 0, 1, 0, 0.5], labels: [0, 1, 1, 2]), title: "spirals")),
+        ("image grid", PlotSpec(kind: .image(pixels: (0..<10).map { digit in (0..<64).map { Double(($0 + digit) % 17) } }, rows: 8, columns: 8))),
+        ("ragged image", PlotSpec(kind: .image(pixels: [[1, 2, .nan], []], rows: 2, columns: 2), title: "filters")),
+        ("no images", PlotSpec(kind: .image(pixels: [], rows: 8, columns: 8))),
+        ("histogram", PlotSpec(kind: .histogram(values: (0..<1000).map { Double(($0 * 7919) % 1000) / 100 }, bins: 20))),
+        ("bad histogram", PlotSpec(kind: .histogram(values: [.nan, 3, 3], bins: -4))),
+    ]
+
+    @Test(arguments: 0..<specs.count)
+    func svgIsWellFormed(_ index: Int) throws {
+        let (name, spec) = PlotTests.specs[index]
+        let svg = SVGRenderer.render(spec)
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""), "\(name)")
+        #expect(svg.hasSuffix("</svg>\n"), "\(name)")
+        #expect(!svg.contains("nan") && !svg.contains("inf"), "\(name): non-finite coordinates")
+        #expect(try xmlProblem(svg) == nil, "\(name)")
+        #expect(SVGRenderer.render(spec) == svg, "\(name): deterministic")
+    }
+
+    @Test func lineChartsHaveAxesTicksLegendAndLabels() {
+        let svg = SVGRenderer.render(PlotTests.specs[0].1)
+        #expect(svg.components(separatedBy: "<polyline").count == 3)
+        for text in [">train<", ">valid &amp; &lt;test&gt;<", ">Cost &quot;J&quot;<", ">epoch<", ">cost<", ">0<", ">100<"] {
+            #expect(svg.contains(text), "missing \(text)")
+        }
+        let long = SVGRenderer.render(PlotTests.specs[2].1)
+        #expect(long.utf8.count < 60_000, "long series are thinned")
+    }
+
+    @Test func scatterColoursEachClass() {
+        let svg = SVGRenderer.render(PlotTests.specs[7].1)
+        for colour in Palette.colors.prefix(3) { #expect(svg.contains(colour)) }
+        #expect(svg.contains(">class 2<"))
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 5 + 3, "5 points and 3 legend dots")
+    }
+
+    @Test func niceTicks() {
+        let scale = NiceScale(minimum: 0.13, maximum: 9.7)
+        #expect(scale.ticks == [0, 2, 4, 6, 8, 10])
+        #expect(scale.ticks.map(scale.label) == ["0", "2", "4", "6", "8", "10"])
+        let small = NiceScale(minimum: -0.031, maximum: 0.048)
+        #expect(small.ticks.map(small.label) == ["-0.04", "-0.02", "0.00", "0.02", "0.04", "0.06"])
+        let big = NiceScale(minimum: 0, maximum: 3.2e7)
+        #expect(big.ticks.map(big.label).first == "0")
+        #expect(big.ticks.map(big.label).last == "4.00e+07")
+        let flat = NiceScale(minimum: 5, maximum: 5)
+        #expect(flat.lower < 5 && flat.upper > 5)
+        #expect(NiceScale(minimum: .nan, maximum: 1).ticks.count >= 2)
+    }
+
+    @Test func textLineChartShowsAxisMinAndMax() {
+        let spec = PlotSpec(kind: .line([.init(xs: [], ys: [0, 1, 4, 9, 16], label: nil)]), title: "squares")
+        let lines = TextChart.render(spec, width: 20, height: 5).split(separator: "\n").map(String.init)
+        #expect(lines.count == 1 + 5 + 2)
+        #expect(lines[0] == "squares")
+        #expect(lines[1].hasPrefix("16 ┤"))
+        #expect(lines[5].hasPrefix(" 0 ┤"))
+        #expect(lines[6] == "   └" + String(repeating: "─", count: 20))
+        #expect(lines[7].hasPrefix("    0") && lines[7].hasSuffix("4"))
+        let plotted = lines[1...5].joined().unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }
+        #expect(!plotted.isEmpty, "braille dots drawn")
+        #expect(lines[1...5].allSatisfy { $0.count == 4 + 20 })
+    }
+
+    @Test func textChartsForEveryKind() {
+        for (name, spec) in PlotTests.specs {
+            let text = TextChart.render(spec)
+            #expect(!text.isEmpty, "\(name)")
+            #expect(text.split(separator: "\n").allSatisfy { $0.count <= 120 }, "\(name): fits a terminal")
+        }
+        let histogram = TextChart.render(PlotTests.specs[11].1, width: 20, height: 4)
+        #expect(histogram.contains("█"))
+        let images = TextChart.render(PlotTests.specs[8].1, width: 60, height: 8)
+        #expect(images.split(separator: "\n").count >= 8)
+        #expect(images.contains("█") && images.contains("░"))
+        let coloured = TextChart.render(PlotTests.specs[0].1, colour: true)
+        #expect(coloured.contains("\u{1B}[34m") && coloured.contains("\u{1B}[33m"))
+    }
+
+    /// nil when `svg` parses as XML; the parser's complaint otherwise.
+    func xmlProblem(_ svg: String) throws -> String? {
+        #if canImport(FoundationXML) || os(macOS)
+        let parser = XMLParser(data: Data(svg.utf8))
+        return parser.parse() ? nil : (parser.parserError.map { "\($0)" } ?? "parse failed")
+        #else
+        return tagBalanceProblem(svg)
+        #endif
+    }
+
+    /// A fallback check without an XML parser: every opened tag is closed in order.
+    func tagBalanceProblem(_ svg: String) -> String? {
+        var stack: [String] = []
+        var rest = Substring(svg)
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            let tag = rest[rest.index(after: open)..<close]
+            rest = rest[rest.index(after: close)...]
+            if tag.hasSuffix("/") { continue }
+            let name = String(tag.prefix(while: { $0 != " " }))
+            if name.hasPrefix("/") {
+                guard stack.popLast() == String(name.dropFirst()) else { return "unbalanced </\(name)>" }
+            } else {
+                stack.append(name)
+            }
+        }
+        return stack.isEmpty ? nil : "unclosed <\(stack.joined(separator: ", "))>"
+    }
+}
