@@ -30,6 +30,10 @@ final class BufferPool: Sendable {
             }
             if let cached, let block = UnsafeMutableRawPointer(bitPattern: cached) { return block }
         }
+        // Small blocks come straight from malloc (16-byte aligned, served from its per-thread
+        // cache). Swift's `allocate` always goes through posix_memalign, which bypasses that
+        // cache and dominated the cost of ops on tiny tensors.
+        if byteCount < minimumCachedBytes, let block = malloc(byteCount) { return block }
         // 64-byte alignment suits AVX loads and BLAS.
         return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
     }
@@ -45,6 +49,7 @@ final class BufferPool: Sendable {
             }
             if kept { return }
         }
-        block.deallocate()
+        // Both allocation paths end in glibc's allocator, so free() releases either.
+        free(block)
     }
 }

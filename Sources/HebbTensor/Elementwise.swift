@@ -41,7 +41,18 @@ enum BinaryPlan {
 extension Tensor {
     /// `a op b` with NumPy broadcasting.
     public static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
-        try checkSameDType(a, b, op: op.rawValue)
+        guard a.dtype == b.dtype else { throw dtypeMismatch(a, b, op: op.rawValue) }
+        // Same shapes first, with nothing built on the way: this is most calls, and on tiny
+        // tensors the bookkeeping costs more than the arithmetic.
+        if a.shape == b.shape {
+            let count = a.count
+            let result = Tensor(validShape: a.shape, dtype: a.dtype, count: count)
+            switch a.dtype {
+            case .float64: sameShapeKernel(op, count, a.pointer(Double.self), b.pointer(Double.self), result.pointer(Double.self))
+            case .float32: sameShapeKernel(op, count, a.pointer(Float.self), b.pointer(Float.self), result.pointer(Float.self))
+            }
+            return result
+        }
         let (plan, shape, count) = try binaryPlan(op, a.shape, b.shape)
         let result: Tensor
         if case .general = plan {
@@ -135,6 +146,12 @@ extension Tensor {
         case .greater: runBinary(plan, a, b, out) { $0 > $1 ? 1 : 0 }
         case .greaterEqual: runBinary(plan, a, b, out) { $0 >= $1 ? 1 : 0 }
         }
+    }
+
+    /// The same-shape loop of every op, without a plan.
+    static func sameShapeKernel<T: TensorScalar>(_ op: BinaryOp, _ count: Int, _ a: UnsafePointer<T>,
+                                                 _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
+        binaryKernel(op, .same(count: count), a, b, out)
     }
 
     @inline(__always)

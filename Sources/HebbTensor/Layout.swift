@@ -40,10 +40,12 @@ extension Tensor {
 
     /// Throws the standard message when two operands have different dtypes.
     @inline(__always)
-    static func checkSameDType(_ a: Tensor, _ b: Tensor, op: String) throws {
-        guard a.dtype == b.dtype else {
-            throw TensorError("\(op): dtype \(a.dtype.rawValue) and \(b.dtype.rawValue) differ; use cast()")
-        }
+    static func checkSameDType(_ a: Tensor, _ b: Tensor, op: @autoclosure () -> String) throws {
+        guard a.dtype == b.dtype else { throw dtypeMismatch(a, b, op: op()) }
+    }
+
+    static func dtypeMismatch(_ a: Tensor, _ b: Tensor, op: String) -> TensorError {
+        TensorError("\(op): dtype \(a.dtype.rawValue) and \(b.dtype.rawValue) differ; use cast()")
     }
 
     /// Product of `shape[range]` (the shape is valid, so this cannot overflow).
