@@ -50,29 +50,34 @@ struct NotebookExecution {
     var fileName: String
     var plotFolder: String
     var timeout: Double?
-    var makeExecutor: (OutputSink) -> any CellExecutor
+    var makeExecutor: ExecutorFactory
+    /// The notebook's folder, handed to the executor.
+    var directory: String
     /// How long an interrupted cell gets to stop before it is abandoned.
     var grace: Double = 5
 
     /// Runs `cells` in order; `handle` sees each outcome and returns false to stop.
-    /// A Ctrl-C or an abandoned cell stops the loop after that cell is handled.
-    func run(_ cells: [Cell], handle: (Cell, CellOutcome) -> Bool, willStart: (Cell) -> Void = { _ in }) {
+    /// A Ctrl-C or an abandoned cell stops the loop after that cell is handled. `codeLine`
+    /// gives the file line of a cell's first code line as the saved file will have it (the
+    /// outputs of the cells above may have grown or shrunk), so error locations stay right.
+    func run(_ cells: [Cell], codeLine: (Cell) -> Int, handle: (Cell, CellOutcome) -> Bool,
+             willStart: (Cell) -> Void = { _ in }) {
         let capture = OutputCapture()
-        let executor = makeExecutor(capture)
+        let executor = makeExecutor(capture, directory)
         for cell in cells {
             if stopRequested.load(ordering: .relaxed) {
                 _ = handle(cell, CellOutcome(error: "error: interrupted", status: .interrupted))
                 return
             }
             willStart(cell)
-            let outcome = runCell(cell, executor: executor, capture: capture)
+            let outcome = runCell(cell, codeLine: codeLine(cell), executor: executor, capture: capture)
             if !handle(cell, outcome) || outcome.status == .interrupted || outcome.abandoned { return }
         }
     }
 
     /// Runs one cell on a worker thread and waits, interrupting it on timeout or Ctrl-C.
-    func runCell(_ cell: Cell, executor: any CellExecutor, capture: OutputCapture) -> CellOutcome {
-        let job = CellJob(executor: executor, source: cell.source, fileName: fileName, lineOffset: cell.codeLine - 1)
+    func runCell(_ cell: Cell, codeLine: Int, executor: any CellExecutor, capture: OutputCapture) -> CellOutcome {
+        let job = CellJob(executor: executor, source: cell.source, fileName: fileName, lineOffset: codeLine - 1)
         let clock = ContinuousClock(), start = clock.now
         let limit = cell.labels.timeout ?? timeout
         var reason: CellStatus?, abandoned = false, interruptedAt = start
@@ -139,7 +144,7 @@ struct NotebookExecution {
     }
 }
 
-/// One cell's code running on its own thread (with a large stack: the interpreter recurses).
+/// One cell's code running on its own thread, so the runner can wait with a deadline.
 final class CellJob: @unchecked Sendable {
     let executor: any CellExecutor
     let source: String
@@ -158,7 +163,7 @@ final class CellJob: @unchecked Sendable {
             do { value = try executor.run(source, fileName: fileName, lineOffset: lineOffset) } catch { thrown = error }
             done.signal()
         }
-        thread.stackSize = 256 << 20
+        thread.stackSize = 16 << 20   // Session.run itself moves to a thread with a larger stack
         thread.start()
     }
 

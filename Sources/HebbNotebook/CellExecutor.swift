@@ -14,12 +14,22 @@ public protocol CellExecutor: AnyObject {
     func interrupt()
 }
 
+/// Makes the executor for one run: the capture sink, and the notebook's folder (relative
+/// data paths resolve against it).
+typealias ExecutorFactory = (_ output: OutputSink, _ directory: String) -> any CellExecutor
+
 /// The real executor: a fresh `Session` with the notebook seed.
 final class SessionExecutor: CellExecutor {
     let session: Session
 
-    init(output: OutputSink, seed: UInt64 = 42) {
+    /// `Session(output:seed: 42)`, resolving relative paths against `baseDirectory`.
+    init(output: OutputSink, baseDirectory: String?, seed: UInt64 = 42) {
         session = Session(output: output, seed: seed)
+        session.baseDirectory = baseDirectory
+    }
+
+    static func factory(_ output: OutputSink, _ directory: String) -> any CellExecutor {
+        SessionExecutor(output: output, baseDirectory: directory)
     }
 
     func run(_ source: String, fileName: String, lineOffset: Int) throws -> String? {

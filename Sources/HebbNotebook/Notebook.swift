@@ -29,6 +29,21 @@ public struct Notebook: Equatable, Sendable {
         }.joined()
     }
 
+    /// The file line where cell `number`'s code starts in the text as printed now.
+    public func codeLine(ofCell number: Int) -> Int {
+        var line = 1
+        for segment in segments {
+            switch segment {
+            case .prose(let text):
+                line += text.utf8.count { $0 == UInt8(ascii: "\n") }
+            case .cell(let cell):
+                if cell.number == number { return line + 1 }
+                line += cell.printed().utf8.count { $0 == UInt8(ascii: "\n") }
+            }
+        }
+        return line
+    }
+
     /// Replaces the outputs of cell `number` (1-based), re-rendering only its output part.
     public mutating func setOutputs(_ outputs: [OutputItem], ofCell number: Int) {
         for index in segments.indices {

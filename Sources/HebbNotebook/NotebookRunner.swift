@@ -13,7 +13,7 @@ public struct RunOptions {
     /// line on stderr). Nothing of it goes into the file.
     public var progress: ((RunEvent) -> Void)?
     /// Makes the executor for a run; the default is a fresh `Session(output:seed: 42)`.
-    var makeExecutor: (OutputSink) -> any CellExecutor = { SessionExecutor(output: $0) }
+    var makeExecutor: ExecutorFactory = SessionExecutor.factory
     /// Seconds an interrupted cell gets to stop before the run gives up on it.
     var grace: Double = 5
 
@@ -91,12 +91,12 @@ public enum NotebookRunner {
         let execution = NotebookExecution(fileName: NotebookFiles.fileName(path),
                                           plotFolder: NotebookFiles.plotFolder(for: path),
                                           timeout: options.timeout, makeExecutor: options.makeExecutor,
-                                          grace: options.grace)
+                                          directory: NotebookFiles.directory(of: path), grace: options.grace)
         var summary = RunSummary(path: path, cellCount: notebook.cells.count, cellsRun: 0, failures: [],
                                  interrupted: false, wrote: false, seconds: 0)
         var plots: [PlotFile] = []
         let count = notebook.cells.count
-        execution.run(notebook.cells) { cell, outcome in
+        execution.run(notebook.cells, codeLine: { notebook.codeLine(ofCell: $0.number) }) { cell, outcome in
             let event = RunEvent.finished(cell: cell.number, of: count, name: cell.name, line: cell.line,
                                           status: outcome.status, seconds: outcome.seconds, error: outcome.error)
             guard outcome.status != .interrupted else {

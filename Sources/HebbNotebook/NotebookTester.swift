@@ -21,11 +21,11 @@ public enum NotebookTester {
     /// without `promote`. `timeout` limits each cell, in seconds.
     public static func test(paths: [String], promote: Bool = false, timeout: Double? = nil,
                             output: (String) -> Void) -> (passed: Int, failed: Int) {
-        test(paths: paths, promote: promote, timeout: timeout, makeExecutor: { SessionExecutor(output: $0) }, output: output)
+        test(paths: paths, promote: promote, timeout: timeout, makeExecutor: SessionExecutor.factory, output: output)
     }
 
     static func test(paths: [String], promote: Bool, timeout: Double?,
-                     makeExecutor: @escaping (OutputSink) -> any CellExecutor,
+                     makeExecutor: @escaping ExecutorFactory,
                      output: (String) -> Void) -> (passed: Int, failed: Int) {
         stopRequested.store(false, ordering: .relaxed)
         var passed = 0, failed = 0
@@ -55,7 +55,7 @@ public enum NotebookTester {
 struct NotebookCheck {
     let path: String
     let timeout: Double?
-    let makeExecutor: (OutputSink) -> any CellExecutor
+    let makeExecutor: ExecutorFactory
 
     /// A problem found in one cell; `promotable` when saving the new output fixes it.
     struct Problem {
@@ -77,8 +77,9 @@ struct NotebookCheck {
         }
         var promoted = notebook, plots: [PlotFile] = [], problems: [Problem] = [], interrupted = false
         let execution = NotebookExecution(fileName: NotebookFiles.fileName(path), plotFolder: NotebookFiles.plotFolder(for: path),
-                                          timeout: timeout, makeExecutor: makeExecutor)
-        execution.run(notebook.cells) { cell, outcome in
+                                          timeout: timeout, makeExecutor: makeExecutor,
+                                          directory: NotebookFiles.directory(of: path))
+        execution.run(notebook.cells, codeLine: { promoted.codeLine(ofCell: $0.number) }) { cell, outcome in
             if outcome.status == .interrupted { interrupted = true; return false }
             let (items, files) = outcome.outputItems(cellNumber: cell.number, plotFolder: execution.plotFolder)
             promoted.setOutputs(items, ofCell: cell.number)

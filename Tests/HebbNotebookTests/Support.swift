@@ -89,7 +89,7 @@ func bytes(_ path: String) -> [UInt8] {
 /// Run options using the fake executor.
 func fakeOptions(keepGoing: Bool = false, timeout: Double? = nil, progress: ((RunEvent) -> Void)? = nil) -> RunOptions {
     var options = RunOptions(keepGoing: keepGoing, timeout: timeout, progress: progress)
-    options.makeExecutor = { FakeExecutor(output: $0) }
+    options.makeExecutor = { output, _ in FakeExecutor(output: output) }
     return options
 }
 

@@ -9,7 +9,7 @@ extension ExecutionTests {
     func runTester(_ paths: [String], promote: Bool = false, timeout: Double? = nil) -> (Int, Int, [String]) {
         var lines: [String] = []
         let (passed, failed) = NotebookTester.test(paths: paths, promote: promote, timeout: timeout,
-                                                   makeExecutor: { FakeExecutor(output: $0) }, output: { lines.append($0) })
+                                                   makeExecutor: { output, _ in FakeExecutor(output: output) }, output: { lines.append($0) })
         return (passed, failed, lines)
     }
 
