@@ -94,7 +94,7 @@ extension NotebookExporter {
     }
 
     private static func htmlCell(_ cell: Cell, directory: String) -> String {
-        let labels = cell.labels.descriptions.map { "<span class=\"label\">\(MarkdownRenderer.escape($0))</span>" }
+        let labels = cell.labels.descriptions.filter { !$0.hasPrefix("name=") }.map { "<span class=\"label\">\(MarkdownRenderer.escape($0))</span>" }
         var parts = ["<section class=\"cell\" id=\"cell-\(cell.number)\">",
                      "<div class=\"cell-head\">[\(cell.number)] \(MarkdownRenderer.escape(cell.name)) \(labels.joined(separator: " "))</div>",
                      "<pre class=\"code\"><code class=\"language-hebb\">\(CodeHighlighter.html(trimmedCode(cell)))</code></pre>"]
