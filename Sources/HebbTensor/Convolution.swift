@@ -1,21 +1,299 @@
-// PLACEHOLDER written by the interpreter engineer so the other modules build: the kernels
-// engineer (owner of this file) replaces it entirely with the real im2col + GEMM conv2d and
-// max-pooling from docs/tensor-api.md. Every function here throws.
+// 2-D convolution (NCHW input, OIHW filters, stride, zero padding) lowered to im2col + one
+// GEMM per image, its two backward products, and max pooling with its backward scatter.
+
+// MARK: - Geometry
+
+/// The sizes of one convolution, checked: input (n, c, h, w), filters (o, c, kh, kw), output
+/// (n, o, oh, ow). `rows` × `columns` is the im2col matrix of one image.
+struct ConvGeometry {
+    let n, c, h, w, o, kh, kw, stride, padding, oh, ow: Int
+    var rows: Int { c &* kh &* kw }
+    var columns: Int { oh &* ow }
+    var outputShape: [Int] { [n, o, oh, ow] }
+
+    init(input: [Int], filters: [Int], stride: Int, padding: Int, op: String) throws {
+        guard input.count == 4 else {
+            throw TensorError("\(op): input must be 4-D (N, C, H, W), got shape \(Tensor.describe(input))")
+        }
+        guard filters.count == 4 else {
+            throw TensorError("\(op): filters must be 4-D (O, C, KH, KW), got shape \(Tensor.describe(filters))")
+        }
+        _ = try Tensor.checkedCount(input)
+        _ = try Tensor.checkedCount(filters)
+        guard input[1] == filters[1] else {
+            throw TensorError("\(op): input \(Tensor.describe(input)) has \(input[1]) channels but filters "
+                + "\(Tensor.describe(filters)) expect \(filters[1])")
+        }
+        guard stride >= 1 else { throw TensorError("\(op): stride must be positive, got \(stride)") }
+        guard padding >= 0 else { throw TensorError("\(op): padding must be non-negative, got \(padding)") }
+        guard filters[2] >= 1, filters[3] >= 1 else {
+            throw TensorError("\(op): filters \(Tensor.describe(filters)) have an empty kernel")
+        }
+        guard let oh = Self.outputExtent(input[2], filters[2], stride, padding),
+              let ow = Self.outputExtent(input[3], filters[3], stride, padding) else {
+            throw TensorError("\(op): filters \(Tensor.describe(filters)) are larger than the input "
+                + "\(Tensor.describe(input)) with padding \(padding)")
+        }
+        (n, c, h, w) = (input[0], input[1], input[2], input[3])
+        (o, kh, kw) = (filters[0], filters[2], filters[3])
+        (self.stride, self.padding, self.oh, self.ow) = (stride, padding, oh, ow)
+    }
+
+    /// (extent + 2 padding - kernel) / stride + 1, or nil when the kernel does not fit or
+    /// the arithmetic would overflow.
+    private static func outputExtent(_ extent: Int, _ kernel: Int, _ stride: Int, _ padding: Int) -> Int? {
+        let (twice, overflow1) = padding.multipliedReportingOverflow(by: 2)
+        let (padded, overflow2) = extent.addingReportingOverflow(twice)
+        guard !overflow1, !overflow2, padded >= kernel else { return nil }
+        return (padded - kernel) / stride + 1
+    }
+
+    /// Throws unless every GEMM size fits a BLAS integer.
+    func checkBLAS(op: String) throws {
+        let sizes = [o &* rows, rows &* columns, o &* columns]
+        guard [o, rows, columns].allSatisfy({ Int32(exactly: $0) != nil }),
+              sizes.allSatisfy({ Int32(exactly: $0) != nil }) else {
+            throw TensorError("\(op): sizes are too large for BLAS (input (\(n), \(c), \(h), \(w)), "
+                + "filters (\(o), \(c), \(kh), \(kw)))")
+        }
+    }
+
+    /// True when there is nothing to multiply (some extent is zero).
+    var isEmpty: Bool { n == 0 || o == 0 || columns == 0 || c == 0 }
+}
+
+// MARK: - Convolution
 
 extension Tensor {
+    /// Cross-correlation of `x` (N, C, H, W) with filters `w` (O, C, KH, KW), zero padding on
+    /// every side, giving (N, O, OH, OW) with OH = (H + 2 padding - KH) / stride + 1.
     public static func conv2d(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int) throws -> Tensor {
-        throw TensorError("conv2d: not available yet")
+        try checkSameDType(x, w, op: "conv2d")
+        let g = try ConvGeometry(input: x.shape, filters: w.shape, stride: stride, padding: padding, op: "conv2d")
+        let result = try Tensor.zeros(g.outputShape, dtype: x.dtype)
+        if g.isEmpty { return result }
+        try g.checkBLAS(op: "conv2d")
+        let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: x.dtype)
+        switch x.dtype {
+        case .float64: convForward(g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
+        case .float32: convForward(g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        }
+        return result
     }
-    public static func conv2dBackwardInput(_ gradOut: Tensor, _ w: Tensor, inputShape: [Int], stride: Int, padding: Int) throws -> Tensor {
-        throw TensorError("conv2d: not available yet")
+
+    /// The gradient with respect to the input: each image's columns Wᵀ g scattered back.
+    public static func conv2dBackwardInput(_ gradOut: Tensor, _ w: Tensor, inputShape: [Int], stride: Int,
+                                           padding: Int) throws -> Tensor {
+        let op = "conv2dBackwardInput"
+        try checkSameDType(gradOut, w, op: op)
+        let g = try ConvGeometry(input: inputShape, filters: w.shape, stride: stride, padding: padding, op: op)
+        try checkGradientShape(gradOut, g, op: op)
+        let result = try Tensor.zeros(inputShape, dtype: w.dtype)
+        if g.isEmpty { return result }
+        try g.checkBLAS(op: op)
+        let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: w.dtype)
+        switch w.dtype {
+        case .float64: convBackwardInput(g, gradOut.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
+        case .float32: convBackwardInput(g, gradOut.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        }
+        return result
     }
-    public static func conv2dBackwardFilter(_ gradOut: Tensor, _ x: Tensor, filterShape: [Int], stride: Int, padding: Int) throws -> Tensor {
-        throw TensorError("conv2d: not available yet")
+
+    /// The gradient with respect to the filters: the sum over images of g · columnsᵀ.
+    public static func conv2dBackwardFilter(_ gradOut: Tensor, _ x: Tensor, filterShape: [Int], stride: Int,
+                                            padding: Int) throws -> Tensor {
+        let op = "conv2dBackwardFilter"
+        try checkSameDType(gradOut, x, op: op)
+        let g = try ConvGeometry(input: x.shape, filters: filterShape, stride: stride, padding: padding, op: op)
+        try checkGradientShape(gradOut, g, op: op)
+        let result = try Tensor.zeros(filterShape, dtype: x.dtype)
+        if g.isEmpty { return result }
+        try g.checkBLAS(op: op)
+        let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: x.dtype)
+        switch x.dtype {
+        case .float64: convBackwardFilter(g, gradOut.pointer(Double.self), x.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
+        case .float32: convBackwardFilter(g, gradOut.pointer(Float.self), x.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        }
+        return result
     }
+
+    private static func checkGradientShape(_ gradOut: Tensor, _ g: ConvGeometry, op: String) throws {
+        guard gradOut.shape == g.outputShape else {
+            throw TensorError("\(op): gradient of shape \(describe(gradOut.shape)) does not match the output "
+                + "shape \(describe(g.outputShape))")
+        }
+    }
+
+    private static func convForward<T: TensorScalar>(_ g: ConvGeometry, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
+                                                     _ cols: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>) {
+        let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
+        for image in 0..<g.n {
+            im2col(g, x + image &* imageSize, cols)
+            BLAS.gemm(transposeA: false, transposeB: false, m: g.o, n: g.columns, k: g.rows, w, lda: g.rows,
+                      cols, ldb: g.columns, beta: 0, out + image &* outputSize, ldc: g.columns)
+        }
+    }
+
+    private static func convBackwardInput<T: TensorScalar>(_ g: ConvGeometry, _ grad: UnsafePointer<T>, _ w: UnsafePointer<T>,
+                                                           _ cols: UnsafeMutablePointer<T>, _ dx: UnsafeMutablePointer<T>) {
+        let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
+        for image in 0..<g.n {
+            // columns (rows × columns) = Wᵀ (rows × o) · g (o × columns)
+            BLAS.gemm(transposeA: true, transposeB: false, m: g.rows, n: g.columns, k: g.o, w, lda: g.rows,
+                      grad + image &* outputSize, ldb: g.columns, beta: 0, cols, ldc: g.columns)
+            col2im(g, cols, dx + image &* imageSize)
+        }
+    }
+
+    private static func convBackwardFilter<T: TensorScalar>(_ g: ConvGeometry, _ grad: UnsafePointer<T>, _ x: UnsafePointer<T>,
+                                                            _ cols: UnsafeMutablePointer<T>, _ dw: UnsafeMutablePointer<T>) {
+        let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
+        for image in 0..<g.n {
+            im2col(g, x + image &* imageSize, cols)
+            // dW (o × rows) += g (o × columns) · columnsᵀ (columns × rows)
+            BLAS.gemm(transposeA: false, transposeB: true, m: g.o, n: g.rows, k: g.columns, grad + image &* outputSize,
+                      lda: g.columns, cols, ldb: g.columns, beta: image == 0 ? 0 : 1, dw, ldc: g.rows)
+        }
+    }
+
+    /// Unfolds one image (c, h, w) into columns: row (channel, i, j) holds, for every output
+    /// position (oy, ox), the input pixel under kernel tap (i, j), or 0 in the padding.
+    private static func im2col<T: TensorScalar>(_ g: ConvGeometry, _ image: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>) {
+        var row = cols
+        for channel in 0..<g.c {
+            let plane = image + channel &* g.h &* g.w
+            for i in 0..<g.kh {
+                for j in 0..<g.kw {
+                    let (first, last) = validRange(tap: j, g.stride, g.padding, g.w, g.ow)
+                    for oy in 0..<g.oh {
+                        let out = row + oy &* g.ow
+                        let y = oy &* g.stride &+ i &- g.padding
+                        guard y >= 0 && y < g.h && first < last else {
+                            out.update(repeating: 0, count: g.ow)
+                            continue
+                        }
+                        let source = plane + y &* g.w
+                        for ox in 0..<first { out[ox] = 0 }
+                        for ox in first..<last { out[ox] = source[ox &* g.stride &+ j &- g.padding] }
+                        for ox in last..<g.ow { out[ox] = 0 }
+                    }
+                    row += g.columns
+                }
+            }
+        }
+    }
+
+    /// Folds columns back onto one image, adding where windows overlap (im2col's adjoint).
+    private static func col2im<T: TensorScalar>(_ g: ConvGeometry, _ cols: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>) {
+        var row = cols
+        for channel in 0..<g.c {
+            let plane = image + channel &* g.h &* g.w
+            for i in 0..<g.kh {
+                for j in 0..<g.kw {
+                    let (first, last) = validRange(tap: j, g.stride, g.padding, g.w, g.ow)
+                    for oy in 0..<g.oh {
+                        let y = oy &* g.stride &+ i &- g.padding
+                        guard y >= 0 && y < g.h else { continue }
+                        let input = row + oy &* g.ow, target = plane + y &* g.w
+                        for ox in first..<Swift.max(first, last) { target[ox &* g.stride &+ j &- g.padding] += input[ox] }
+                    }
+                    row += g.columns
+                }
+            }
+        }
+    }
+
+    /// The output columns `first..<last` whose kernel tap `tap` lands inside a row of
+    /// `width` pixels: 0 <= ox * stride + tap - padding < width.
+    @inline(__always)
+    private static func validRange(tap: Int, _ stride: Int, _ padding: Int, _ width: Int, _ outWidth: Int) -> (Int, Int) {
+        let offset = padding &- tap                      // need ox * stride >= offset
+        let first = offset <= 0 ? 0 : (offset &+ stride &- 1) / stride
+        let limit = width &+ padding &- tap              // need ox * stride < limit
+        let last = limit <= 0 ? 0 : (limit &- 1) / stride &+ 1
+        return (Swift.min(first, outWidth), Swift.min(last, outWidth))
+    }
+}
+
+// MARK: - Max pooling
+
+extension Tensor {
+    /// Max over `size`×`size` windows moved by `stride` on each (N, C) plane of `x`, and
+    /// for each output the flat (row-major) index into `x` of the maximum it took.
     public static func maxPool2d(_ x: Tensor, size: Int, stride: Int) throws -> (output: Tensor, argmax: [Int32]) {
-        throw TensorError("max_pool2d: not available yet")
+        guard x.rank == 4 else { throw TensorError("maxPool2d: input must be 4-D (N, C, H, W), got shape \(describe(x.shape))") }
+        guard size >= 1 else { throw TensorError("maxPool2d: size must be positive, got \(size)") }
+        guard stride >= 1 else { throw TensorError("maxPool2d: stride must be positive, got \(stride)") }
+        let (h, w) = (x.shape[2], x.shape[3])
+        guard h >= size, w >= size else {
+            throw TensorError("maxPool2d: window \(size)×\(size) is larger than the input \(describe(x.shape))")
+        }
+        guard Int32(exactly: x.count) != nil else {
+            throw TensorError("maxPool2d: input \(describe(x.shape)) is too large")
+        }
+        let (oh, ow) = ((h - size) / stride + 1, (w - size) / stride + 1)
+        let output = Tensor(validShape: [x.shape[0], x.shape[1], oh, ow], dtype: x.dtype,
+                            count: x.shape[0] &* x.shape[1] &* oh &* ow)
+        var argmax = [Int32](repeating: 0, count: output.count)
+        let window = PoolWindow(planes: x.shape[0] &* x.shape[1], h: h, w: w, oh: oh, ow: ow, size: size, stride: stride)
+        argmax.withUnsafeMutableBufferPointer { positions in
+            switch x.dtype {
+            case .float64: poolKernel(window, x.pointer(Double.self), output.pointer(Double.self), positions)
+            case .float32: poolKernel(window, x.pointer(Float.self), output.pointer(Float.self), positions)
+            }
+        }
+        return (output, argmax)
     }
+
+    /// Routes each output gradient to the input position its maximum came from (adding
+    /// where windows overlap).
     public static func maxPool2dBackward(_ gradOut: Tensor, argmax: [Int32], inputShape: [Int]) throws -> Tensor {
-        throw TensorError("max_pool2d: not available yet")
+        guard argmax.count == gradOut.count else {
+            throw TensorError("maxPool2dBackward: \(argmax.count) positions for a gradient of shape \(describe(gradOut.shape))")
+        }
+        let result = try Tensor.zeros(inputShape, dtype: gradOut.dtype)
+        let limit = result.count
+        if let bad = argmax.first(where: { $0 < 0 || Int($0) >= limit }) {
+            throw TensorError("maxPool2dBackward: position \(bad) is out of range for input \(describe(inputShape))")
+        }
+        switch gradOut.dtype {
+        case .float64: scatterAdd(gradOut.pointer(Double.self), argmax, result.pointer(Double.self))
+        case .float32: scatterAdd(gradOut.pointer(Float.self), argmax, result.pointer(Float.self))
+        }
+        return result
+    }
+
+    private static func scatterAdd<T: TensorScalar>(_ values: UnsafePointer<T>, _ positions: [Int32], _ target: UnsafeMutablePointer<T>) {
+        for (i, position) in positions.enumerated() { target[Int(position)] += values[i] }
+    }
+
+    /// Sizes of one pooling; `planes` is N × C.
+    struct PoolWindow {
+        let planes, h, w, oh, ow, size, stride: Int
+    }
+
+    /// The first maximum of each window wins ties; a NaN wins and sticks, as in `reduce`.
+    private static func poolKernel<T: TensorScalar>(_ p: PoolWindow, _ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>,
+                                                    _ positions: UnsafeMutableBufferPointer<Int32>) {
+        var k = 0
+        for plane in 0..<p.planes {
+            let base = plane &* p.h &* p.w
+            for oy in 0..<p.oh {
+                for ox in 0..<p.ow {
+                    var best = base &+ oy &* p.stride &* p.w &+ ox &* p.stride
+                    var bestValue = x[best]
+                    for i in 0..<p.size {
+                        let rowStart = base &+ (oy &* p.stride &+ i) &* p.w &+ ox &* p.stride
+                        for j in 0..<p.size where !bestValue.isNaN {
+                            let value = x[rowStart &+ j]
+                            if value > bestValue || value.isNaN { bestValue = value; best = rowStart &+ j }
+                        }
+                    }
+                    out[k] = bestValue
+                    positions[k] = Int32(truncatingIfNeeded: best)
+                    k &+= 1
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,216 @@
+// conv2d against a direct seven-loop reference, its backward products through the adjoint
+// identities, max pooling and its backward, and the error messages.
+
+import Testing
+@testable import HebbTensor
+
+/// Direct cross-correlation, one output element at a time.
+private func referenceConv(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int) throws -> Tensor {
+    let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
+    let oh = (h + 2 * padding - kh) / stride + 1, ow = (wd + 2 * padding - kw) / stride + 1
+    let xv = x.toDoubles(), wv = w.toDoubles()
+    var out = [Double](repeating: 0, count: n * o * oh * ow)
+    for b in 0..<n { for f in 0..<o { for oy in 0..<oh { for ox in 0..<ow {
+        var sum = 0.0
+        for ch in 0..<c { for i in 0..<kh { for j in 0..<kw {
+            let y = oy * stride + i - padding, xx = ox * stride + j - padding
+            guard y >= 0, y < h, xx >= 0, xx < wd else { continue }
+            sum += xv[((b * c + ch) * h + y) * wd + xx] * wv[((f * c + ch) * kh + i) * kw + j]
+        } } }
+        out[((b * o + f) * oh + oy) * ow + ox] = sum
+    } } } }
+    return try K.t([n, o, oh, ow], out, dtype: x.dtype)
+}
+
+/// <a, b> as a Double.
+private func inner(_ a: Tensor, _ b: Tensor) throws -> Double {
+    try Tensor.reduce(.sum, Tensor.binary(.mul, a, b), axis: nil).toDoubles()[0]
+}
+
+@Suite struct KernelConvolutionTests {
+    @Test func handCheckedWindows() throws {
+        let x = try K.iota([1, 1, 3, 3])
+        let ones = try Tensor.ones([1, 1, 2, 2])
+        K.expect(try Tensor.conv2d(x, ones, stride: 1, padding: 0), [1, 1, 2, 2], [8, 12, 20, 24])
+        K.expect(try Tensor.conv2d(x, ones, stride: 2, padding: 0), [1, 1, 1, 1], [8])
+        // Padding 1 with a 2x2 kernel: the corners see a single pixel.
+        K.expect(try Tensor.conv2d(x, ones, stride: 2, padding: 1), [1, 1, 2, 2], [0, 3, 9, 24])
+        // A centred 3x3 delta with "same" padding is the identity.
+        var delta = try Tensor.zeros([1, 1, 3, 3])
+        try Tensor.sliceAssign(&delta, [.all, .all, .single(1), .single(1)], Tensor(scalar: 1))
+        K.expect(try Tensor.conv2d(x, delta, stride: 1, padding: 1), [1, 1, 3, 3], x.toDoubles())
+    }
+
+    @Test func channelsAndFiltersCombine() throws {
+        // Two input channels summed by each filter; two filters.
+        let x = try K.t([1, 2, 1, 2], [1, 2, 10, 20])
+        let w = try K.t([2, 2, 1, 1], [1, 1, 1, -1])
+        K.expect(try Tensor.conv2d(x, w, stride: 1, padding: 0), [1, 2, 1, 2], [11, 22, -9, -18])
+    }
+
+    /// Random geometries (batch, channels, kernel, stride, padding, both dtypes) against the
+    /// direct loops, and both backward products against the adjoint identities
+    /// <conv(x, w), g> = <x, dX(g, w)> = <w, dW(g, x)>.
+    @Test(arguments: [DType.float64, .float32])
+    func agreesWithDirectLoops(dtype: DType) throws {
+        var random = KernelRandom(seed: 41)
+        let tolerance = dtype == .float32 ? 1e-4 : 1e-11
+        for _ in 0..<40 {
+            let (n, c, o) = (random.int(1...3), random.int(1...3), random.int(1...3))
+            let (kh, kw) = (random.int(1...4), random.int(1...4))
+            let (stride, padding) = (random.int(1...3), random.int(0...2))
+            let h = random.int(max(1, kh - 2 * padding)...7), w = random.int(max(1, kw - 2 * padding)...7)
+            let x = try random.tensor([n, c, h, w], dtype: dtype), f = try random.tensor([o, c, kh, kw], dtype: dtype)
+            let y = try Tensor.conv2d(x, f, stride: stride, padding: padding)
+            #expect(y.dtype == dtype)
+            K.close(y, try referenceConv(x, f, stride: stride, padding: padding), tolerance: tolerance)
+
+            let g = try random.tensor(y.shape, dtype: dtype)
+            let dx = try Tensor.conv2dBackwardInput(g, f, inputShape: x.shape, stride: stride, padding: padding)
+            let dw = try Tensor.conv2dBackwardFilter(g, x, filterShape: f.shape, stride: stride, padding: padding)
+            #expect(dx.shape == x.shape && dw.shape == f.shape)
+            let forward = try inner(y, g)
+            let scale = max(1, abs(forward))
+            #expect(abs(try inner(x, dx) - forward) <= tolerance * 10 * scale)
+            #expect(abs(try inner(f, dw) - forward) <= tolerance * 10 * scale)
+        }
+    }
+
+    @Test func backwardByHand() throws {
+        // y = conv(x, ones 2x2) on a 3x3 input: each input pixel feeds as many outputs as
+        // windows cover it.
+        let g = try Tensor.ones([1, 1, 2, 2])
+        K.expect(try Tensor.conv2dBackwardInput(g, try Tensor.ones([1, 1, 2, 2]), inputShape: [1, 1, 3, 3], stride: 1, padding: 0),
+                 [1, 1, 3, 3], [1, 2, 1, 2, 4, 2, 1, 2, 1])
+        // dW[i, j] = sum of the inputs under tap (i, j) over all windows.
+        K.expect(try Tensor.conv2dBackwardFilter(g, try K.iota([1, 1, 3, 3]), filterShape: [1, 1, 2, 2], stride: 1, padding: 0),
+                 [1, 1, 2, 2], [8, 12, 20, 24])
+    }
+
+    @Test func emptyBatchesAndChannels() throws {
+        K.expect(try Tensor.conv2d(try Tensor.zeros([0, 2, 4, 4]), try Tensor.ones([3, 2, 3, 3]), stride: 1, padding: 0),
+                 [0, 3, 2, 2], [])
+        K.expect(try Tensor.conv2d(try Tensor.zeros([1, 0, 4, 4]), try Tensor.ones([2, 0, 3, 3]), stride: 1, padding: 0),
+                 [1, 2, 2, 2], [0, 0, 0, 0, 0, 0, 0, 0])
+        K.expect(try Tensor.conv2dBackwardFilter(try Tensor.zeros([0, 3, 2, 2]), try Tensor.zeros([0, 2, 4, 4]),
+                                                 filterShape: [3, 2, 3, 3], stride: 1, padding: 0),
+                 [3, 2, 3, 3], [Double](repeating: 0, count: 54))
+    }
+
+    @Test func errors() throws {
+        let x = try Tensor.zeros([1, 3, 5, 5]), w = try Tensor.zeros([2, 3, 3, 3])
+        K.error("conv2d: input must be 4-D (N, C, H, W), got shape (3, 5, 5)") {
+            _ = try Tensor.conv2d(try Tensor.zeros([3, 5, 5]), w, stride: 1, padding: 0)
+        }
+        K.error("conv2d: filters must be 4-D (O, C, KH, KW), got shape (3, 3)") {
+            _ = try Tensor.conv2d(x, try Tensor.zeros([3, 3]), stride: 1, padding: 0)
+        }
+        K.error("conv2d: input (1, 3, 5, 5) has 3 channels but filters (2, 1, 3, 3) expect 1") {
+            _ = try Tensor.conv2d(x, try Tensor.zeros([2, 1, 3, 3]), stride: 1, padding: 0)
+        }
+        K.error("conv2d: stride must be positive, got 0") { _ = try Tensor.conv2d(x, w, stride: 0, padding: 0) }
+        K.error("conv2d: padding must be non-negative, got -1") { _ = try Tensor.conv2d(x, w, stride: 1, padding: -1) }
+        K.error("conv2d: filters (2, 3, 7, 7) are larger than the input (1, 3, 5, 5) with padding 0") {
+            _ = try Tensor.conv2d(x, try Tensor.zeros([2, 3, 7, 7]), stride: 1, padding: 0)
+        }
+        K.error("conv2d: filters (2, 3, 7, 7) are larger than the input (1, 3, 5, 5) with padding \(Int.max)") {
+            _ = try Tensor.conv2d(x, try Tensor.zeros([2, 3, 7, 7]), stride: 1, padding: Int.max)
+        }
+        K.error("conv2d: filters (2, 3, 0, 3) have an empty kernel") {
+            _ = try Tensor.conv2d(x, try Tensor.zeros([2, 3, 0, 3]), stride: 1, padding: 0)
+        }
+        K.error("conv2d: dtype float64 and float32 differ; use cast()") {
+            _ = try Tensor.conv2d(x, try w.cast(to: .float32), stride: 1, padding: 0)
+        }
+        // Huge padding asks for a huge column matrix: an allocation error, not a crash.
+        #expect(throws: TensorError.self) { _ = try Tensor.conv2d(x, w, stride: 1, padding: 1 << 40) }
+        K.error("conv2dBackwardInput: gradient of shape (1, 2, 2, 2) does not match the output shape (1, 2, 3, 3)") {
+            _ = try Tensor.conv2dBackwardInput(try Tensor.zeros([1, 2, 2, 2]), w, inputShape: x.shape, stride: 1, padding: 0)
+        }
+        K.error("conv2dBackwardFilter: gradient of shape (1, 2, 2, 2) does not match the output shape (1, 2, 3, 3)") {
+            _ = try Tensor.conv2dBackwardFilter(try Tensor.zeros([1, 2, 2, 2]), x, filterShape: w.shape, stride: 1, padding: 0)
+        }
+        K.error("negative dimension -1 in shape (1, 3, -1, 5)") {
+            _ = try Tensor.conv2dBackwardInput(try Tensor.zeros([1, 2, 3, 3]), w, inputShape: [1, 3, -1, 5], stride: 1, padding: 0)
+        }
+    }
+}
+
+@Suite struct KernelPoolingTests {
+    @Test func nonOverlappingWindows() throws {
+        let x = try K.iota([1, 1, 4, 4])
+        let (y, positions) = try Tensor.maxPool2d(x, size: 2, stride: 2)
+        K.expect(y, [1, 1, 2, 2], [5, 7, 13, 15])
+        #expect(positions == [5, 7, 13, 15])
+        let dx = try Tensor.maxPool2dBackward(try K.t([1, 1, 2, 2], [1, 2, 3, 4]), argmax: positions, inputShape: x.shape)
+        K.expect(dx, [1, 1, 4, 4], [0, 0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4])
+    }
+
+    @Test func overlappingWindowsAccumulate() throws {
+        // The centre 9 is the maximum of all four 2x2 windows of a 3x3 plane.
+        let x = try K.t([1, 1, 3, 3], [1, 2, 1, 2, 9, 2, 1, 2, 1])
+        let (y, positions) = try Tensor.maxPool2d(x, size: 2, stride: 1)
+        K.expect(y, [1, 1, 2, 2], [9, 9, 9, 9])
+        #expect(positions == [4, 4, 4, 4])
+        K.expect(try Tensor.maxPool2dBackward(try Tensor.ones([1, 1, 2, 2]), argmax: positions, inputShape: x.shape),
+                 [1, 1, 3, 3], [0, 0, 0, 0, 4, 0, 0, 0, 0])
+    }
+
+    @Test func planesBatchesTiesAndNaN() throws {
+        // Two images × two channels; ties keep the first position; a NaN wins its window.
+        let x = try K.t([2, 2, 2, 2], [1, 1, 1, 1,   0, 3, 3, 0,   -1, -2, -3, .nan,   4, 4, 5, 5])
+        let (y, positions) = try Tensor.maxPool2d(x, size: 2, stride: 2)
+        K.expect(y, [2, 2, 1, 1], [1, 3, .nan, 5])
+        #expect(positions == [0, 5, 11, 14])
+        let (f, _) = try Tensor.maxPool2d(try x.cast(to: .float32), size: 2, stride: 2)
+        #expect(f.dtype == .float32)
+        // A window that does not fit the stride leaves the remainder out, as in PyTorch.
+        let (partial, _) = try Tensor.maxPool2d(try K.iota([1, 1, 3, 5]), size: 2, stride: 2)
+        K.expect(partial, [1, 1, 1, 2], [6, 8])
+    }
+
+    @Test func randomAgainstReference() throws {
+        var random = KernelRandom(seed: 43)
+        for _ in 0..<50 {
+            let (size, stride) = (random.int(1...3), random.int(1...3))
+            let shape = [random.int(1...2), random.int(1...2), random.int(size...7), random.int(size...7)]
+            let x = try random.tensor(shape), v = x.toDoubles()
+            let (y, positions) = try Tensor.maxPool2d(x, size: size, stride: stride)
+            let (oh, ow) = ((shape[2] - size) / stride + 1, (shape[3] - size) / stride + 1)
+            var expected: [Double] = [], expectedPositions: [Int32] = []
+            for plane in 0..<(shape[0] * shape[1]) { for oy in 0..<oh { for ox in 0..<ow {
+                var best = -Double.infinity, at = 0
+                for i in 0..<size { for j in 0..<size {
+                    let p = (plane * shape[2] + oy * stride + i) * shape[3] + ox * stride + j
+                    if v[p] > best { best = v[p]; at = p }
+                } }
+                expected.append(best); expectedPositions.append(Int32(at))
+            } } }
+            K.expect(y, [shape[0], shape[1], oh, ow], expected)
+            #expect(positions == expectedPositions)
+            let g = try random.tensor(y.shape)
+            let dx = try Tensor.maxPool2dBackward(g, argmax: positions, inputShape: shape)
+            #expect(abs(try inner(y, g) - (try inner(x, dx))) < 1e-12)
+        }
+    }
+
+    @Test func errors() throws {
+        let x = try Tensor.zeros([1, 1, 3, 3])
+        K.error("maxPool2d: input must be 4-D (N, C, H, W), got shape (3, 3)") {
+            _ = try Tensor.maxPool2d(try Tensor.zeros([3, 3]), size: 2, stride: 2)
+        }
+        K.error("maxPool2d: size must be positive, got 0") { _ = try Tensor.maxPool2d(x, size: 0, stride: 1) }
+        K.error("maxPool2d: stride must be positive, got -1") { _ = try Tensor.maxPool2d(x, size: 2, stride: -1) }
+        K.error("maxPool2d: window 4×4 is larger than the input (1, 1, 3, 3)") { _ = try Tensor.maxPool2d(x, size: 4, stride: 1) }
+        K.error("maxPool2dBackward: 3 positions for a gradient of shape (1, 1, 2, 2)") {
+            _ = try Tensor.maxPool2dBackward(try Tensor.zeros([1, 1, 2, 2]), argmax: [0, 1, 2], inputShape: [1, 1, 3, 3])
+        }
+        K.error("maxPool2dBackward: position 9 is out of range for input (1, 1, 3, 3)") {
+            _ = try Tensor.maxPool2dBackward(try Tensor.zeros([1]), argmax: [9], inputShape: [1, 1, 3, 3])
+        }
+        K.error("maxPool2dBackward: position -1 is out of range for input (1, 1, 3, 3)") {
+            _ = try Tensor.maxPool2dBackward(try Tensor.zeros([1]), argmax: [-1], inputShape: [1, 1, 3, 3])
+        }
+    }
+}
