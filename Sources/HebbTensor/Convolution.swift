@@ -208,7 +208,7 @@ extension Tensor {
     @inline(__always)
     private static func validRange(tap: Int, _ stride: Int, _ padding: Int, _ width: Int, _ outWidth: Int) -> (Int, Int) {
         let offset = padding &- tap                      // need ox * stride >= offset
-        let first = offset <= 0 ? 0 : (offset &+ stride &- 1) / stride
+        let first = offset <= 0 ? 0 : (offset &- 1) / stride &+ 1
         let limit = width &+ padding &- tap              // need ox * stride < limit
         let last = limit <= 0 ? 0 : (limit &- 1) / stride &+ 1
         return (Swift.min(first, outWidth), Swift.min(last, outWidth))

@@ -61,7 +61,8 @@ extension Tensor {
     /// The same values in another dtype (self when the dtype already matches).
     public func cast(to dtype: DType) throws -> Tensor {
         if dtype == self.dtype { return self }
-        let result = Tensor(validShape: shape, dtype: dtype, count: count)
+        // Checked: float32 -> float64 doubles the bytes.
+        let result = try Tensor(uninitializedShape: shape, dtype: dtype)
         let n = count
         switch dtype {
         case .float32:

@@ -19,7 +19,8 @@ extension Tensor {
     public static func slice(_ a: Tensor, _ specs: [IndexSpec]) throws -> Tensor {
         let plan = try SlicePlan(a.shape, specs)
         if plan.isIdentity { return a }
-        let result = Tensor(validShape: plan.shape, dtype: a.dtype, count: plan.count)
+        // Checked: repeated list indices can make the result larger than the source.
+        let result = try Tensor(uninitializedShape: plan.shape, dtype: a.dtype)
         if plan.count == 0 { return result }
         switch a.dtype {
         case .float64: gather(plan, a.pointer(Double.self), result.pointer(Double.self))
@@ -141,9 +142,9 @@ struct SlicePlan {
             if pick.list != nil { lists += 1 }
             picks.append(pick)
             if pick.keepsAxis { shape.append(pick.count) }
-            count &*= pick.count
         }
         guard lists <= 1 else { throw TensorError("index: at most one list index is supported per indexing") }
+        count = try Tensor.checkedCount(shape)
         strides = Tensor.contiguousStrides(source)
         isIdentity = shape == source && picks.allSatisfy { $0.keepsAxis && $0.list == nil && $0.start == 0 && $0.step == 1 }
         planBlock(source)
