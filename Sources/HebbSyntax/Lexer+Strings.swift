@@ -9,7 +9,9 @@ extension Lexer {
     /// first line, so the rest of the file is still checked.
     mutating func scanString() -> Token? {
         let start = position
-        guard stringNesting == 0, !stringsEndAtNewline else { return scanStringBody() }
+        guard stringNesting == 0 else { return scanStringBody() }
+        defer { abandoningStrings = false }
+        if stringsEndAtNewline { return scanStringBody() }
         let saved = (errors: errors.count, strings: strings.count, numbers: numbers.count, invalid: lastInvalidEnd)
         if let token = scanStringBody() { return token }
         lastInvalidEnd = saved.invalid
@@ -34,7 +36,7 @@ extension Lexer {
         defer { stringNesting -= 1 }
         var parts: [LexedString.Part] = []
         var text: [UInt8] = []
-        scanning: while true {
+        scanning: while !abandoningStrings {
             guard position < bytes.count else {
                 guard stringsEndAtNewline else { return nil }
                 reportUnterminatedString(start: start)
@@ -85,8 +87,11 @@ extension Lexer {
                                   atEnd: true, garblesTokens: true))
     }
 
+    /// Reports the nesting, skips the rest of the line, and makes every enclosing string end
+    /// there too, silently.
     mutating func tooDeeplyNestedString(start: Int) -> Token {
         while position < bytes.count, bytes[position] != .newline { position += 1 }
+        abandoningStrings = true
         errors.append(SyntaxError(message: "strings nested too deeply inside '{...}'",
                                   span: SourceSpan(start: start, end: position), garblesTokens: true))
         return makeToken(.string, start: start, payload: appendString([]))
@@ -169,7 +174,7 @@ extension Lexer {
         var tokens: [Token] = []
         var format: String?
         var openers: [TokenKind] = []   // brackets open inside the hole
-        scanning: while position < bytes.count {
+        scanning: while position < bytes.count, !abandoningStrings {
             let byte = bytes[position]
             switch byte {
             case .space, .tab, .carriageReturn, .formFeed:
@@ -202,6 +207,10 @@ extension Lexer {
     mutating func finishInterpolation(open: Int, tokens: [Token], format: String?) -> LexedString.Part? {
         var tokens = tokens
         let end = position
+        if abandoningStrings {
+            tokens.append(Token(kind: .endOfInterpolation, start: end, end: end, depth: 0))
+            return .interpolation(tokens: tokens, format: format, span: SourceSpan(start: open, end: end))
+        }
         let closed = position < bytes.count && bytes[position] == .rightBrace
         if closed {
             position += 1

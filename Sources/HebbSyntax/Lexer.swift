@@ -34,6 +34,8 @@ struct Lexer {
     var stringNesting = 0
     /// Set while re-reading an unterminated string as if it ended at its line's end.
     var stringsEndAtNewline = false
+    /// Set when strings nest too deeply: every open string then ends where the error did.
+    var abandoningStrings = false
     /// End of the last "invalid character" error, so a run of them is reported once.
     var lastInvalidEnd = -1
     var endsInsideString = false
@@ -59,6 +61,7 @@ struct Lexer {
 
     mutating func run() {
         tokens.reserveCapacity(bytes.count / 3)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }   // a UTF-8 byte order mark
         while position < bytes.count {
             switch bytes[position] {
             case .space, .tab, .carriageReturn, .formFeed:

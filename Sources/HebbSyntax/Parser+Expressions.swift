@@ -157,6 +157,7 @@ extension ProgramParser {
     }
 
     /// "expected an expression after '+'", pointing where the expression should be.
+    @inline(never)
     mutating func missingExpression() -> SyntaxError {
         let found = peek()
         var message = "expected an expression"
@@ -256,10 +257,7 @@ extension ProgramParser {
     ) throws(SyntaxError) -> [Item] {
         var items: [Item] = []
         while peek().kind != closer, !peek().kind.isEnd {
-            if checksForStatements, currentStartsLine(), looksLikeStatementStart(index),
-               column(of: peek().start) <= indentation(ofLineAt: opener.start) {
-                throw error(unclosedMessage(closer, opener: opener), resumeIfOnNewLine: true)
-            }
+            if checksForStatements { try checkBracketNotLeftOpen(opener: opener, closer: closer) }
             items.append(try item(&self))
             if !match(.comma) { break }
         }
@@ -276,22 +274,37 @@ extension ProgramParser {
         return position - start
     }
 
+    @inline(never)
     func unclosedMessage(_ closer: TokenKind, opener: Token) -> String {
         "expected '\(closer.spelling ?? "")' to close '\(opener.kind.spelling ?? "")' opened at line \(lineNumber(of: opener.start))"
     }
 
     /// The closing bracket of a list of `what`s (nil: of a single expression).
     mutating func expectClosing(_ closer: TokenKind, opener: Token, what: String?) throws(SyntaxError) {
-        if match(closer) { return }
+        if !match(closer) { throw closingError(closer, opener: opener, what: what) }
+    }
+
+    /// Error paths are kept out of line: inlined message building would swell the stack
+    /// frames of the recursive parse functions.
+    @inline(never)
+    mutating func closingError(_ closer: TokenKind, opener: Token, what: String?) -> SyntaxError {
         let found = peek()
         let unclosed = unclosedMessage(closer, opener: opener)
-        if found.kind.isEnd || currentStartsLine() { throw error(unclosed, resumeIfOnNewLine: true) }
-        guard let what, !found.kind.isCloser else { throw error(unclosed + ", found \(describe(found))") }
+        if found.kind.isEnd || currentStartsLine() { return error(unclosed, resumeIfOnNewLine: true) }
+        guard let what, !found.kind.isCloser else { return error(unclosed + ", found \(describe(found))") }
         var message = "expected ',' or '\(closer.spelling ?? "")' after the \(what), found \(describe(found))"
         if found.kind == .equal, closer == .rightParen {
             message += " (a labelled argument is written 'name: value')"
         }
-        throw error(message)
+        return error(message)
+    }
+
+    @inline(never)
+    mutating func checkBracketNotLeftOpen(opener: Token, closer: TokenKind) throws(SyntaxError) {
+        if currentStartsLine(), looksLikeStatementStart(index),
+           column(of: peek().start) <= indentation(ofLineAt: opener.start) {
+            throw error(unclosedMessage(closer, opener: opener), resumeIfOnNewLine: true)
+        }
     }
 
     // MARK: - Postfix forms

@@ -31,13 +31,20 @@ extension ProgramParser {
 
     /// After a statement: a newline, `;`, a closing `}` or the end of the input.
     mutating func expectStatementEnd() throws(SyntaxError) {
-        let token = peek()
-        switch token.kind {
+        switch peek().kind {
         case .newline, .semicolon: advance()
         case .rightBrace, .endOfInput, .endOfInterpolation: break
-        case .rightParen, .rightBracket: throw error("unexpected \(describe(token))")
-        case .equal: throw error("unexpected '=' (an assignment cannot be chained or used as a value)")
-        default: throw error("expected a newline or ';' after the statement, found \(describe(token))")
+        default: throw statementEndError()
+        }
+    }
+
+    @inline(never)
+    mutating func statementEndError() -> SyntaxError {
+        let token = peek()
+        switch token.kind {
+        case .rightParen, .rightBracket: return error("unexpected \(describe(token))")
+        case .equal: return error("unexpected '=' (an assignment cannot be chained or used as a value)")
+        default: return error("expected a newline or ';' after the statement, found \(describe(token))")
         }
     }
 
@@ -220,9 +227,7 @@ extension ProgramParser {
     /// `{ statements }`; the `{` may be on the next line.
     mutating func parseBlock(after what: String) throws(SyntaxError) -> [Stmt] {
         if nextNonNewlineKind() == .leftBrace { skipNewlineTokens() }
-        guard peek().kind == .leftBrace else {
-            throw error("expected '{' after \(what), found \(describe(peek()))", resumeIfOnNewLine: true)
-        }
+        guard peek().kind == .leftBrace else { throw missingBlockError(after: what) }
         let open = advance()
         try enterNesting(what: "blocks")
         defer { nesting -= 1 }
@@ -230,14 +235,17 @@ extension ProgramParser {
         (skipsNewlines, allowsRecord) = (false, true)
         defer { (skipsNewlines, allowsRecord) = saved }
         let statements = parseStatements(inBlock: true)
-        guard tokens[index].kind == .rightBrace else {
-            throw error("expected '}' to close '{' opened at line \(lineNumber(of: open.start))")
-        }
+        guard tokens[index].kind == .rightBrace else { throw error(unclosedMessage(.rightBrace, opener: open)) }
         advance()
         return statements
     }
 
-    mutating func enterNesting(what: String) throws(SyntaxError) {
+    @inline(never)
+    mutating func missingBlockError(after what: String) -> SyntaxError {
+        error("expected '{' after \(what), found \(describe(peek()))", resumeIfOnNewLine: true)
+    }
+
+    mutating func enterNesting(what: StaticString) throws(SyntaxError) {
         nesting += 1
         if nesting > ProgramParser.maxNesting {
             nesting -= 1

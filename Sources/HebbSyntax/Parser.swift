@@ -120,6 +120,7 @@ struct ProgramParser {
 
     /// An error about the current token. When that token is the end of the input or on a
     /// later line, the caret goes right after the previous token, where something is missing.
+    @inline(never)
     mutating func error(_ message: String, resumeIfOnNewLine: Bool = false, pointingAtFound: Bool = false) -> SyntaxError {
         let token = peek()
         let onLaterLine = !pointingAtFound && (currentStartsLine() || token.kind.isEnd)
@@ -151,24 +152,32 @@ struct ProgramParser {
 
     /// After an error in the statement that began at token `start`: skips to the end of
     /// that statement (a newline or `;` at its bracket depth), or to the `}` closing the
-    /// enclosing block, which is left for the block to read. A bracket left open would hide
-    /// the rest of the file, so a line that starts no further right than the statement and
-    /// looks like a new statement (or the block's `}`) also ends the skipping.
+    /// enclosing block, which is left for the block to read. A `(` or `[` left open would
+    /// hide the rest of the file, so inside one, a line that starts no further right than
+    /// the statement and looks like a new statement (or the block's `}`) also ends it.
     mutating func recover(from error: SyntaxError, statementStart start: Int, inBlock: Bool) {
         if error.resumeHere, index > start { return }
         let depth = tokens[start].depth
         let column = self.column(of: tokens[start].start)
+        var open: [TokenKind] = []
+        for token in tokens[start..<index] { track(token.kind, in: &open) }
         while true {
             let token = tokens[index]
             if token.kind.isEnd { return }
             if token.kind == .rightBrace, inBlock, token.depth < depth { return }
             index += 1
+            track(token.kind, in: &open)
             if token.kind == .newline || token.kind == .semicolon, token.depth <= depth { return }
-            if token.kind == .newline, self.column(of: tokens[index].start) <= column,
+            if token.kind == .newline, open.last != .leftBrace, self.column(of: tokens[index].start) <= column,
                looksLikeStatementStart(index) || (inBlock && tokens[index].kind == .rightBrace) {
                 return
             }
         }
+    }
+
+    /// Keeps the stack of brackets open while skipping.
+    func track(_ kind: TokenKind, in open: inout [TokenKind]) {
+        if kind.isOpener { open.append(kind) } else if kind.isCloser, !open.isEmpty { open.removeLast() }
     }
 
     /// Whether the token at `position` begins something that can only be a statement: a
@@ -207,6 +216,7 @@ struct ProgramParser {
     // MARK: - Helpers
 
     /// How a token is named in messages: `'+'`, `'epoch'`, `a string`, `end of input`.
+    @inline(never)
     func describe(_ token: Token) -> String {
         switch token.kind {
         case .endOfInput: return "end of input"

@@ -290,3 +290,15 @@ import Testing
         #expect(emoji.located == ["1:18: expected an expression after '='"])
     }
 }
+
+@Suite struct EncodingTests {
+    @Test func byteOrderMarkIsSkipped() {
+        #expect(tree("\u{FEFF}x = 1") == "(= (x) 1)")
+    }
+
+    @Test func controlCharactersAreReported() {
+        #expect(parse("x = 1\u{0}").messages == ["invalid character U+0000"])
+        #expect(parse("x\u{00A0}= 1").messages == ["invalid character U+00A0 (a non-breaking space)"])
+        #expect(parse("x = 🙂").messages == ["invalid character '🙂'"])
+    }
+}
