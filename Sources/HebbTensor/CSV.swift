@@ -222,7 +222,8 @@ struct CSVLoader {
         let label = try resolveLabel(labelColumn, width: width, header: header)
         var data: [Double] = [], labels: [Double] = []
         // Room for every value, estimated from the length of the first row.
-        data.reserveCapacity(min(width * (scanner.bytes.count / max(scanner.position, 1) + 1), 1 << 28))
+        data.reserveCapacity(min(width * (scanner.bytes.count / max(scanner.position, 1) + 1),
+                                 TensorLimits.maxAllocationBytes / dtype.byteSize))
         var rows = 0
         var line: Int? = firstLine
         if isHeader { line = try nextNonBlankRecord() }
@@ -232,6 +233,10 @@ struct CSVLoader {
             }
             try appendRow(line: current, label: label, data: &data, labels: &labels)
             rows += 1
+            guard data.count <= TensorLimits.maxAllocationBytes / dtype.byteSize else {
+                throw TensorError("\(path):\(current): the data passes the allocation limit of "
+                    + "\(TensorLimits.maxAllocationBytes >> 20) MiB (set HEBB_MAX_ALLOC to change it)")
+            }
             line = try nextNonBlankRecord()
         }
         guard rows > 0 else { throw TensorError("\(path): no data rows after the header") }
