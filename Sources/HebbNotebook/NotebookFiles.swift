@@ -53,7 +53,10 @@ enum NotebookFiles {
                 let target = directory + "/" + plot.relativePath
                 try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
                                                         withIntermediateDirectories: true)
-                try writeAtomically(Array(plot.svg.utf8), to: target)
+                let svg = Array(plot.svg.utf8)
+                if FileManager.default.contents(atPath: target).map([UInt8].init) != svg {
+                    try writeAtomically(svg, to: target)   // unchanged plots keep their files as they are
+                }
             }
             let bytes = Array(notebook.printed().utf8)
             let changed = bytes != original
@@ -77,6 +80,7 @@ enum NotebookFiles {
         if stat(path, &info) == 0 { mode = info.st_mode & 0o7777 }
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file in \(directory)") }
+        _ = fchmod(descriptor, mode)   // exactly the old file's mode, whatever the umask
         var written = 0
         let ok = bytes.withUnsafeBytes { buffer -> Bool in
             guard let base = buffer.baseAddress else { return true }   // nothing to write

@@ -188,3 +188,15 @@ extension ExecutionTests {
         #expect(runTester([path]).0 == 1)
     }
 }
+
+extension ExecutionTests {
+    /// Whatever a program prints, the saved notebook parses and `hebb test` passes on it.
+    @Test func awkwardOutputStillMakesAValidNotebook() throws {
+        write("```hebb\nawkward\nvalue `x`\n```\n", to: path)
+        _ = try NotebookRunner.run(path: path, options: fakeOptions())
+        let notebook = try Notebook.load(path: path)
+        #expect(notebook.cells.count == 1)
+        #expect(notebook.cells[0].outputs.first == .text("nul:\u{FFFD} bell:\u{FFFD}\n```\n````hebb\n~~~\n   ```output\ncr at end\n"))
+        #expect(runTester([path]).0 == 1)
+    }
+}

@@ -9,7 +9,7 @@ import Synchronization
 
 /// A stand-in for the interpreter. Each line of a cell is a command:
 /// `print TEXT`, `value TEXT`, `fail MESSAGE`, `sleep SECONDS` (stops when interrupted),
-/// `hang SECONDS` (ignores interrupts), `plot TITLE`, `scatter`, `stop` (Ctrl-C),
+/// `hang SECONDS` (ignores interrupts), `awkward` (prints control bytes and fences), `plot TITLE`, `scatter`, `stop` (Ctrl-C),
 /// `set NAME TEXT`, `get NAME` (prints a variable: cells share one environment).
 final class FakeExecutor: CellExecutor, @unchecked Sendable {
     let output: OutputSink
@@ -34,6 +34,7 @@ final class FakeExecutor: CellExecutor, @unchecked Sendable {
             let (command, argument) = FakeExecutor.split(String(line))
             switch command {
             case "print": output.write(argument + "\n")
+            case "awkward": output.write("nul:\u{0} bell:\u{7}\r\n```\n````hebb\n~~~\n   ```output\ncr at end\r\n\r\n")
             case "value": value = argument
             case "fail": throw Diagnostic(argument, span: span, file: file)
             case "sleep": try sleep(Double(argument) ?? 0, span: span, file: file)
