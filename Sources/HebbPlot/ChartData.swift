@@ -112,8 +112,8 @@ struct ImageGrid {
     private static func normalise(_ image: [Double], size: Int) -> [Double] {
         var values = (0..<size).map { $0 < image.count && image[$0].isFinite ? image[$0] : 0 }
         let low = values.min() ?? 0, high = values.max() ?? 0
-        let range = high - low
-        for index in values.indices { values[index] = range > 0 ? (values[index] - low) / range : 0 }
+        let range = high / 2 - low / 2   // halves: high - low may overflow to infinity
+        for index in values.indices { values[index] = range > 0 ? (values[index] / 2 - low / 2) / range : 0 }
         return values
     }
 

@@ -90,7 +90,7 @@ enum Palette {
 
     /// `#rrggbb` grey for a level in 0...1 (0 black, 1 white).
     static func grey(_ level: Double) -> String {
-        let byte = Int((Swift.min(Swift.max(level, 0), 1) * 255).rounded())
+        let byte = level.isFinite ? Int((Swift.min(Swift.max(level, 0), 1) * 255).rounded()) : 0
         let hex = String(byte, radix: 16)
         let pair = hex.count == 1 ? "0" + hex : hex
         return "#" + pair + pair + pair

@@ -170,3 +170,18 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
+
+extension ExportTests {
+    /// Any notebook exports: generated notebooks (odd Markdown, CRLF, Unicode) give an HTML
+    /// page and ipynb JSON that parses.
+    @Test func generatedNotebooksExport() throws {
+        var generator = SeededGenerator(seed: 31)
+        for _ in 0..<200 {
+            let notebook = try Notebook(parsing: NotebookGenerator.notebook(&generator))
+            let html = NotebookExporter.html(notebook, title: "t", directory: folder)
+            #expect(html.hasSuffix("</html>\n"))
+            let json = NotebookExporter.ipynb(notebook, directory: folder)
+            #expect((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil)
+        }
+    }
+}

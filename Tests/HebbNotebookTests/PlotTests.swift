@@ -22,9 +22,15 @@ import Testing
         ("image grid", PlotSpec(kind: .image(pixels: (0..<10).map { digit in (0..<64).map { Double(($0 + digit) % 17) } }, rows: 8, columns: 8))),
         ("ragged image", PlotSpec(kind: .image(pixels: [[1, 2, .nan], []], rows: 2, columns: 2), title: "filters")),
         ("no images", PlotSpec(kind: .image(pixels: [], rows: 8, columns: 8))),
+        ("extreme image", PlotSpec(kind: .image(pixels: [[-1e308, 1e308, .infinity, 0]], rows: 2, columns: 2))),
+        ("bad image size", PlotSpec(kind: .image(pixels: [[1, 2]], rows: -3, columns: 1 << 40))),
         ("histogram", PlotSpec(kind: .histogram(values: (0..<1000).map { Double(($0 * 7919) % 1000) / 100 }, bins: 20))),
         ("bad histogram", PlotSpec(kind: .histogram(values: [.nan, 3, 3], bins: -4))),
     ]
+
+    static func spec(_ name: String) -> PlotSpec {
+        specs.first { $0.0 == name }?.1 ?? PlotSpec(kind: .line([]))
+    }
 
     @Test(arguments: 0..<specs.count)
     func svgIsWellFormed(_ index: Int) throws {
@@ -38,17 +44,17 @@ import Testing
     }
 
     @Test func lineChartsHaveAxesTicksLegendAndLabels() {
-        let svg = SVGRenderer.render(PlotTests.specs[0].1)
+        let svg = SVGRenderer.render(PlotTests.spec("line"))
         #expect(svg.components(separatedBy: "<polyline").count == 3)
         for text in [">train<", ">valid &amp; &lt;test&gt;<", ">Cost &quot;J&quot;<", ">epoch<", ">cost<", ">0<", ">100<"] {
             #expect(svg.contains(text), "missing \(text)")
         }
-        let long = SVGRenderer.render(PlotTests.specs[2].1)
+        let long = SVGRenderer.render(PlotTests.spec("long line"))
         #expect(long.utf8.count < 60_000, "long series are thinned")
     }
 
     @Test func scatterColoursEachClass() {
-        let svg = SVGRenderer.render(PlotTests.specs[7].1)
+        let svg = SVGRenderer.render(PlotTests.spec("scatter"))
         for colour in Palette.colors.prefix(3) { #expect(svg.contains(colour)) }
         #expect(svg.contains(">class 2<"))
         #expect(svg.components(separatedBy: "<circle").count - 1 == 5 + 3, "5 points and 3 legend dots")
@@ -88,12 +94,12 @@ import Testing
             #expect(!text.isEmpty, "\(name)")
             #expect(text.split(separator: "\n").allSatisfy { $0.count <= 120 }, "\(name): fits a terminal")
         }
-        let histogram = TextChart.render(PlotTests.specs[11].1, width: 20, height: 4)
+        let histogram = TextChart.render(PlotTests.spec("histogram"), width: 20, height: 4)
         #expect(histogram.contains("█"))
-        let images = TextChart.render(PlotTests.specs[8].1, width: 60, height: 8)
+        let images = TextChart.render(PlotTests.spec("image grid"), width: 60, height: 8)
         #expect(images.split(separator: "\n").count >= 8)
         #expect(images.contains("█") && images.contains("░"))
-        let coloured = TextChart.render(PlotTests.specs[0].1, colour: true)
+        let coloured = TextChart.render(PlotTests.spec("line"), colour: true)
         #expect(coloured.contains("\u{1B}[34m") && coloured.contains("\u{1B}[33m"))
     }
 
