@@ -137,7 +137,11 @@ enum Conversion {
         return try Tensor(shape: shape, values: values, dtype: dtype)
     }
 
+    /// NumPy's limit on dimensions; a deeper list (or one that contains itself) is an error.
+    static let maxRank = 64
+
     private static func flatten(_ value: Value, depth: Int, shape: inout [Int], into values: inout [Double]) throws {
+        guard depth <= maxRank else { throw RuntimeError("nested list is deeper than \(maxRank) levels (does it contain itself?)") }
         let items: [Value]
         switch value {
         case .number, .bool:

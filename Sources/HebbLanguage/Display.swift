@@ -22,16 +22,47 @@ enum Display {
 
     /// The text of a value inside containers and as a REPL/notebook echo (strings quoted).
     static func repr(_ value: Value) -> String {
+        var open: [ObjectIdentifier] = []
+        return repr(value, open: &open, depth: 0)
+    }
+
+    /// Containers nested deeper than this print as `...` (keeps printing off the stack's edge).
+    static let maxPrintedNesting = 1_000
+
+    /// `open` holds the lists and records being printed: one that contains itself prints as
+    /// `[...]` or `{...}`, as in Python, instead of recursing forever.
+    private static func repr(_ value: Value, open: inout [ObjectIdentifier], depth: Int) -> String {
+        switch value {
+        case .list(let list):
+            let identity = ObjectIdentifier(list)
+            guard !open.contains(identity), depth < maxPrintedNesting else { return "[...]" }
+            open.append(identity)
+            defer { open.removeLast() }
+            return "[" + list.items.map { repr($0, open: &open, depth: depth + 1) }.joined(separator: ", ") + "]"
+        case .tuple(let items):
+            guard depth < maxPrintedNesting else { return "(...)" }
+            let parts = items.map { repr($0, open: &open, depth: depth + 1) }
+            return "(" + parts.joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
+        case .record(let record):
+            let identity = ObjectIdentifier(record)
+            guard !open.contains(identity), depth < maxPrintedNesting else { return "{...}" }
+            open.append(identity)
+            defer { open.removeLast() }
+            return "{" + record.fields.map { "\($0.name): \(repr($0.value, open: &open, depth: depth + 1))" }.joined(separator: ", ") + "}"
+        default:
+            return scalarRepr(value)
+        }
+    }
+
+    /// The text of a value that holds no other values.
+    private static func scalarRepr(_ value: Value) -> String {
         switch value {
         case .none: return "none"
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let number): return self.number(number)
         case .string(let text): return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         case .tensor(let variable): return tensor(variable.value)
-        case .list(let list): return "[" + list.items.map(repr).joined(separator: ", ") + "]"
-        case .tuple(let items): return "(" + items.map(repr).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
-        case .record(let record):
-            return "{" + record.fields.map { "\($0.name): \(repr($0.value))" }.joined(separator: ", ") + "}"
+        case .list, .tuple, .record: return repr(value)
         case .function(let closure):
             return "<fn \(closure.name)(\(closure.declaration.parameters.map(\.name.name).joined(separator: ", ")))>"
         case .builtin(let builtin): return "<builtin \(builtin.name)>"
