@@ -83,19 +83,30 @@ enum Display {
         return body
     }
 
+    /// The widest field a format spec may ask for.
+    static let maxFormatWidth = 10_000
+
     /// `{value:spec}` in a string: a Python-like format spec (`.4f`, `.3e`, `.2%`, `d`, `>8`, `<8.2f`).
     static func format(_ value: Value, spec: String?) throws -> String {
         guard let spec, !spec.isEmpty else { return text(value) }
         var body = Substring(spec)
         var alignment: Character? = nil
         if let first = body.first, "<>^".contains(first) { alignment = first; body = body.dropFirst() }
+        // Digits are capped while read, so `{x:99999999999999999999}` is an error, not an overflow.
         var width = 0
-        while let digit = body.first?.wholeNumberValue, body.first != "." { width = width * 10 + digit; body = body.dropFirst() }
+        while let digit = body.first?.wholeNumberValue, body.first != "." {
+            width = Swift.min(width * 10 + digit, maxFormatWidth + 1)
+            body = body.dropFirst()
+        }
+        guard width <= maxFormatWidth else { throw RuntimeError("format width in '\(spec)' is too large (at most \(maxFormatWidth))") }
         var precision: Int? = nil
         if body.first == "." {
             body = body.dropFirst()
             var digits = 0
-            while let digit = body.first?.wholeNumberValue { digits = digits * 10 + digit; body = body.dropFirst() }
+            while let digit = body.first?.wholeNumberValue {
+                digits = Swift.min(digits * 10 + digit, maxFormatWidth + 1)
+                body = body.dropFirst()
+            }
             precision = digits
         }
         let kind = body.first
