@@ -74,6 +74,7 @@ enum Display {
     /// A tensor: 0-d prints as its number; large ones get a shape/dtype line, as NumPy does.
     static func tensor(_ tensor: Tensor) -> String {
         if tensor.rank == 0, let value = tensor.scalarValue {
+            if value.isNaN { return "nan" }   // NumPy prints NaN without its sign bit
             return tensor.dtype == .float32 ? "\(Float(value))" : "\(value)"
         }
         let body = tensor.formatted()
