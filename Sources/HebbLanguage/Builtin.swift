@@ -140,6 +140,14 @@ enum Conversion {
     /// NumPy's limit on dimensions; a deeper list (or one that contains itself) is an error.
     static let maxRank = 64
 
+    /// The numbers of a range used as data, refusing ranges too long to hold as values.
+    static func rangeElements(_ range: RangeValue) throws -> [Double] {
+        guard range.count <= 1 << 26 else {
+            throw RuntimeError("range \(Display.repr(.range(range))) has too many elements (\(range.count)) to use as data")
+        }
+        return (0..<range.count).map(range.element)
+    }
+
     private static func flatten(_ value: Value, depth: Int, shape: inout [Int], into values: inout [Double]) throws {
         guard depth <= maxRank else { throw RuntimeError("nested list is deeper than \(maxRank) levels (does it contain itself?)") }
         let items: [Value]
@@ -156,7 +164,7 @@ enum Conversion {
             return
         case .list(let list): items = list.items
         case .tuple(let tuple): items = tuple
-        case .range(let range): items = (0..<min(range.count, 1 << 26)).map { .number(range.element($0)) }
+        case .range(let range): items = try rangeElements(range).map { .number($0) }
         default: throw RuntimeError("cannot make a tensor from a \(value.typeName)")
         }
         if depth == shape.count { shape.append(items.count) }

@@ -80,7 +80,7 @@ enum Indexing {
                 case .tuple(let items):
                     return .list(try items.map { try Interpreter.integerValue($0, "index") })
                 case .range(let range):
-                    return .list((0..<range.count).map { Int(range.element($0)) })
+                    return .list(try Conversion.rangeElements(range).map { try Interpreter.integerValue(.number($0), "index") })
                 case .tensor(let variable):
                     if variable.value.rank == 0 { return .single(try Interpreter.integerValue(value, "index")) }
                     guard variable.value.rank == 1 else {
