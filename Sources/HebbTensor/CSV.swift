@@ -306,55 +306,67 @@ struct CSVLoader {
 /// validated here and handed to `strtod`, which rounds correctly.
 func parseDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
     var index = 0
-    let count = text.count
     var negative = false
-    if index < count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
+    if index < text.count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
         negative = text[index] == UInt8(ascii: "-")
         index += 1
     }
-    guard index < count else { return nil }
+    guard index < text.count else { return nil }
     if !isDigit(text[index]), text[index] != UInt8(ascii: ".") {
         return parseSpecial(text, from: index, negative: negative)
     }
+    var scan = MantissaScan()
+    index = scan.read(text, from: index)
+    guard scan.digitCount > 0 else { return nil }
+    if index < text.count, text[index] == UInt8(ascii: "e") || text[index] == UInt8(ascii: "E") {
+        guard let written = parseExponent(text, from: index + 1) else { return nil }
+        scan.exponent = scan.exponent &+ written
+        index = text.count
+    }
+    guard index == text.count else { return nil }
+    // Clinger's fast path: both factors exact, so one rounding gives the correct result.
+    if scan.significantDigits <= 15, abs(scan.exponent) <= 22 {
+        let magnitude = scan.exponent >= 0 ? Double(scan.mantissa) * exactPowersOfTen[scan.exponent]
+                                           : Double(scan.mantissa) / exactPowersOfTen[-scan.exponent]
+        return negative ? -magnitude : magnitude
+    }
+    return correctlyRounded(text)
+}
+
+/// The digits and point of a decimal mantissa: value = mantissa × 10^exponent when at most
+/// 15 digits are significant (longer numbers go to strtod, which reads the text itself).
+private struct MantissaScan {
     var mantissa: UInt64 = 0
     var significantDigits = 0
     var digitCount = 0
     var exponent = 0
-    var sawPoint = false
-    while index < count {
-        let byte = text[index]
-        if isDigit(byte) {
-            digitCount += 1
-            if mantissa == 0 && byte == UInt8(ascii: "0") {
-                if sawPoint { exponent -= 1 }  // a leading zero only moves the point
-            } else {
-                // Digits past the 15th only matter to strtod, which reads the text itself.
-                significantDigits += 1
-                if significantDigits <= 15 {
-                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
-                    if sawPoint { exponent -= 1 }
+
+    /// Reads digits and at most one point from `start`; returns the index after them.
+    mutating func read(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        var sawPoint = false
+        while index < text.count {
+            let byte = text[index]
+            if isDigit(byte) {
+                digitCount += 1
+                if mantissa == 0 && byte == UInt8(ascii: "0") {
+                    if sawPoint { exponent -= 1 }  // a leading zero only moves the point
+                } else {
+                    significantDigits += 1
+                    if significantDigits <= 15 {
+                        mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                        if sawPoint { exponent -= 1 }
+                    }
                 }
+            } else if byte == UInt8(ascii: "."), !sawPoint {
+                sawPoint = true
+            } else {
+                break
             }
-        } else if byte == UInt8(ascii: "."), !sawPoint {
-            sawPoint = true
-        } else {
-            break
+            index += 1
         }
-        index += 1
+        return index
     }
-    guard digitCount > 0 else { return nil }
-    if index < count, text[index] == UInt8(ascii: "e") || text[index] == UInt8(ascii: "E") {
-        guard let written = parseExponent(text, from: index + 1) else { return nil }
-        exponent = exponent &+ written
-        index = count
-    }
-    guard index == count else { return nil }
-    if significantDigits <= 15, abs(exponent) <= 22 {
-        let magnitude = exponent >= 0 ? Double(mantissa) * exactPowersOfTen[exponent]
-                                      : Double(mantissa) / exactPowersOfTen[-exponent]
-        return negative ? -magnitude : magnitude
-    }
-    return correctlyRounded(text)
 }
 
 /// The exponent after `e`: an optional sign and digits, clamped far beyond Double's range.
