@@ -1,3 +1,4 @@
+import Foundation
 import HebbAutodiff
 import HebbSyntax
 import HebbTensor
@@ -9,12 +10,54 @@ public final class Builtin: Sendable {
     let signature: String
     let doc: String
     let body: @Sendable (BuiltinCall) throws -> Value
+    /// The parameter names of the signature: the labels a call may use.
+    let parameterNames: [String]
+    /// The most positional arguments a call may pass; nil when any number is fine (a
+    /// signature with `values...`, or `variadic: true` as for `max(a, b, c)`).
+    let maxPositional: Int?
 
-    init(_ signature: String, _ doc: String, _ body: @escaping @Sendable (BuiltinCall) throws -> Value) {
+    init(_ signature: String, _ doc: String, variadic: Bool = false,
+         _ body: @escaping @Sendable (BuiltinCall) throws -> Value) {
         self.signature = signature
         self.name = String(signature.prefix { $0 != "(" })
         self.doc = doc
         self.body = body
+        let parameters = Builtin.parameters(of: signature)
+        self.parameterNames = parameters.map(\.name)
+        self.maxPositional = variadic || parameters.contains(where: \.variadic) ? nil : parameters.count
+    }
+
+    /// The parameters of `name(a, b: 1, rest...)`, split at the commas outside quotes.
+    static func parameters(of signature: String) -> [(name: String, variadic: Bool)] {
+        guard let open = signature.firstIndex(of: "("), let close = signature.lastIndex(of: ")"), open < close else { return [] }
+        var pieces: [String] = [], current = "", quoted = false
+        for character in signature[signature.index(after: open)..<close] {
+            if character == "\"" { quoted.toggle() }
+            if character == ",", !quoted { pieces.append(current); current = "" } else { current.append(character) }
+        }
+        pieces.append(current)
+        return pieces.compactMap { piece in
+            let trimmed = piece.trimmingCharacters(in: .whitespaces)
+            let name = String(trimmed.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+            return name.isEmpty ? nil : (name, trimmed.dropFirst(name.count).hasPrefix("..."))
+        }
+    }
+
+    /// Rejects what the signature does not allow: extra positional arguments and unknown
+    /// labels (`sum(x, axs: 1)` would otherwise be silently ignored).
+    func checkArguments(_ arguments: Arguments) throws {
+        let given = arguments.positional.count
+        if let maxPositional, given > maxPositional {
+            let takes = maxPositional == 0 ? "takes no arguments"
+                : "takes at most \(maxPositional) argument\(maxPositional == 1 ? "" : "s")"
+            throw RuntimeError("\(name)() \(takes) but \(given) were given")
+        }
+        for (label, _) in arguments.labelled where !parameterNames.contains(label) {
+            var message = "\(name)() has no parameter '\(label)'"
+            let closest = parameterNames.min { editDistance($0, label) < editDistance($1, label) }
+            if let closest, editDistance(closest, label) <= max(1, label.count / 3) { message += "; did you mean '\(closest)'?" }
+            throw RuntimeError(message)
+        }
     }
 }
 

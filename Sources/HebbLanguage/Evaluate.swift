@@ -166,7 +166,10 @@ extension Interpreter {
         switch callee {
         case .builtin(let builtin):
             let call = BuiltinCall(name: builtin.name, arguments: arguments, interpreter: self, span: span)
-            return try located(span) { try builtin.body(call) }
+            return try located(span) {
+                try builtin.checkArguments(arguments)
+                return try builtin.body(call)
+            }
         case .function(let closure):
             return try callClosure(closure, arguments, span)
         default:

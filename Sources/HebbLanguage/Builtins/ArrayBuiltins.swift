@@ -237,7 +237,7 @@ enum ArrayBuiltins {
 
     static func reduction(_ signature: String, _ doc: String, _ op: Tensor.ReduceOp,
                           numbers: (@Sendable ([Double]) -> Double)? = nil) -> Builtin {
-        Builtin(signature, doc) { call in
+        Builtin(signature, doc, variadic: numbers != nil) { call in
             let first = try call.argument(0, "x")
             // max(a, b) / min(a, b) / sum([1, 2]) on plain numbers, as in Python.
             if let numbers, call.count >= 2, call.arguments.positional.allSatisfy(\.isScalarLike) {

@@ -4,7 +4,7 @@ import HebbTensor
 /// Plots go to the session's output sink: SVG files in a notebook, text charts on a terminal.
 enum PlotBuiltins {
     static let table: [Builtin] = [
-        Builtin("plot(ys, label: none, title: none, xlabel: none, ylabel: none)",
+        Builtin("plot(ys, label: none, labels: none, title: none, xlabel: none, ylabel: none)",
                 """
                 Line chart. plot(ys) or plot(xs, ys); several series: plot([ys1, ys2], labels: ["a", "b"]). \
                 ys may be a list of numbers or a 1-d tensor.
