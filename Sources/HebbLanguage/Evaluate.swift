@@ -207,9 +207,16 @@ extension Interpreter {
             }
             scope.define(parameter.name.symbol, value)
         }
-        for argument in arguments.labelled where !parameters.contains(where: { $0.name.name == argument.label }) {
-            file = callerFile
-            throw Diagnostic("\(closure.name)() has no parameter '\(argument.label)'", span: span, file: callerFile)
+        for argument in arguments.labelled {
+            guard let index = parameters.firstIndex(where: { $0.name.name == argument.label }) else {
+                file = callerFile
+                throw Diagnostic("\(closure.name)() has no parameter '\(argument.label)'", span: span, file: callerFile)
+            }
+            if index < arguments.positional.count {
+                file = callerFile
+                throw Diagnostic("\(closure.name)() got two values for '\(argument.label)' (by position and by label)",
+                                 span: span, file: callerFile)
+            }
         }
         do {
             if case .returnValue(let value) = try execute(declaration.body, scope) { return value }
