@@ -1,0 +1,55 @@
+// Ctrl-C in the REPL. While a program runs, SIGINT asks the session to stop (the
+// interpreter polls the flag between statements and ops). At the prompt, libedit restores
+// the terminal and re-raises SIGINT to this handler, and el_gets returns NULL: the count
+// kept here tells that apart from Ctrl-D, which also returns NULL.
+
+import HebbLanguage
+import Synchronization
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// SIGINTs since the last prompt or run started; only the signal handler increments it.
+let replInterruptCount = Atomic<Int>(0)
+
+/// A program that ignores this many Ctrl-Cs (stuck in a foreign call) is abandoned.
+private let interruptsBeforeForcedExit = 3
+
+/// Async-signal-safe: atomics, write(2) and _exit(2) only.
+private func handleInterrupt(_ signalNumber: Int32) {
+    let count = replInterruptCount.add(1, ordering: .relaxed).newValue
+    Session.interrupt()
+    if count >= interruptsBeforeForcedExit {
+        let message: StaticString = "\nhebb: not responding to Ctrl-C; exiting\n"
+        _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+        _exit(130)
+    }
+}
+
+extension REPL {
+    enum Interrupts {
+        /// Installs the handler, and unblocks the signals libedit and Ctrl-C rely on: a
+        /// parent (a test harness, a threaded launcher) may have left them blocked, and a
+        /// blocked SIGINT would make Ctrl-C do nothing at all.
+        static func install() {
+            _ = signal(SIGINT, handleInterrupt)
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            for number in [SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGWINCH] {
+                sigaddset(&signals, number)
+            }
+            pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        }
+
+        /// Called as a prompt is shown or a run starts: earlier Ctrl-Cs are spent.
+        static func reset() {
+            replInterruptCount.store(0, ordering: .relaxed)
+        }
+
+        static var wasInterrupted: Bool {
+            replInterruptCount.load(ordering: .relaxed) > 0
+        }
+    }
+}

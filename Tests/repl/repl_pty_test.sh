@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Drives the real `hebb` REPL in a pseudo-terminal (a private tmux server) the way a person
+# would, and checks what the screen shows: a typed and a pasted multi-line function, a line
+# recalled from history with Up and edited, Tab completion (unique, ambiguous with a listing,
+# a :command), an error with its caret followed by intact variables, Ctrl-C at the prompt,
+# Ctrl-C stopping a running loop (and the loop's variable read afterwards), Ctrl-D exiting
+# with status 0, history persisted to $HEBB_HISTORY and recalled by a second session, and an
+# unwritable history file costing exactly one warning.
+#
+# Usage:  Tests/repl/repl_pty_test.sh path/to/hebb
+# Needs:  tmux (Debian/Ubuntu package `tmux`).  Exit 0 = pass, 1 = a check failed (the
+#         message names the step and dumps the screen), 2 = cannot run (no tmux, no binary).
+# Knobs:  REPL_TEST_TIMEOUT (seconds to wait for each expected screen, default 15),
+#         REPL_TEST_MAX_INTERRUPT (seconds Ctrl-C may take to stop a loop, default 1.5),
+#         REPL_TEST_KEEP=1 keeps the work directory.
+
+set -uo pipefail
+
+HEBB=${1:-}
+if [[ -z $HEBB ]]; then
+    echo "usage: $0 path/to/hebb" >&2
+    exit 2
+fi
+if [[ ! -x $HEBB ]]; then
+    echo "repl_pty_test: '$HEBB' is not an executable file" >&2
+    exit 2
+fi
+HEBB=$(cd "$(dirname "$HEBB")" && pwd)/$(basename "$HEBB")
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "repl_pty_test: tmux is not installed (apt-get install -y tmux)" >&2
+    exit 2
+fi
+
+TIMEOUT=${REPL_TEST_TIMEOUT:-15}
+MAX_INTERRUPT=${REPL_TEST_MAX_INTERRUPT:-1.5}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/hebb-repl-test.XXXXXX")
+SOCKET="hebb-repl-test-$$"
+PANE="repl"
+STEP="setup"
+
+tmux_() { tmux -L "$SOCKET" -f /dev/null "$@"; }
+
+cleanup() {
+    tmux_ kill-server >/dev/null 2>&1
+    if [[ ${REPL_TEST_KEEP:-0} == 1 ]]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# MARK: - Screen helpers
+
+# The whole pane (scrollback included), wrapped lines joined, trailing blanks removed.
+screen() {
+    tmux_ capture-pane -p -J -S - -t "$PANE" 2>/dev/null | sed 's/[[:space:]]*$//' \
+        | awk '{ lines[NR] = $0 } NF { last = NR } END { for (i = 1; i <= last; i++) print lines[i] }'
+}
+
+# Remembers where the screen ends (the line with the current prompt); `region` is what was
+# drawn from there on, so each check only sees the output of the keys sent after `mark`.
+mark() { MARK=$(screen | wc -l); (( MARK < 1 )) && MARK=1; }
+region() { screen | tail -n "+$MARK"; }
+
+fail() {
+    echo "FAIL [$STEP]: $*" >&2
+    echo "----- screen (from the step's first line) -----" >&2
+    region >&2
+    echo "----- end of screen -----" >&2
+    exit 1
+}
+
+# wait_for REGEX WHAT: waits until a line of the region matches the extended regex.
+wait_for() {
+    local regex=$1 what=$2 deadline=$((SECONDS + TIMEOUT))
+    until region | grep -Eq -- "$regex"; do
+        (( SECONDS >= deadline )) && fail "expected $what (a line matching /$regex/) within ${TIMEOUT}s"
+        sleep 0.05
+    done
+}
+
+# wait_last REGEX WHAT: waits until the region's last line matches (the line being edited).
+wait_last() {
+    local regex=$1 what=$2 deadline=$((SECONDS + TIMEOUT))
+    until region | tail -n 1 | grep -Eq -- "$regex"; do
+        (( SECONDS >= deadline )) && fail "expected $what (last line matching /$regex/) within ${TIMEOUT}s"
+        sleep 0.05
+    done
+}
+
+wait_prompt() { wait_last '^hebb>$' "a fresh 'hebb>' prompt"; }
+
+# Types a line and presses Enter.
+type_line() { tmux_ send-keys -t "$PANE" -l -- "$1"; tmux_ send-keys -t "$PANE" Enter; }
+keys() { tmux_ send-keys -t "$PANE" "$@"; }
+
+# run_line TEXT REGEX WHAT: types TEXT at a fresh prompt, waits for REGEX, then the prompt.
+run_line() {
+    mark
+    type_line "$1"
+    wait_for "$2" "$3"
+    wait_prompt
+}
+
+step() { STEP=$1; echo "-- $STEP"; }
+
+# Starts hebb in a fresh pane; the wrapper prints its exit status when it ends. The wrapper
+# traps SIGINT (with a handler, which exec resets) so only hebb reacts to Ctrl-C.
+start_hebb() {
+    local history=$1
+    tmux_ kill-server >/dev/null 2>&1
+    tmux_ start-server \; set -g remain-on-exit on \; set -g default-terminal screen \; \
+        set -g history-limit 5000 \; \
+        new-session -d -s "$PANE" -x 120 -y 50 -c "$WORK" \
+        "trap : INT; env HOME='$WORK' HEBB_HISTORY='$history' NO_COLOR=1 '$HEBB'; echo \"[hebb exited with status \$?]\"" \
+        || { echo "repl_pty_test: could not start tmux" >&2; exit 2; }
+    MARK=1
+    wait_for '^Hebb [0-9]' "the welcome banner with the version"
+    wait_for ':help' "the banner's hint to type :help"
+    wait_prompt
+}
+
+NUMBER_5='^5(\.0+)?$'
+
+# MARK: - The session
+
+HISTORY_FILE="$WORK/history"
+
+step "start: banner and prompt"
+start_hebb "$HISTORY_FILE"
+
+step "multi-line function typed line by line"
+mark
+type_line 'fn add(a, b) {'
+wait_last '^\.\.\.' "the continuation prompt '...' after an open brace"
+type_line '    return a + b'
+type_line '}'
+wait_prompt
+region | grep -Eq '^\.\.\. +return a \+ b$' || fail "the function body was not shown on a '...' line"
+run_line 'add(2, 3)' "$NUMBER_5" "add(2, 3) to echo 5"
+
+step "history: Up recalls the previous line, which is edited and run"
+mark
+keys Up
+wait_last '^hebb> add\(2, 3\)$' "Up to recall 'add(2, 3)'"
+keys BSpace BSpace
+tmux_ send-keys -t "$PANE" -l -- '10)'
+keys Enter
+wait_for '^hebb> add\(2, 10\)$' "the edited line 'add(2, 10)'"
+wait_for '^12(\.0+)?$' "add(2, 10) to echo 12"
+wait_prompt
+
+step "a pasted multi-line function"
+mark
+tmux_ set-buffer -b paste -- $'fn twice(x) {\n    return 2 * x\n}\ntwice(21)\n'
+tmux_ paste-buffer -b paste -t "$PANE"
+wait_for '^42(\.0+)?$' "twice(21) to echo 42 after pasting the function"
+wait_prompt
+
+step "Tab completes a variable name"
+run_line 'learning_rate = 0.25' '^hebb> learning_rate = 0\.25$' "the assignment"
+region | grep -Eq '^0\.25' && fail "an assignment echoed a value"
+mark
+tmux_ send-keys -t "$PANE" -l -- 'learn'
+keys Tab
+wait_last '^hebb> learning_rate$' "Tab to complete 'learn' to 'learning_rate'"
+keys Enter
+wait_for '^0\.25$' "learning_rate to echo 0.25"
+wait_prompt
+
+step "Tab on an ambiguous prefix shows the candidates"
+run_line 'zq_first = 1' '^hebb> zq_first = 1$' "the assignment"
+run_line 'zq_second = 2' '^hebb> zq_second = 2$' "the assignment"
+mark
+tmux_ send-keys -t "$PANE" -l -- 'zq'
+keys Tab
+wait_last '^hebb> zq_$' "Tab to complete 'zq' to the common prefix 'zq_'"
+keys Tab
+wait_for 'zq_first +zq_second' "a second Tab to list 'zq_first  zq_second'"
+tmux_ send-keys -t "$PANE" -l -- 's'
+keys Tab
+wait_last '^hebb> zq_second$' "Tab to complete 'zq_s' to 'zq_second'"
+keys Enter
+wait_for '^2(\.0+)?$' "zq_second to echo 2"
+wait_prompt
+
+step "Tab completes a :command; :vars lists the variables"
+mark
+tmux_ send-keys -t "$PANE" -l -- ':va'
+keys Tab
+wait_last '^hebb> :vars$' "Tab to complete ':va' to ':vars'"
+keys Enter
+wait_for '^learning_rate +[^ ]' "':vars' to list learning_rate with its type"
+wait_prompt
+
+step "an error shows a caret, then every variable is intact"
+run_line 'learning_rate + no_such_name' 'error' "an error message"
+region | grep -Eq '^ +\^' || fail "no caret line ('    ^~~') under the failing entry"
+run_line 'learning_rate' '^0\.25$' "learning_rate to still be 0.25 after the error"
+
+step "Ctrl-C at the prompt clears the line"
+mark
+tmux_ send-keys -t "$PANE" -l -- 'half typed garbage'
+keys C-c
+wait_prompt
+run_line '1 + 1' '^2(\.0+)?$' "1 + 1 to run on a clean line and echo 2"
+region | grep -Eq '^hebb> 1 \+ 1$' || fail "the interrupted line's text leaked into the next entry"
+
+step "Ctrl-C stops a running loop; its variable keeps the state as of the interrupt"
+run_line 'i = 0' '^hebb> i = 0$' "the assignment"
+mark
+type_line 'while true { i += 1 }'
+sleep 1
+region | grep -Eq '^hebb>$' && fail "the endless loop returned to the prompt by itself"
+started=$(date +%s.%N)
+keys C-c
+wait_for 'interrupted' "an 'interrupted' message after Ctrl-C"
+wait_prompt
+stopped=$(date +%s.%N)
+latency=$(awk -v a="$started" -v b="$stopped" 'BEGIN { printf "%.2f", b - a }')
+echo "   Ctrl-C stopped the loop and the prompt returned in ${latency}s"
+awk -v t="$latency" -v max="$MAX_INTERRUPT" 'BEGIN { exit !(t <= max) }' \
+    || fail "Ctrl-C took ${latency}s to stop the loop (allowed: ${MAX_INTERRUPT}s)"
+run_line 'i > 0' '^true$' "i > 0 to be true (the loop ran before it was stopped)"
+
+step "Ctrl-D on an empty line exits with status 0"
+mark
+keys C-d
+wait_for '^\[hebb exited with status 0\]$' "hebb to exit with status 0"
+
+step "history persisted to \$HEBB_HISTORY"
+[[ -s $HISTORY_FILE ]] || fail "no history file at $HISTORY_FILE"
+head -n 1 "$HISTORY_FILE" | grep -q '^_HiStOrY_V2_$' || fail "the history file lacks libedit's header"
+grep -qF 'learning_rate\040=\0400.25' "$HISTORY_FILE" || fail "'learning_rate = 0.25' is not in the history file"
+grep -qF 'fn\040add(a,\040b)\040{\012' "$HISTORY_FILE" \
+    || fail "the multi-line function is not stored as one entry in the history file"
+
+step "a second session recalls the first one's last entry"
+start_hebb "$HISTORY_FILE"
+mark
+keys Up
+wait_last '^hebb> i > 0$' "Up to recall 'i > 0' from the previous session"
+keys C-c
+wait_prompt
+mark
+keys C-d
+wait_for '^\[hebb exited with status 0\]$' "hebb to exit with status 0"
+
+step "an unwritable history file costs one warning, not the session"
+start_hebb "$WORK/missing-directory/history"
+run_line '1 + 2' '^3(\.0+)?$' "1 + 2 to echo 3"
+run_line '2 + 2' '^4(\.0+)?$' "2 + 2 to echo 4"
+mark
+keys C-d
+wait_for '^\[hebb exited with status 0\]$' "hebb to exit with status 0"
+MARK=1
+warnings=$(region | grep -c 'warning: .*history')
+[[ $warnings == 1 ]] || fail "expected exactly one history warning, saw $warnings"
+
+echo "PASS: the REPL behaved in a pseudo-terminal ($HEBB)"
