@@ -22,17 +22,30 @@ struct DecimalDigits: Equatable {
 
     /// Parses Swift's `description` of a non-negative finite number ("0.001", "1e-05", "12.5").
     static func parse(_ text: String) -> DecimalDigits {
-        let parts = text.split(separator: "e", maxSplits: 1)
-        let mantissa = parts.first.map(String.init) ?? "0"
-        let writtenExponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        let pieces = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        let integerPart = pieces.first.map(Array.init) ?? []
-        let fractionPart = pieces.count > 1 ? Array(pieces[1]) : []
-        var all = (integerPart + fractionPart).compactMap { $0.asciiValue.map { $0 &- UInt8(ascii: "0") } }
+        var all: [UInt8] = []
+        all.reserveCapacity(24)
+        var integerCount = 0, writtenExponent = 0
+        var sawPoint = false, inExponent = false, negativeExponent = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = byte - UInt8(ascii: "0")
+                if inExponent {
+                    writtenExponent = writtenExponent * 10 + Int(digit)
+                } else {
+                    all.append(digit)
+                    if !sawPoint { integerCount += 1 }
+                }
+            case UInt8(ascii: "."): sawPoint = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
+            case UInt8(ascii: "-"): negativeExponent = inExponent
+            default: break
+            }
+        }
         guard let first = all.firstIndex(where: { $0 != 0 }) else { return .zero }
-        all.removeFirst(first)
-        while all.last == 0 { all.removeLast() }
-        return DecimalDigits(digits: all, exponent: integerPart.count - 1 - first + writtenExponent)
+        let last = all.lastIndex(where: { $0 != 0 }) ?? first
+        let exponent = integerCount - 1 - first + (negativeExponent ? -writtenExponent : writtenExponent)
+        return DecimalDigits(digits: Array(all[first...last]), exponent: exponent)
     }
 
     /// Every decimal digit of the exact binary value (at most 767 significant digits).
@@ -136,9 +149,9 @@ func positionalString(_ value: Double, digits: DecimalDigits, minimumDigits: Int
         integer += String(repeating: "0", count: max(0, integerCount - digits.digits.count))
         fraction = digitText(digits.digits.dropFirst(integerCount))
     }
-    fraction += String(repeating: "0", count: max(0, minimumDigits - fraction.count))
+    fraction += String(repeating: "0", count: max(0, minimumDigits - fraction.utf8.count))
     return padded(integer, toWidth: padLeft) + "." + fraction
-        + String(repeating: " ", count: max(0, padRight - fraction.count))
+        + String(repeating: " ", count: max(0, padRight - fraction.utf8.count))
 }
 
 /// `value` in scientific notation: `d.ddde+XX`, the fraction zero-filled to `minimumDigits`,
@@ -147,9 +160,9 @@ func scientificString(_ value: Double, digits: DecimalDigits, minimumDigits: Int
     let sign = value.sign == .minus ? "-" : ""
     let lead = digits.digits.first.map { digitText([$0][...]) } ?? "0"
     var fraction = digitText(digits.digits.dropFirst())
-    fraction += String(repeating: "0", count: max(0, minimumDigits - fraction.count))
+    fraction += String(repeating: "0", count: max(0, minimumDigits - fraction.utf8.count))
     let exponent = String(abs(digits.exponent))
-    let exponentText = String(repeating: "0", count: max(0, max(exponentDigits, 2) - exponent.count)) + exponent
+    let exponentText = String(repeating: "0", count: max(0, max(exponentDigits, 2) - exponent.utf8.count)) + exponent
     return padded(sign + lead, toWidth: padLeft) + "." + fraction + "e" + (digits.exponent < 0 ? "-" : "+") + exponentText
 }
 
@@ -158,7 +171,7 @@ private func digitText(_ digits: ArraySlice<UInt8>) -> String {
 }
 
 private func padded(_ text: String, toWidth width: Int) -> String {
-    String(repeating: " ", count: max(0, width - text.count)) + text
+    String(repeating: " ", count: max(0, width - text.utf8.count)) + text
 }
 
 // MARK: - Exact big integers
@@ -207,16 +220,17 @@ struct BigDecimalInteger {
 
     /// The decimal digits, most significant first, without leading zeros.
     func decimalDigits() -> [UInt8] {
-        var digits: [UInt8] = []
-        for (position, limb) in limbs.reversed().enumerated() {
-            var chunk = [UInt8](repeating: 0, count: 9)
+        var digits = [UInt8](repeating: 0, count: limbs.count * 9)
+        var position = digits.count
+        for limb in limbs {
             var rest = limb
-            for index in stride(from: 8, through: 0, by: -1) {
-                chunk[index] = UInt8(rest % 10)
+            for _ in 0..<9 {
+                position -= 1
+                digits[position] = UInt8(rest % 10)
                 rest /= 10
             }
-            digits += position == 0 ? Array(chunk.drop(while: { $0 == 0 })) : chunk
         }
-        return digits.isEmpty ? [0] : digits
+        guard let first = digits.firstIndex(where: { $0 != 0 }) else { return [0] }
+        return Array(digits[first...])
     }
 }

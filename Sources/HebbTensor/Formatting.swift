@@ -100,7 +100,7 @@ struct FloatFormat {
     func string(_ value: Double) -> String {
         guard value.isFinite else {
             let text = value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf")
-            return String(repeating: " ", count: max(0, padLeft + padRight + 1 - text.count)) + text
+            return String(repeating: " ", count: max(0, padLeft + padRight + 1 - text.utf8.count)) + text
         }
         if scientific {
             let digits = scientificDigits(value, dtype: dtype, precision: precision, minimumDigits: minimumDigits)
@@ -185,14 +185,16 @@ struct ArrayPrintLayout {
                 text += hangingIndent + child(index) + (position < indices.count - 1 ? separator : "")
             }
         }
-        return "[" + text.dropFirst(hangingIndent.count) + "]"
+        return "[" + String(decoding: text.utf8.dropFirst(hangingIndent.utf8.count), as: UTF8.self) + "]"
     }
 
     /// Appends `word` to `line`, first moving to a new line when it would pass `width` (unless
     /// the line holds only the indent, where wrapping would not help).
     private func extendLine(_ text: inout String, _ line: inout String, _ word: String, width: Int, indent: String) {
-        if line.count + word.count > width && line.count > indent.count {
-            text += String(line.reversed().drop(while: { $0 == " " }).reversed()) + "\n"
+        let length = line.utf8.count
+        if length + word.utf8.count > width && length > indent.utf8.count {
+            let spaces = line.utf8.reversed().prefix(while: { $0 == UInt8(ascii: " ") }).count
+            text += String(decoding: line.utf8.dropLast(spaces), as: UTF8.self) + "\n"
             line = indent
         }
         line += word
