@@ -151,10 +151,10 @@ struct ProgramParser {
     }
 
     /// After an error in the statement that began at token `start`: skips to the end of
-    /// that statement (a newline or `;` at its bracket depth), or to the `}` closing the
-    /// enclosing block, which is left for the block to read. A `(` or `[` left open would
-    /// hide the rest of the file, so inside one, a line that starts no further right than
-    /// the statement and looks like a new statement (or the block's `}`) also ends it.
+    /// that statement (a newline or `;` at its bracket depth), or to a `}` that closes no
+    /// bracket of the statement (the enclosing block's, left for the block to read). A `(`
+    /// or `[` left open would hide the rest of the file, so inside one, a line that starts
+    /// no further right than the statement and looks like a new statement also ends it.
     mutating func recover(from error: SyntaxError, statementStart start: Int, inBlock: Bool) {
         if error.resumeHere, index > start { return }
         let depth = tokens[start].depth
@@ -164,7 +164,7 @@ struct ProgramParser {
         while true {
             let token = tokens[index]
             if token.kind.isEnd { return }
-            if token.kind == .rightBrace, inBlock, token.depth < depth { return }
+            if token.kind == .rightBrace, inBlock, open.last != .leftBrace { return }
             index += 1
             track(token.kind, in: &open)
             if token.kind == .newline || token.kind == .semicolon, token.depth <= depth { return }

@@ -130,6 +130,18 @@ import Testing
         #expect(parsed.dump == "(= (x) 1)\n(= (z) 2)")
     }
 
+    @Test func blockBraceEndsABrokenBracketedStatement() {
+        let parsed = parse("if a {\n  x = (1 +\n}\ny = 2")
+        #expect(parsed.located == ["2:11: expected an expression after '+'"])
+        #expect(parsed.dump == "(if a {})\n(= (y) 2)")
+        let list = parse("fn f() {\n  x = [1,\n}\ny = 3")
+        #expect(list.located == ["2:10: expected an expression after ','"])
+        #expect(list.dump == "(fn f () {})\n(= (y) 3)")
+        let record = parse("r = {a: 1 +\n}\ny = 2")
+        #expect(record.located == ["1:12: expected an expression after '+'"])
+        #expect(record.dump == "(= (y) 2)")
+    }
+
     @Test func strayClosingBraceAtTopLevel() {
         let parsed = parse("fn f() {\n}\n}\nx = 1")
         #expect(parsed.located == ["3:1: unexpected '}'"])
