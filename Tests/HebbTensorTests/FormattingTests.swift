@@ -31,6 +31,25 @@ struct FormatCase: Decodable, CustomTestStringConvertible {
         #expect(text == testCase.expected)
     }
 
+    /// 3000 random one- and two-element arrays (Fixtures/format_fuzz.txt) that stress the
+    /// digit generation: raw bit patterns, float32, every precision.
+    @Test func matchesNumPyOnFuzzedValues() throws {
+        let text = try String(contentsOfFile: TestFiles.fixture("format_fuzz.txt"), encoding: .utf8)
+        var checked = 0
+        for line in text.split(separator: "\n") {
+            let halves = line.split(separator: "|", maxSplits: 1)
+            let fields = halves[0].split(separator: " ")
+            let dtype: DType = fields[0] == "float32" ? .float32 : .float64
+            let precision = try #require(Int(fields[1]))
+            let values = try fields.dropFirst(2).map { try #require(Double(String($0)), "\(line)") }
+            let expected = String(halves[1].dropFirst())
+            let tensor = try Tensor(shape: [values.count], values: values, dtype: dtype)
+            #expect(tensor.formatted(precision: precision) == expected, "\(line)")
+            checked += 1
+        }
+        #expect(checked == 3000)
+    }
+
     @Test func contractExamples() throws {
         #expect(try Tensor(shape: [3], values: [1, 2, 3]).formatted() == "[1. 2. 3.]")
         #expect(try Tensor(shape: [2, 2], values: [1, 2.5, 3, 4]).formatted() == "[[1.  2.5]\n [3.  4. ]]")

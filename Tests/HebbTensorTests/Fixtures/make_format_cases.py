@@ -2,12 +2,19 @@
 """Writes format_cases.json: arrays and the string NumPy prints for each
 (np.array2string with default options, except `precision` where a case sets it).
 FormattingTests checks Tensor.formatted(precision:) against every case.
+
+Also writes format_fuzz.txt: one- and two-element arrays of random doubles and floats of
+every magnitude (raw bit patterns included), one per line as
+`dtype precision hex-value... | numpy text`, which stresses the digit generation
+(shortest digits, cut-offs, exact rounding, exponent widths).
 Deterministic: a fixed seed, so re-running gives the same file."""
 import json
 import os
 import numpy as np
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "format_cases.json")
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "format_cases.json")
+FUZZ_OUT = os.path.join(HERE, "format_fuzz.txt")
 rng = np.random.default_rng(20240607)
 cases = []
 
@@ -106,9 +113,39 @@ def random_cases():
         add(f"random {index}", np.asarray(values, dtype=dtype), precision)
 
 
+def fuzz_lines(count):
+    """Random values drawn to hit every path of NumPy's Dragon4 digit generation."""
+    lines = []
+    while len(lines) < count:
+        kind = len(lines) % 6
+        if kind == 0:
+            x = float(np.frombuffer(rng.bytes(8), dtype="<f8")[0])
+        elif kind == 1:
+            x = float(rng.uniform(1e-4, 1e8))
+        elif kind == 2:
+            x = float(rng.integers(1, 10**9)) / 10 ** int(rng.integers(0, 12))
+        elif kind == 3:
+            x = float(np.frombuffer(rng.bytes(4), dtype="<f4")[0])
+        elif kind == 4:
+            x = float(rng.normal()) * 10.0 ** int(rng.integers(-5, 9))
+        else:
+            x = float(np.float32(rng.uniform(1e-4, 1e6)))
+        if not np.isfinite(x):
+            continue
+        dtype = np.float32 if kind in (3, 5) else np.float64
+        precision = int(rng.choice([0, 1, 3, 8, 12, 17]))
+        with np.errstate(over="ignore"):
+            array = np.array([x] if len(lines) % 2 else [x, x * 1.5 + 1], dtype=dtype)
+        values = " ".join(float(v).hex() for v in array)
+        lines.append(f"{dtype.__name__} {precision} {values} | {np.array2string(array, precision=precision)}")
+    return lines
+
+
 def main():
     handwritten()
     random_cases()
+    with open(FUZZ_OUT, "w") as f:
+        f.write("\n".join(fuzz_lines(3000)) + "\n")
     with open(OUT, "w") as f:
         json.dump(cases, f, indent=0)
         f.write("\n")
