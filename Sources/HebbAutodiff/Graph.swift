@@ -52,7 +52,9 @@ extension Variable {
     }
 }
 
-nonisolated(unsafe) private var currentGeneration = 0
+/// Numbers backward passes, so each can mark the nodes it visited; atomic because sessions
+/// on different threads take gradients at the same time.
+private let passCounter = Atomic<Int>(0)
 
 extension Variable {
     /// Reverse-mode gradients of a scalar `cost` with respect to each target, in order.
@@ -67,9 +69,8 @@ extension Variable {
             throw TensorError("grad: this cost's graph was freed when its value was used after an earlier grad() call; "
                 + "compute the cost again, or take all gradients in one call: grad(J, [W1, b1, ...])")
         }
-        currentGeneration += 1
+        let generation = passCounter.wrappingAdd(1, ordering: .relaxed).newValue
         GraphEpoch.current += 1
-        let generation = currentGeneration
         let order = topologicalOrder(from: cost, generation: generation)
         let relevant = relevance(of: order, generation: generation, targets: targets)
 

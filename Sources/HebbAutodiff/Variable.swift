@@ -1,5 +1,4 @@
 import HebbTensor
-import Synchronization
 
 /// A tensor plus, when it came from a recorded op, how it was made. These nodes form the
 /// autodiff graph: each result holds its inputs, so the graph lives exactly as long as
@@ -83,21 +82,65 @@ public final class Variable {
     public func assignLeafValue(_ tensor: Tensor) { value = tensor }
 }
 
-/// The current recording window; `grad` advances it.
+/// The current recording window; `grad` advances it. It belongs to the thread's
+/// `GraphContext`, so a `grad` in one session never closes another session's window.
 enum GraphEpoch {
-    nonisolated(unsafe) static var current = 0
+    static var current: Int {
+        get { GraphContext.current.epoch }
+        set { GraphContext.current.epoch = newValue }
+    }
 }
 
-/// Whether ops record their history. Off inside updates and `no_grad`, so parameter updates
-/// never become part of the next step's graph.
-public enum Recording {
-    private static let enabledFlag = Atomic<Bool>(true)
-    public static var isEnabled: Bool { enabledFlag.load(ordering: .relaxed) }
+/// The autodiff state of one line of evaluation: its recording window and whether ops
+/// record. Each `Session` installs its own on the thread that runs its program, so two
+/// programs running at once (parallel tests, notebooks) never free each other's graphs or
+/// switch off each other's recording; a thread without one uses a process-wide default.
+/// A context is used by one thread at a time.
+public final class GraphContext: @unchecked Sendable {
+    var epoch = 0
+    var recording = true
 
-    /// Runs `body` with recording switched off, restoring the previous state afterwards.
-    public static func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
-        let previous = enabledFlag.exchange(false, ordering: .relaxed)
-        defer { enabledFlag.store(previous, ordering: .relaxed) }
+    public init() {}
+
+    private static let shared = GraphContext()
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// The context of the calling thread.
+    static var current: GraphContext {
+        guard let raw = pthread_getspecific(threadKey) else { return shared }
+        return Unmanaged<GraphContext>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// Runs `body` with `context` as the calling thread's context, restoring the previous one.
+    public static func withCurrent<R>(_ context: GraphContext, _ body: () throws -> R) rethrows -> R {
+        let previous = pthread_getspecific(threadKey)
+        pthread_setspecific(threadKey, Unmanaged.passUnretained(context).toOpaque())
+        defer { pthread_setspecific(threadKey, previous) }
         return try body()
     }
 }
+
+/// Whether ops record their history. Off inside updates and `no_grad`, so parameter updates
+/// never become part of the next step's graph. Per `GraphContext`, like the epoch.
+public enum Recording {
+    public static var isEnabled: Bool { GraphContext.current.recording }
+
+    /// Runs `body` with recording switched off, restoring the previous state afterwards.
+    public static func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
+        let context = GraphContext.current
+        let previous = context.recording
+        context.recording = false
+        defer { context.recording = previous }
+        return try body()
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

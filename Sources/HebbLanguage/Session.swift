@@ -29,6 +29,9 @@ public final class Session {
     var random: RandomGenerator
     private let symbols = SymbolTable()
     private lazy var interpreter = Interpreter(session: self, symbols: symbols)
+    /// This session's autodiff state (recording window and switch), installed on the thread
+    /// that runs its programs so sessions running at once stay independent.
+    private let graphContext = GraphContext()
     /// Documentation of stdlib functions, by name.
     private var stdlibDocs: [String: String] = [:]
 
@@ -86,9 +89,10 @@ public final class Session {
     private func onLargeStack<T>(_ body: @escaping () throws -> T) throws -> T {
         nonisolated(unsafe) var result: Result<T, Error>?
         nonisolated(unsafe) let work = body
+        let context = graphContext
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            result = Result { try work() }
+            result = Result { try GraphContext.withCurrent(context) { try work() } }
             done.signal()
         }
         thread.stackSize = 1 << 29
