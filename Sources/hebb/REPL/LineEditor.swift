@@ -65,6 +65,8 @@ extension REPL {
                                  editorComplete)
             hebb_el_bind(editLine, "^I", "hebb-complete")
             hebb_el_bind(editLine, "^R", "em-inc-search-prev")
+            // As in a shell; libedit's own ^W kills the marked region.
+            hebb_el_bind(editLine, "^W", "ed-delete-prev-word")
             // ~/.editrc (or $EDITRC) last, so a user's own bindings win.
             el_source(editLine, nil)
         }

@@ -142,6 +142,9 @@ extension REPL.Loop {
         }
     }
 
+    /// Runs the cells as `hebb run` would (data paths relative to the notebook's folder; a
+    /// cell labelled `expect-error` may fail) but echoes no values: loading is for the
+    /// definitions, though `print` output still shows.
     private func loadNotebook(_ path: String) {
         let cells: [Cell]
         do {
@@ -149,9 +152,13 @@ extension REPL.Loop {
         } catch {
             return REPL.Terminal.error("\(error)\n")
         }
+        let previousBase = session.baseDirectory
+        let folder = (path as NSString).deletingLastPathComponent
+        session.baseDirectory = folder.isEmpty ? "." : folder
+        defer { session.baseDirectory = previousBase }
         for cell in cells {
-            // Cells' values are not echoed: loading is for the definitions (prints still show).
-            guard evaluate(cell.source, fileName: path, lineOffset: cell.codeLine - 1, echo: false) else {
+            let succeeded = evaluate(cell.source, fileName: path, lineOffset: cell.codeLine - 1, echo: false)
+            if !succeeded && (cell.labels.expectedError == nil || REPL.Interrupts.wasInterrupted) {
                 return REPL.Terminal.error("stopped at \(cell.name) of \(cells.count) in \(path)\n")
             }
         }
