@@ -223,7 +223,7 @@ enum ArrayBuiltins {
         unaryMath("cos(x)", "Cosine elementwise.", .cos, { Glibc.cos($0) }),
         unaryMath("sign(x)", "-1, 0 or 1 elementwise.", .sign, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }),
         unaryMath("floor(x)", "Rounds down elementwise.", .floor, { $0.rounded(.down) }),
-        unaryMath("round(x)", "Rounds to the nearest whole number elementwise.", .round, { $0.rounded() }),
+        unaryMath("round(x)", "Rounds to the nearest whole number elementwise (halves to even, as NumPy).", .round, { $0.rounded(.toNearestOrEven) }),
         unaryMath("square(x)", "x² elementwise.", .square, { $0 * $0 }),
         Builtin("softmax(x, axis: -1)", "exp(x) / sum(exp(x)) along an axis (rows by default), computed stably.") { call in
             .tensor(try Variable.apply(.softmax(axis: call.integer(1, "axis", default: -1)), call.variable(0, "x")))
