@@ -34,14 +34,18 @@ fi
 TIMEOUT=${REPL_TEST_TIMEOUT:-15}
 MAX_INTERRUPT=${REPL_TEST_MAX_INTERRUPT:-1.5}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hebb-repl-test.XXXXXX")
-SOCKET="hebb-repl-test-$$"
+# One tmux server per hebb session: reusing a socket right after kill-server races with the
+# old server's exit ("server exited unexpectedly").
+SESSIONS=0
+SOCKET="hebb-repl-test-$$-0"
 PANE="repl"
 STEP="setup"
 
 tmux_() { tmux -L "$SOCKET" -f /dev/null "$@"; }
 
 cleanup() {
-    tmux_ kill-server >/dev/null 2>&1
+    local n
+    for ((n = 1; n <= SESSIONS; n++)); do tmux -L "hebb-repl-test-$$-$n" -f /dev/null kill-server >/dev/null 2>&1; done
     if [[ ${REPL_TEST_KEEP:-0} == 1 ]]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -106,6 +110,8 @@ step() { STEP=$1; echo "-- $STEP"; }
 start_hebb() {
     local history=$1
     tmux_ kill-server >/dev/null 2>&1
+    SESSIONS=$((SESSIONS + 1))
+    SOCKET="hebb-repl-test-$$-$SESSIONS"
     tmux_ start-server \; set -g remain-on-exit on \; set -g default-terminal screen \; \
         set -g history-limit 5000 \; \
         new-session -d -s "$PANE" -x 120 -y 50 -c "$WORK" \

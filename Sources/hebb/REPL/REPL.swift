@@ -9,8 +9,6 @@ import HebbSyntax
 enum REPL {
     static let primaryPrompt = "hebb> "
     static let continuationPrompt = "...   "
-    /// Shown in the banner; keep in step with the CLI's `--version`.
-    static let version = "0.1.0"
 
     /// Runs until `:quit` or Ctrl-D on an empty line; returns the process exit code.
     static func run(seed: UInt64) -> Int32 {
@@ -23,7 +21,7 @@ enum REPL {
     }
 
     static func banner() -> String {
-        "Hebb \(version) — neural networks, one line at a time.\n"
+        "Hebb \(Hebb.version) — neural networks, one line at a time.\n"
             + "Type :help for commands and keys, Tab to complete, Ctrl-D to quit.\n"
     }
 }
