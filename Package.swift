@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Release builds skip Swift's dynamic exclusivity checks in the hot modules: they cost ~12%
+// of the per-op time on tiny tensors (measured with callgrind), and the engine never
+// overlaps accesses to one buffer.
+let fastRelease: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 // Module layers, one-way: C shims -> HebbTensor -> HebbAutodiff -> (HebbSyntax, HebbPlot)
 // -> HebbLanguage -> HebbNotebook -> hebb (CLI + REPL).
 let package = Package(
@@ -20,8 +25,8 @@ let package = Package(
                        providers: [.apt(["libedit-dev"])]),
 
         // MARK: Engine
-        .target(name: "HebbTensor", dependencies: ["CBLAS"]),
-        .target(name: "HebbAutodiff", dependencies: ["HebbTensor"]),
+        .target(name: "HebbTensor", dependencies: ["CBLAS"], swiftSettings: fastRelease),
+        .target(name: "HebbAutodiff", dependencies: ["HebbTensor"], swiftSettings: fastRelease),
 
         // MARK: Language
         .target(name: "HebbSyntax"),
@@ -31,6 +36,7 @@ let package = Package(
                 dependencies: ["EmbedStdlib"]),
         .target(name: "HebbLanguage",
                 dependencies: ["HebbTensor", "HebbAutodiff", "HebbSyntax", "HebbPlot"],
+                swiftSettings: fastRelease,
                 plugins: ["EmbedStdlibPlugin"]),
 
         // MARK: Tools

@@ -31,6 +31,18 @@ struct Hebb: ParsableCommand {
                 arguments = ["doc"] + arguments.dropFirst()
             }
         }
+        // The commonest invocations skip ArgumentParser, whose reflection costs about a
+        // quarter of the 20 ms start-up budget: `hebb` (REPL or stdin) and `hebb FILE.hebb`.
+        if arguments.isEmpty || (arguments.count == 1 && arguments[0].hasSuffix(".hebb") && !arguments[0].hasPrefix("-")) {
+            do {
+                try Run.start(path: arguments.first, options: Run.Options())
+                Foundation.exit(0)
+            } catch let exit as ExitCode {
+                Foundation.exit(exit.rawValue)
+            } catch {
+                failUserError("hebb: error: \(error)")
+            }
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -75,16 +87,31 @@ extension Hebb {
         @Option(help: "Notebooks: seconds a cell may run before it is stopped.")
         var timeout: Double?
 
+        /// The settings of a run, with the defaults of the flags above.
+        struct Options {
+            var seed: UInt64 = 42
+            var checkFinite = false
+            var keepGoing = false
+            var timeout: Double? = nil
+        }
+
         func run() throws {
-            FiniteCheck.isEnabled = checkFinite
+            try Run.start(path: path, options: Options(seed: seed, checkFinite: checkFinite, keepGoing: keepGoing, timeout: timeout))
+        }
+
+        static func start(path: String?, options: Options) throws {
+            FiniteCheck.isEnabled = options.checkFinite
+            let seed = options.seed
             guard let path else {
                 if isatty(STDIN_FILENO) == 1 { throw ExitCode(REPLEntry.run(seed: seed)) }
                 let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                runScript(source, name: "<stdin>")
+                runScript(source, name: "<stdin>", seed: seed)
                 return
             }
             if path.hasSuffix(".nb") {
-                try runNotebook(path)
+                NotebookCommands.installInterruptHandler()
+                let ok = NotebookCommands.run(path: path, keepGoing: options.keepGoing, timeout: options.timeout, seed: seed)
+                if !ok { throw ExitCode(1) }
                 return
             }
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -93,10 +120,10 @@ extension Hebb {
             guard let source = String(data: data, encoding: .utf8) else {
                 failUserError("hebb: error: '\(path)' is not UTF-8 text")
             }
-            runScript(source, name: path)
+            runScript(source, name: path, seed: seed)
         }
 
-        private func runScript(_ source: String, name: String) {
+        private static func runScript(_ source: String, name: String, seed: UInt64) {
             let session = Session(output: TerminalOutput(), seed: seed)
             do {
                 _ = try session.run(source, fileName: name)
@@ -107,11 +134,6 @@ extension Hebb {
             }
         }
 
-        private func runNotebook(_ path: String) throws {
-            NotebookCommands.installInterruptHandler()
-            let ok = NotebookCommands.run(path: path, keepGoing: keepGoing, timeout: timeout, seed: seed)
-            if !ok { throw ExitCode(1) }
-        }
     }
 
     struct Test: ParsableCommand {
