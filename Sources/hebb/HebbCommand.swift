@@ -103,7 +103,7 @@ extension Hebb {
             FiniteCheck.isEnabled = options.checkFinite
             let seed = options.seed
             guard let path else {
-                if isatty(STDIN_FILENO) == 1 { throw ExitCode(REPLEntry.run(seed: seed)) }
+                if isatty(STDIN_FILENO) == 1 { throw ExitCode(REPL.run(seed: seed)) }
                 let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 runScript(source, name: "<stdin>", seed: seed)
                 return
