@@ -6,13 +6,20 @@ enum PlotBuiltins {
     static let table: [Builtin] = [
         Builtin("plot(ys, label: none, labels: none, title: none, xlabel: none, ylabel: none)",
                 """
-                Line chart. plot(ys) or plot(xs, ys); several series: plot([ys1, ys2], labels: ["a", "b"]). \
-                ys may be a list of numbers or a 1-d tensor.
+                Line chart. plot(ys) or plot(xs, ys); several series: plot([ys1, ys2], labels: ["a", "b"]) \
+                or plot(xs, [ys1, ys2], labels: ...). ys may be a list of numbers or a 1-d tensor.
                 """) { call in
             var series: [PlotSpec.Series] = []
             let first = try call.argument(0, "ys")
             let labels = try stringList(call.arguments.value("labels"))
-            if call.count >= 2 {
+            if call.count >= 2, case .list(let list) = call.arguments.positional[1], list.items.contains(where: { !$0.isScalarLike }) {
+                let xs = try numbers(first)
+                for (index, item) in list.items.enumerated() {
+                    let ys = try numbers(item)
+                    guard xs.count == ys.count else { throw RuntimeError("plot(): xs has \(xs.count) values but series \(index) has \(ys.count)") }
+                    series.append(.init(xs: xs, ys: ys, label: index < labels.count ? labels[index] : nil))
+                }
+            } else if call.count >= 2 {
                 let xs = try numbers(first), ys = try numbers(call.arguments.positional[1])
                 guard xs.count == ys.count else { throw RuntimeError("plot(): xs has \(xs.count) values but ys has \(ys.count)") }
                 series.append(.init(xs: xs, ys: ys, label: try optionalString(call.arguments.value("label"))))
