@@ -72,3 +72,17 @@ extension Variable {
         return replayed[ObjectIdentifier(cost)] ?? cost.value
     }
 }
+
+extension Variable {
+    /// True when `target` is `cost` or lies in its recorded graph.
+    public static func graph(of cost: Variable, contains target: Variable) -> Bool {
+        var visited = Set<ObjectIdentifier>()
+        var stack = [cost]
+        while let node = stack.popLast() {
+            if node === target { return true }
+            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            stack.append(contentsOf: node.inputs)
+        }
+        return false
+    }
+}

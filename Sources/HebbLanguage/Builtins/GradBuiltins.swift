@@ -39,6 +39,12 @@ enum GradBuiltins {
                     try Variable.replay(cost, substituting: targets[index], with: value).element(0)
                 }
             }
+            if case .tensor(let cost) = first {
+                for (index, target) in targets.enumerated() where !Variable.graph(of: cost, contains: target) {
+                    call.interpreter.session.output.write(
+                        "gradcheck: note: the cost does not depend on wrt[\(index)] (was it reassigned after the cost was computed?)\n")
+                }
+            }
             let error = report.maxRelativeError
             call.interpreter.session.output.write(
                 "gradcheck: max relative error \(Display.scientific(error)) over \(report.checkedElements) elements\n")
