@@ -47,7 +47,8 @@ extension Variable {
     private static func checkFinite(_ output: Tensor, _ op: Op) throws {
         guard FiniteCheck.isEnabled else { return }
         for index in 0..<output.count where !output.element(index).isFinite {
-            throw TensorError("\(op.name) produced \(output.element(index)) (--check-finite)")
+            let value = output.element(index)
+            throw TensorError("\(op.name) produced \(value.isNaN ? "nan" : "\(value)") (--check-finite)")  // not "-nan"
         }
     }
 }
