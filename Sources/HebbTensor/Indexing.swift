@@ -100,70 +100,96 @@ extension Tensor {
 
 // MARK: - Plan
 
-/// What one source axis contributes to a selection: `count` positions, either
-/// `start + j * step` or the entries of `list`.
-struct AxisPick {
-    var start = 0
-    var step = 1
-    var count: Int
-    var list: [Int]? = nil
-    /// False for a single index, whose axis disappears from the result.
-    var keepsAxis = true
-
-    @inline(__always)
-    func position(_ j: Int) -> Int {
-        if let list { return list[j] }
-        return start &+ j &* step
-    }
-}
-
-/// A resolved selection of a tensor: the picks per axis, the result shape, and how the
-/// source is walked. The innermost axes that are taken whole (plus one contiguous range
-/// before them) form a block copied in one go; the axes outside it are walked.
+/// A resolved selection of a tensor: the result shape and how the source is walked. The
+/// innermost axes that are taken whole (plus one contiguous range or single index before
+/// them) form a block copied in one go; the axes outside it are walked one position at a
+/// time. Everything lives in flat `Int` arrays: slicing tiny tensors in a loop (an RNN's
+/// time steps) should cost little more than the copy.
 struct SlicePlan {
-    private(set) var picks: [AxisPick] = []
     private(set) var shape: [Int] = []
-    private(set) var count = 1
+    private(set) var count = 0
+    /// True when the selection is the whole tensor unchanged.
+    private(set) var isIdentity = true
     /// Elements per contiguous block, and the source offset its axes contribute.
     private(set) var blockLength = 1
     private var blockOffset = 0
+    /// Per source axis, `fields` numbers: start, step, count, stride (positions are
+    /// `start + j * step`, or `list[j]` on the list axis).
+    private var axes: [Int] = []
+    private static let fields = 4
+    /// The fancy-indexed axis (or -1) and its positions, made non-negative.
+    private var listAxis = -1
+    private var list: [Int] = []
     /// Axes `0..<walkedAxes` are walked one position at a time.
     private var walkedAxes = 0
-    private var strides: [Int] = []
 
     init(_ source: [Int], _ specs: [Tensor.IndexSpec]) throws {
         guard specs.count <= source.count else {
             throw TensorError("too many indices for tensor: tensor is \(source.count)-dimensional, "
                 + "but \(specs.count) were indexed")
         }
-        var lists = 0
-        for axis in source.indices {
-            let pick = try Self.pick(axis < specs.count ? specs[axis] : .all, axis: axis, extent: source[axis])
-            if pick.list != nil { lists += 1 }
-            picks.append(pick)
-            if pick.keepsAxis { shape.append(pick.count) }
+        let rank = source.count
+        // reserveCapacity + append: `[Int](repeating:count:)` goes through an unspecialised
+        // runtime path that costs more than a whole tiny slice.
+        axes.reserveCapacity(rank &* Self.fields)
+        shape.reserveCapacity(rank)
+        for axis in 0..<rank {
+            try resolve(axis < specs.count ? specs[axis] : .all, axis: axis, extent: source[axis])
         }
-        guard lists <= 1 else { throw TensorError("index: at most one list index is supported per indexing") }
         count = try Tensor.checkedCount(shape)
-        strides = Tensor.contiguousStrides(source)
-        isIdentity = shape == source && picks.allSatisfy { $0.keepsAxis && $0.list == nil && $0.start == 0 && $0.step == 1 }
+        var stride = 1
+        for axis in (0..<rank).reversed() {
+            axes[axis &* Self.fields &+ 3] = stride
+            stride &*= source[axis]
+        }
         planBlock(source)
     }
 
-    /// True when the selection is the whole tensor unchanged.
-    private(set) var isIdentity = false
+    @inline(__always) private func start(_ axis: Int) -> Int { axes[axis &* Self.fields] }
+    @inline(__always) private func step(_ axis: Int) -> Int { axes[axis &* Self.fields &+ 1] }
+    @inline(__always) private func count(_ axis: Int) -> Int { axes[axis &* Self.fields &+ 2] }
+    @inline(__always) private func stride(_ axis: Int) -> Int { axes[axis &* Self.fields &+ 3] }
+
+    /// Source offset of position `j` along `axis`.
+    @inline(__always)
+    private func offset(_ axis: Int, _ j: Int) -> Int {
+        (axis == listAxis ? list[j] : start(axis) &+ j &* step(axis)) &* stride(axis)
+    }
+
+    /// Records one axis's selection from its spec.
+    private mutating func resolve(_ spec: Tensor.IndexSpec, axis: Int, extent: Int) throws {
+        var (first, step, count, keeps) = (0, 1, extent, true)
+        switch spec {
+        case .all:
+            break
+        case .single(let index):
+            (first, count, keeps) = (try Self.checkedIndex(index, axis: axis, extent: extent), 1, false)
+        case .list(let indices):
+            guard listAxis < 0 else { throw TensorError("index: at most one list index is supported per indexing") }
+            list = try indices.map { try Self.checkedIndex($0, axis: axis, extent: extent) }
+            listAxis = axis
+            count = list.count
+        case .range(let start, let stop, let stride):
+            (first, step, count) = try Self.range(start: start, stop: stop, step: stride ?? 1, extent: extent)
+        }
+        axes.append(first)
+        axes.append(step)
+        axes.append(count)
+        axes.append(0)      // the stride, filled in once all extents are known
+        if keeps { shape.append(count) }
+        isIdentity = isIdentity && keeps && listAxis != axis && first == 0 && step == 1 && count == extent
+    }
 
     /// Finds the contiguous block: whole trailing axes, then one step-1 range or single index.
     private mutating func planBlock(_ source: [Int]) {
-        var axis = picks.count - 1
-        while axis >= 0, picks[axis].list == nil, picks[axis].start == 0, picks[axis].step == 1,
-              picks[axis].count == source[axis] {
+        var axis = source.count - 1
+        while axis >= 0, axis != listAxis, start(axis) == 0, step(axis) == 1, count(axis) == source[axis] {
             blockLength &*= source[axis]
             axis -= 1
         }
-        if axis >= 0, picks[axis].list == nil, picks[axis].step == 1 || picks[axis].count == 1 {
-            blockLength &*= picks[axis].count
-            blockOffset = picks[axis].start &* strides[axis]
+        if axis >= 0, axis != listAxis, step(axis) == 1 || count(axis) == 1 {
+            blockLength &*= count(axis)
+            blockOffset = start(axis) &* stride(axis)
             axis -= 1
         }
         walkedAxes = axis + 1
@@ -173,42 +199,34 @@ struct SlicePlan {
     /// `count > 0`.
     @inline(__always)
     func forEachBlock(_ body: (Int) -> Void) {
-        var index = [Int](repeating: 0, count: walkedAxes)
-        var partial = [Int](repeating: 0, count: walkedAxes)
-        var offset = blockOffset, blocks = 1
-        for axis in 0..<walkedAxes {
-            partial[axis] = picks[axis].position(0) &* strides[axis]
-            offset &+= partial[axis]
-            blocks &*= picks[axis].count
+        if walkedAxes == 0 {
+            body(blockOffset)
+            return
         }
-        for _ in 0..<blocks {
-            body(offset)
-            var axis = walkedAxes - 1
-            while axis >= 0 {
-                index[axis] &+= 1
-                let wrapped = index[axis] == picks[axis].count
-                if wrapped { index[axis] = 0 }
-                let next = picks[axis].position(index[axis]) &* strides[axis]
-                offset &+= next &- partial[axis]
-                partial[axis] = next
-                if !wrapped { break }
-                axis -= 1
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 &* walkedAxes) { scratch in
+            guard let index = scratch.baseAddress else { return }
+            let partial = index + walkedAxes
+            var offset = blockOffset, blocks = 1
+            for axis in 0..<walkedAxes {
+                index[axis] = 0
+                partial[axis] = self.offset(axis, 0)
+                offset &+= partial[axis]
+                blocks &*= count(axis)
             }
-        }
-    }
-
-    /// Resolves one spec against an axis of `extent` positions.
-    private static func pick(_ spec: Tensor.IndexSpec, axis: Int, extent: Int) throws -> AxisPick {
-        switch spec {
-        case .all:
-            return AxisPick(count: extent)
-        case .single(let index):
-            return AxisPick(start: try checkedIndex(index, axis: axis, extent: extent), count: 1, keepsAxis: false)
-        case .list(let indices):
-            let positions = try indices.map { try checkedIndex($0, axis: axis, extent: extent) }
-            return AxisPick(count: positions.count, list: positions)
-        case .range(let start, let stop, let step):
-            return try rangePick(start: start, stop: stop, step: step ?? 1, extent: extent)
+            for _ in 0..<blocks {
+                body(offset)
+                var axis = walkedAxes - 1
+                while axis >= 0 {
+                    index[axis] &+= 1
+                    let wrapped = index[axis] == count(axis)
+                    if wrapped { index[axis] = 0 }
+                    let next = self.offset(axis, index[axis])
+                    offset &+= next &- partial[axis]
+                    partial[axis] = next
+                    if !wrapped { break }
+                    axis -= 1
+                }
+            }
         }
     }
 
@@ -221,20 +239,18 @@ struct SlicePlan {
     }
 
     /// Python's slice rules: negative bounds count from the end, bounds are clamped to the
-    /// axis, and a negative step walks backwards from the end.
-    private static func rangePick(start: Int?, stop: Int?, step: Int, extent n: Int) throws -> AxisPick {
+    /// axis, and a negative step walks backwards from the end. Returns (start, step, count).
+    private static func range(start: Int?, stop: Int?, step: Int, extent n: Int) throws -> (Int, Int, Int) {
         guard step != 0 else { throw TensorError("index: slice step cannot be zero") }
         if step > 0 {
             let low = clamp(start ?? 0, extent: n, low: 0, high: n)
             let high = clamp(stop ?? n, extent: n, low: 0, high: n)
-            let count = high > low ? (high - low - 1) / step + 1 : 0
-            return AxisPick(start: low, step: step, count: count)
+            return (low, step, high > low ? (high - low - 1) / step + 1 : 0)
         }
         let first = clamp(start ?? n - 1, extent: n, low: -1, high: n - 1)
         let end = stop.map { clamp($0, extent: n, low: -1, high: n - 1) } ?? -1
         let magnitude = step == Int.min ? Int.max : -step
-        let count = first > end ? (first - end - 1) / magnitude + 1 : 0
-        return AxisPick(start: first, step: step, count: count)
+        return (first, step, first > end ? (first - end - 1) / magnitude + 1 : 0)
     }
 
     /// A slice bound counted from the end when negative, then clamped to `low...high`.
