@@ -88,6 +88,29 @@ enum CoreBuiltins {
         Builtin("error(message)", "Raises an error with this message.") { call in
             throw RuntimeError(Display.text(try call.argument(0, "message")))
         },
+        Builtin("sort(x)", "A sorted copy of a list of numbers or strings, or of a 1-d tensor.") { call in
+            let x = try call.argument(0, "x")
+            switch x {
+            case .tensor(let variable):
+                guard variable.value.rank == 1 else {
+                    throw RuntimeError("sort() needs a 1-d tensor, got shape \(Tensor.describe(variable.shape))")
+                }
+                return .tensor(try Tensor(shape: variable.shape, values: variable.value.toDoubles().sorted(), dtype: variable.dtype))
+            case .list(let list):
+                if list.items.allSatisfy({ if case .string = $0 { return true } else { return false } }) {
+                    return .list(ListBox(list.items.map(Display.text).sorted().map { .string($0) }))
+                }
+                let numbers = try list.items.map { try Interpreter.numberValue($0, "sort() element") }
+                return .list(ListBox(numbers.sorted().map { .number($0) }))
+            default:
+                throw RuntimeError("sort() needs a list or a 1-d tensor, not a \(x.typeName)")
+            }
+        },
+        Builtin("env(name, default: none)", "The value of an environment variable, or default when it is not set.") { call in
+            let name = try call.string(0, "name")
+            if let value = ProcessInfo.processInfo.environment[name] { return .string(value) }
+            return call.optional(1, "default") ?? .none
+        },
         Builtin("clock()", "Seconds since an arbitrary start, for timing code.") { _ in
             .number(Date().timeIntervalSinceReferenceDate)
         },
