@@ -15,7 +15,7 @@ extension ProgramParser {
             if kind.isEnd || (inBlock && kind == .rightBrace) { break }
             let start = index
             do {
-                if let statement = try parseStatement() { statements.append(statement) }
+                statements.append(try parseStatement())
                 try expectStatementEnd()
             } catch {
                 record(error, statementStart: tokens[start].start)
@@ -48,10 +48,10 @@ extension ProgramParser {
         }
     }
 
-    mutating func parseStatement() throws(SyntaxError) -> Stmt? {
+    mutating func parseStatement() throws(SyntaxError) -> Stmt {
         let token = peek()
         switch token.kind {
-        case .fnKeyword where peekNextKind() != .leftParen: return try parseFunctionStatement()
+        case .fnKeyword where kindAfterNewlines(from: index + 1) != .leftParen: return try parseFunctionStatement()
         case .ifKeyword: return try parseIf()
         case .forKeyword: return try parseFor()
         case .whileKeyword: return try parseWhile()
@@ -69,7 +69,7 @@ extension ProgramParser {
     // MARK: - Expressions and assignment
 
     /// `e`, `a, b`, `x = e`, `a, b = e`, `X[i] = e`, `m.W = e`, `W -= e`.
-    mutating func parseExpressionStatement() throws(SyntaxError) -> Stmt? {
+    mutating func parseExpressionStatement() throws(SyntaxError) -> Stmt {
         let start = peek().start
         let expressions = try parseExpressionList()
         let token = peek()

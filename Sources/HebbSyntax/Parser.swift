@@ -90,9 +90,14 @@ struct ProgramParser {
 
     /// The next token that is not a newline, without moving.
     func nextNonNewlineKind() -> TokenKind {
-        var next = index
-        while tokens[next].kind == .newline { next += 1 }
-        return tokens[next].kind
+        kindAfterNewlines(from: index)
+    }
+
+    /// The kind of the first token at or after `position` that is not a newline.
+    func kindAfterNewlines(from position: Int) -> TokenKind {
+        var next = position
+        while next < tokens.count, tokens[next].kind == .newline { next += 1 }
+        return next < tokens.count ? tokens[next].kind : .endOfInput
     }
 
     /// Consumes the current token. `previous` skips newlines, so a caret for "something is

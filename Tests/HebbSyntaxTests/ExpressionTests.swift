@@ -180,6 +180,7 @@ import Testing
         #expect(tree("g = fn() {\n  a = 1\n  return a\n}") == "(= (g) (fn () {(= (a) 1); (return a)}))")
         #expect(tree("h = fn(lr = 0.1) => lr") == "(= (h) (fn (lr=0.1) {(return lr)}))")
         #expect(tree("fn(x) => x") == "(fn (x) {(return x)})")
+        #expect(tree("fn\n(x) => x") == "(fn (x) {(return x)})")
     }
 
     @Test func lambdaInsideArgumentsHasStatementBody() {
