@@ -50,9 +50,9 @@ struct ConvGeometry {
 
     /// Throws unless every GEMM size fits a BLAS integer.
     func checkBLAS(op: String) throws {
-        let sizes = [o &* rows, rows &* columns, o &* columns]
-        guard [o, rows, columns].allSatisfy({ Int32(exactly: $0) != nil }),
-              sizes.allSatisfy({ Int32(exactly: $0) != nil }) else {
+        let (columnCount, overflow) = rows.multipliedReportingOverflow(by: columns)
+        // The other two products are counts of allocated tensors (filters, one output image).
+        guard !overflow, BLAS.fits(columnCount), BLAS.fits(o &* rows), BLAS.fits(o &* columns) else {
             throw TensorError("\(op): sizes are too large for BLAS (input (\(n), \(c), \(h), \(w)), "
                 + "filters (\(o), \(c), \(kh), \(kw)))")
         }

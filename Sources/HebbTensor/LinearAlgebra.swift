@@ -53,13 +53,9 @@ enum BLAS {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
     }
 
-    /// Throws unless every size fits a BLAS integer.
-    static func checkSizes(_ sizes: [Int], op: String, shapes: [[Int]]) throws {
-        guard sizes.allSatisfy({ Int32(exactly: $0) != nil }) else {
-            throw TensorError("\(op): shapes " + shapes.map(Tensor.describe).joined(separator: " and ")
-                + " are too large for BLAS")
-        }
-    }
+    /// True when `size` fits a BLAS integer.
+    @inline(__always)
+    static func fits(_ size: Int) -> Bool { size <= Int(Int32.max) }
 }
 
 // MARK: - Products
@@ -72,13 +68,14 @@ extension Tensor {
         try checkSameDType(a, b, op: "matmul")
         let ta = transposeA && a.rank == 2, tb = transposeB && b.rank == 2
         let (m, k, n) = try productSizes(a, b, ta, tb)
-        var shape: [Int] = []
-        if a.rank == 2 { shape.append(m) }
-        if b.rank == 2 { shape.append(n) }
+        // Literals, not appends: on tiny matrices the array growth cost more than the product.
+        let shape = a.rank == 2 ? (b.rank == 2 ? [m, n] : [m]) : (b.rank == 2 ? [n] : [])
         // Zeros: the right answer when k == 0, and harmless otherwise (BLAS overwrites, beta 0).
         let result = try Tensor.zeros(shape, dtype: a.dtype)
         if m == 0 || n == 0 || k == 0 { return result }
-        try BLAS.checkSizes([a.count, b.count, result.count], op: "matmul", shapes: [a.shape, b.shape])
+        guard BLAS.fits(a.count), BLAS.fits(b.count), BLAS.fits(result.count) else {
+            throw TensorError("matmul: shapes \(describe(a.shape)) and \(describe(b.shape)) are too large for BLAS")
+        }
         switch a.dtype {
         case .float64: productKernel(a, b, ta, tb, m, k, n, result, Double.self)
         case .float32: productKernel(a, b, ta, tb, m, k, n, result, Float.self)
