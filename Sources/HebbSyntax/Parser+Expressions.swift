@@ -166,8 +166,13 @@ extension ProgramParser {
         } else {
             message += ", found \(describe(found))"
         }
-        if found.kind.isKeyword, let spelling = found.kind.spelling {
-            message += " ('\(spelling)' is a keyword, not a name)"
+        switch found.kind {
+        case .ifKeyword, .forKeyword, .whileKeyword, .returnKeyword, .breakKeyword, .continueKeyword:
+            message += " ('\(found.kind.spelling ?? "")' starts a statement; it has no value)"
+        case _ where found.kind.isKeyword:
+            message += " ('\(found.kind.spelling ?? "")' is a keyword, not a name)"
+        default:
+            break
         }
         return error(message)
     }
