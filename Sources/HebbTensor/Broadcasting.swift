@@ -5,7 +5,7 @@ extension Tensor {
     /// The NumPy broadcast of two shapes (right-aligned; an axis of 1 stretches), or nil.
     public static func broadcastShapes(_ a: [Int], _ b: [Int]) -> [Int]? {
         let rank = Swift.max(a.count, b.count)
-        var result = [Int](repeating: 1, count: rank)
+        var result = [Int](filled: 1, count: rank)
         for axis in 0..<rank {
             let fromA = axis - (rank - a.count), fromB = axis - (rank - b.count)
             let extentA = fromA >= 0 ? a[fromA] : 1
@@ -23,7 +23,7 @@ extension Tensor {
 
     /// `a` repeated along broadcast axes to `shape` (a new contiguous tensor).
     public static func broadcast(_ a: Tensor, to shape: [Int]) throws -> Tensor {
-        guard broadcastShapes(a.shape, shape) == shape, shape.allSatisfy({ $0 >= 0 }) else {
+        guard broadcasts(a.shape, to: shape) else {
             throw TensorError("broadcast: shape \(describe(a.shape)) cannot be broadcast to \(describe(shape))")
         }
         if a.shape == shape { return a }
@@ -53,7 +53,7 @@ extension Tensor {
     /// Sums `a` over the axes along which `shape` was broadcast to `a.shape`, giving a tensor
     /// of `shape`: the gradient of a broadcast operand.
     public static func sumToShape(_ a: Tensor, _ shape: [Int]) throws -> Tensor {
-        guard broadcastShapes(shape, a.shape) == a.shape, shape.allSatisfy({ $0 >= 0 }) else {
+        guard broadcasts(shape, to: a.shape), shape.allSatisfy({ $0 >= 0 }) else {
             throw TensorError("sumToShape: shape \(describe(a.shape)) cannot be summed to \(describe(shape))")
         }
         if a.shape == shape { return a }

@@ -64,7 +64,7 @@ extension Tensor {
                                        op: String) throws -> (SlicePlan, Tensor) {
         try checkSameDType(a, value, op: op)
         let plan = try SlicePlan(a.shape, specs)
-        guard broadcastShapes(value.shape, plan.shape) == plan.shape else {
+        guard broadcasts(value.shape, to: plan.shape) else {
             throw TensorError("\(op): value of shape \(describe(value.shape)) cannot be broadcast to "
                 + "the selection's shape \(describe(plan.shape))")
         }
@@ -129,8 +129,7 @@ struct SlicePlan {
                 + "but \(specs.count) were indexed")
         }
         let rank = source.count
-        // reserveCapacity + append: `[Int](repeating:count:)` goes through an unspecialised
-        // runtime path that costs more than a whole tiny slice.
+        // reserveCapacity + append, not `[Int](repeating:count:)` (see `init(filled:count:)`).
         axes.reserveCapacity(rank &* Self.fields)
         shape.reserveCapacity(rank)
         for axis in 0..<rank {

@@ -57,13 +57,32 @@ extension Tensor {
 
     /// Row-major strides of a contiguous tensor of `shape`.
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
-        var strides = [Int](repeating: 1, count: shape.count)
+        var strides = [Int](filled: 1, count: shape.count)
         var running = 1
         for axis in shape.indices.reversed() {
             strides[axis] = running
             running &*= shape[axis]
         }
         return strides
+    }
+
+    /// True when `shape` broadcasts to exactly `target` (NumPy's rules, without allocating).
+    static func broadcasts(_ shape: [Int], to target: [Int]) -> Bool {
+        guard shape.count <= target.count else { return false }
+        let offset = target.count - shape.count
+        for axis in shape.indices where shape[axis] != 1 && shape[axis] != target[axis + offset] { return false }
+        return target.allSatisfy { $0 >= 0 }
+    }
+}
+
+extension Array where Element == Int {
+    /// `count` copies of `value`. `init(repeating:count:)` allocates through an unspecialised
+    /// runtime path that costs ~500 instructions (callgrind), more than a whole op on a
+    /// tiny tensor; reserving and appending takes the specialised one.
+    init(filled value: Int, count: Int) {
+        self = []
+        reserveCapacity(count)
+        for _ in 0..<count { append(value) }
     }
 }
 
@@ -127,8 +146,8 @@ struct StridedLayout {
         let outerRank = extents.count - 1
         var rows = 1
         for axis in 0..<outerRank { rows &*= extents[axis] }
-        var offsets = [Int](repeating: 0, count: strides.count)
-        var index = [Int](repeating: 0, count: Swift.max(outerRank, 1))
+        var offsets = [Int](filled: 0, count: strides.count)
+        var index = [Int](filled: 0, count: Swift.max(outerRank, 1))
         for _ in 0..<rows {
             body(offsets)
             var axis = outerRank - 1

@@ -24,7 +24,7 @@ extension Tensor {
             shape = kept
         } else {
             (outer, n, inner) = (1, a.count, 1)
-            shape = keepDims ? [Int](repeating: 1, count: a.rank) : []
+            shape = keepDims ? [Int](filled: 1, count: a.rank) : []
         }
         if n == 0 && op != .sum && op != .mean {
             throw TensorError("\(op.rawValue): cannot reduce an empty axis (shape \(describe(a.shape)))")
