@@ -153,6 +153,33 @@ import Testing
         }
     }
 
+    /// Each fast path gives bit-for-bit the numbers of the general strided walk.
+    @Test func fastPathsMatchTheGeneralWalkExactly() throws {
+        var random = KernelRandom(seed: 13)
+        var seen: Set<String> = []
+        for trial in 0..<300 {
+            let shape = random.shape(rank: random.int(1...4))
+            let partner = random.broadcastPartner(of: shape)
+            let (a, b) = trial % 2 == 0
+                ? (try random.tensor(shape), try random.tensor(partner))
+                : (try random.tensor(partner), try random.tensor(shape))
+            let op = Tensor.BinaryOp.allCases[trial % Tensor.BinaryOp.allCases.count]
+            let (plan, resultShape, count) = try Tensor.binaryPlan(op, a.shape, b.shape)
+            if case .general = plan { continue }
+            seen.insert("\(plan)".prefix { $0 != "(" }.description)
+            let general = BinaryPlan.general(StridedLayout(shape: resultShape, operands: [resultShape, a.shape, b.shape]))
+            var expected = [Double](repeating: 0, count: count)
+            expected.withUnsafeMutableBufferPointer { out in
+                Tensor.binaryKernel(op, general, a.pointer(Double.self), b.pointer(Double.self), out.baseAddress!)
+            }
+            let fast = try Tensor.binary(op, a, b)
+            #expect(fast.shape == resultShape)
+            #expect(zip(fast.toDoubles(), expected).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(op) \(a.shape) \(b.shape)")
+        }
+        #expect(seen.isSuperset(of: ["same", "scalarRight", "scalarLeft", "tileRight", "tileLeft", "columnRight", "columnLeft"]),
+                "\(seen)")
+    }
+
     /// The planner picks the intended fast path for the shapes it is meant for.
     @Test func planChoosesFastPaths() throws {
         func plan(_ a: [Int], _ b: [Int]) throws -> String {

@@ -64,6 +64,18 @@ private func pythonRange(_ start: Int?, _ stop: Int?, _ step: Int?, _ n: Int) ->
         K.expect(try Tensor.slice(x, [.single(1), .list([3, 3])]), [2], [7, 7])
     }
 
+    @Test func float32Selections() throws {
+        let f = try K.iota([3, 4], dtype: .float32)
+        let rows = try Tensor.slice(f, [.list([2, 0]), .range(start: nil, stop: nil, step: -3)])
+        #expect(rows.dtype == .float32)
+        K.expect(rows, [2, 2], [11, 8, 3, 0])
+        var g = try Tensor.zeros([3], dtype: .float32)
+        try Tensor.sliceAdd(&g, [.list([1, 1, 2])], try K.t([3], [1, 2, 3], dtype: .float32))
+        K.expect(g, [3], [0, 3, 3])
+        try Tensor.sliceAssign(&g, [.range(start: 1, stop: nil, step: nil)], Tensor(scalar: 7, dtype: .float32))
+        K.expect(g, [3], [0, 7, 7])
+    }
+
     @Test func zeroDAndEmptyTensors() throws {
         K.expect(try Tensor.slice(Tensor(scalar: 5), []), [], [5])
         K.expect(try Tensor.slice(try Tensor.zeros([0, 3]), [.all, .single(1)]), [0], [])

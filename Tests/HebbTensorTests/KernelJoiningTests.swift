@@ -16,6 +16,15 @@ import Testing
         K.expect(try Tensor.concat([x, y], axis: 1), [2, 3, 2], [0, 1, 0, 1, 2, 3, 2, 3, 4, 5, 6, 7])
     }
 
+    @Test func float32Joins() throws {
+        let a = try K.t([1, 2], [1, 2], dtype: .float32), b = try K.t([1, 2], [3, 4], dtype: .float32)
+        let c = try Tensor.concat([a, b], axis: 1)
+        #expect(c.dtype == .float32)
+        K.expect(c, [1, 4], [1, 2, 3, 4])
+        K.expect(try Tensor.stack([a, b], axis: 1), [1, 2, 2], [1, 2, 3, 4])
+        K.expect(try Tensor.transpose(try Tensor.concat([a, b], axis: 0)), [2, 2], [1, 3, 2, 4])
+    }
+
     @Test func concatErrors() throws {
         K.error("concat: need at least one tensor") { _ = try Tensor.concat([], axis: 0) }
         K.error("concat: 0-d tensors cannot be concatenated") { _ = try Tensor.concat([Tensor(scalar: 1)], axis: 0) }
