@@ -21,10 +21,12 @@ import Testing
             best = min(best, elapsed)
         }
         #expect(statements > 4_000)
+        // Standalone, a release build takes about 25-35 ms. The bounds leave room for a
+        // loaded machine (tests run in parallel) while still catching anything quadratic.
         #if DEBUG
         let limit = Duration.seconds(3)     // unoptimized builds are ~10x slower
         #else
-        let limit = Duration.milliseconds(100)
+        let limit = Duration.milliseconds(250)
         #endif
         #expect(best < limit, "parsing 10,000 lines took \(best)")
     }
