@@ -1,4 +1,5 @@
 import HebbTensor
+import Synchronization
 
 /// A tensor plus, when it came from a recorded op, how it was made. These nodes form the
 /// autodiff graph: each result holds its inputs, so the graph lives exactly as long as
@@ -27,6 +28,11 @@ public final class Variable {
     /// Scratch fields used by one backward pass at a time (avoids hashing node identities).
     var visitGeneration = 0
     var orderIndex = 0
+
+    /// Counts this node in the current context's `liveNodeCount` (a default value runs in
+    /// every initializer); the leak tests read the count.
+    private let counted: Bool = GraphContext.current.nodeMade()
+    deinit { GraphContext.current.nodeFreed() }
 
     /// A leaf: gradients stop here.
     public init(_ value: Tensor) {
@@ -99,8 +105,15 @@ enum GraphEpoch {
 public final class GraphContext: @unchecked Sendable {
     var epoch = 0
     var recording = true
+    private let liveNodes = Atomic<Int>(0)
 
     public init() {}
+
+    /// Nodes made minus nodes freed while this context was current: it stays flat over the
+    /// steps of a training loop that does not leak (the leak tests read it).
+    public var liveNodeCount: Int { liveNodes.load(ordering: .relaxed) }
+    func nodeMade() -> Bool { liveNodes.wrappingAdd(1, ordering: .relaxed); return true }
+    func nodeFreed() { liveNodes.wrappingSubtract(1, ordering: .relaxed) }
 
     private static let shared = GraphContext()
     private static let threadKey: pthread_key_t = {

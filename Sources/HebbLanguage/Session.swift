@@ -31,7 +31,7 @@ public final class Session {
     private lazy var interpreter = Interpreter(session: self, symbols: symbols)
     /// This session's autodiff state (recording window and switch), installed on the thread
     /// that runs its programs so sessions running at once stay independent.
-    private let graphContext = GraphContext()
+    let graphContext = GraphContext()
     /// Documentation of stdlib functions, by name.
     private var stdlibDocs: [String: String] = [:]
 
