@@ -98,11 +98,20 @@ extension Tensor {
             if index { target.update(repeating: 0, count: inner) }
             for k in 1..<n {
                 let row = block + k &* inner
+                if !index {
+                    // Branch-free so it vectorises: a NaN best is never beaten, a NaN value wins.
+                    for i in 0..<inner {
+                        let value = row[i], current = best[i]
+                        let chosen = better(value, current) ? value : current
+                        best[i] = value != value ? value : chosen
+                    }
+                    continue
+                }
                 for i in 0..<inner {
                     let value = row[i]
                     if (better(value, best[i]) || value.isNaN) && !best[i].isNaN {
                         best[i] = value
-                        if index { target[i] = T(k) }
+                        target[i] = T(k)
                     }
                 }
             }
