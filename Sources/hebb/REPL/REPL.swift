@@ -103,9 +103,10 @@ extension REPL {
             let name = fileName ?? nextEntryName()
             Interrupts.reset()
             do {
-                if let shown = try session.run(source, fileName: name, lineOffset: lineOffset), echo {
-                    Terminal.out(shown.hasSuffix("\n") ? shown : shown + "\n")
-                }
+                let shown = try session.run(source, fileName: name, lineOffset: lineOffset)
+                // A Ctrl-C that came too late to stop anything still left "^C" on the line.
+                if Interrupts.wasInterrupted { Terminal.out("\n") }
+                if let shown, echo { Terminal.out(shown.hasSuffix("\n") ? shown : shown + "\n") }
                 return true
             } catch {
                 // The terminal echoed "^C" without a newline; the message starts below it.
