@@ -12,7 +12,7 @@ import Testing
                    "tmux is not installed (apt-get install -y tmux): the REPL pseudo-terminal test is skipped"))
     func replInAPseudoTerminal() throws {
         let binary = try #require(ReplPtyHarness.hebbBinary(),
-                                  "no built `hebb` next to the test bundle; set HEBB_BINARY to its path")
+                                  "no built `hebb` next to the test bundle; set HEBB_BIN to its path")
         let (status, output) = try ReplPtyHarness.runScript(binary: binary)
         #expect(status == 0, "repl_pty_test.sh exited with \(status):\n\(output)")
     }
@@ -31,20 +31,10 @@ private enum ReplPtyHarness {
         }
     }
 
-    /// `$HEBB_BINARY`, else `hebb` in the build directory that holds this test bundle
-    /// (`.build/debug/hebb` beside `HebbPackageTests.xctest`).
+    /// The binary the other CLI tests run (`$HEBB_BIN`, else the `hebb` beside the bundle).
     static func hebbBinary() -> String? {
-        if let explicit = ProcessInfo.processInfo.environment["HEBB_BINARY"], !explicit.isEmpty {
-            return explicit
-        }
-        var directories: [URL] = []
-        if let executable = Bundle.main.executableURL { directories.append(executable.deletingLastPathComponent()) }
-        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
-            directories.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        directories.append(URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent())
-        return directories.map { $0.appendingPathComponent("hebb").path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
+        let path = BinaryRunner.executable.path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
     /// Runs the script with a generous overall limit (each of its steps has its own timeout);
