@@ -2,10 +2,11 @@
 # Drives the real `hebb` REPL in a pseudo-terminal (a private tmux server) the way a person
 # would, and checks what the screen shows: a typed and a pasted multi-line function, a line
 # recalled from history with Up and edited, Tab completion (unique, ambiguous with a listing,
-# a :command), an error with its caret followed by intact variables, Ctrl-C at the prompt,
-# Ctrl-C stopping a running loop (and the loop's variable read afterwards), Ctrl-D exiting
-# with status 0, history persisted to $HEBB_HISTORY and recalled by a second session, and an
-# unwritable history file costing exactly one warning.
+# a :command, file paths inside a string), an error with its caret followed by intact
+# variables, Ctrl-C at the prompt, Ctrl-C stopping a running loop (and the loop's variable
+# read afterwards), :help NAME, :time, :load of a notebook, an unknown command, Ctrl-D
+# exiting with status 0, history persisted to $HEBB_HISTORY and recalled by a second
+# session, and an unwritable history file costing exactly one warning.
 #
 # Usage:  Tests/repl/repl_pty_test.sh path/to/hebb
 # Needs:  tmux (Debian/Ubuntu package `tmux`).  Exit 0 = pass, 1 = a check failed (the
@@ -128,6 +129,24 @@ NUMBER_5='^5(\.0+)?$'
 # MARK: - The session
 
 HISTORY_FILE="$WORK/history"
+mkdir -p "$WORK/data/sub"
+: > "$WORK/data/digits_small.csv"
+cat > "$WORK/notebook.nb" <<'NOTEBOOK'
+# A notebook for :load
+
+```hebb
+loaded_value = 7
+```
+
+Prose between cells.
+
+```hebb
+print("from the notebook")
+```
+```output
+from the notebook
+```
+NOTEBOOK
 
 step "start: banner and prompt"
 start_hebb "$HISTORY_FILE"
@@ -226,6 +245,32 @@ awk -v t="$latency" -v max="$MAX_INTERRUPT" 'BEGIN { exit !(t <= max) }' \
     || fail "Ctrl-C took ${latency}s to stop the loop (allowed: ${MAX_INTERRUPT}s)"
 run_line 'i > 0' '^true$' "i > 0 to be true (the loop ran before it was stopped)"
 
+step "Tab completes file paths inside a string"
+mark
+tmux_ send-keys -t "$PANE" -l -- 'csv_path = "data/dig'
+keys Tab
+wait_last '^hebb> csv_path = "data/digits_small\.csv$' "Tab to complete the file name inside the string"
+tmux_ send-keys -t "$PANE" -l -- '"'
+keys Enter
+wait_prompt
+mark
+tmux_ send-keys -t "$PANE" -l -- 'other = "da'
+keys Tab
+wait_last '^hebb> other = "data/$' "Tab to complete a directory with a trailing '/'"
+keys Tab
+wait_for 'digits_small\.csv +sub/' "a second Tab to list the directory's entries"
+keys C-c
+wait_prompt
+
+step ":help NAME, :time, :load of a notebook, an unknown command"
+run_line ':help softmax' 'softmax\(' "the documentation of softmax"
+run_line ':time 2 * 3' 'wall time: [0-9.]+ (µs|ms|s)$' "':time' to print the wall time"
+region | grep -Eq '^6(\.0+)?$' || fail "':time 2 * 3' did not echo 6"
+run_line ':load notebook.nb' '^ran 2 code cells from notebook\.nb$' "':load' to run the notebook's two code cells"
+region | grep -q 'from the notebook' || fail "the notebook's print output was not shown"
+run_line 'loaded_value' '^7(\.0+)?$' "a variable defined by the loaded notebook"
+run_line ':frobnicate' 'unknown command' "a message for an unknown command"
+
 step "Ctrl-D on an empty line exits with status 0"
 mark
 keys C-d
@@ -242,7 +287,7 @@ step "a second session recalls the first one's last entry"
 start_hebb "$HISTORY_FILE"
 mark
 keys Up
-wait_last '^hebb> i > 0$' "Up to recall 'i > 0' from the previous session"
+wait_last '^hebb> :frobnicate$' "Up to recall ':frobnicate', the previous session's last entry"
 keys C-c
 wait_prompt
 mark
