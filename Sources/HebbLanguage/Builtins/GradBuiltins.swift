@@ -50,6 +50,18 @@ enum GradBuiltins {
                 "gradcheck: max relative error \(Display.scientific(error)) over \(report.checkedElements) elements\n")
             return .number(error)
         },
+        Builtin("rmsprop_update(param, grad, ms, mom, lr, decay, momentum, eps)",
+                """
+                One RMSprop step (TensorFlow's form) in a single pass: returns (param', ms', mom') with \
+                ms' = decay ms + (1 - decay) grad², mom' = momentum mom + lr grad / sqrt(ms' + eps), \
+                param' = param - mom'. Used by rmsprop(); the results carry no autodiff history.
+                """) { call in
+            let (param, ms, mom) = try Tensor.rmspropStep(
+                param: call.tensor(0, "param"), grad: call.tensor(1, "grad"), ms: call.tensor(2, "ms"), mom: call.tensor(3, "mom"),
+                lr: call.number(4, "lr"), decay: call.number(5, "decay"), momentum: call.number(6, "momentum"),
+                eps: call.number(7, "eps"))
+            return .tuple([.tensor(param), .tensor(ms), .tensor(mom)])
+        },
         Builtin("no_grad(fn)", "Calls fn() with autodiff recording off (for evaluation passes); returns its result.") { call in
             let function = try call.argument(0, "fn")
             return try Recording.withoutRecording { try call.call(function, []) }
@@ -59,7 +71,8 @@ enum GradBuiltins {
     private static func costVariable(_ call: BuiltinCall) throws -> Variable {
         let value = try call.argument(0, "cost")
         guard case .tensor(let variable) = value else {
-            throw RuntimeError("\(call.name)(): the cost must be a tensor computed from the parameters, not a \(value.typeName)")
+            let hint = value.isScalarLike ? " (make numbers tensors with tensor(x) before computing the cost from them)" : ""
+            throw RuntimeError("\(call.name)(): the cost must be a tensor computed from the parameters, not a \(value.typeName)\(hint)")
         }
         return variable
     }

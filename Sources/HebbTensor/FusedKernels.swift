@@ -1,0 +1,82 @@
+// Kernels that do in one pass what would otherwise be several elementwise ops, each with
+// its own allocation and trip through memory. Each one exists because a benchmark (the
+// peers' MLP workload, Benchmarks/mlp_rmsprop.hebb) spent its time there.
+
+extension Tensor {
+    /// Gradient rules of activations, from the upstream gradient `g` and the op's input or
+    /// output (`y`), all of one shape.
+    public enum ActivationGradient: Sendable {
+        /// g * (x > 0), from the input x.
+        case relu
+        /// g * y * (1 - y), from the output y.
+        case sigmoid
+        /// g * (1 - y²), from the output y.
+        case tanh
+    }
+
+    /// One pass of an activation's gradient rule.
+    public static func activationGradient(_ kind: ActivationGradient, _ g: Tensor, _ y: Tensor) throws -> Tensor {
+        try checkSameDType(g, y, op: "activation gradient")
+        guard g.shape == y.shape else {
+            throw TensorError("activation gradient: shapes \(describe(g.shape)) and \(describe(y.shape)) differ")
+        }
+        let result = Tensor(validShape: g.shape, dtype: g.dtype, count: g.count)
+        switch g.dtype {
+        case .float64: activationGradientKernel(kind, g.count, g.pointer(Double.self), y.pointer(Double.self), result.pointer(Double.self))
+        case .float32: activationGradientKernel(kind, g.count, g.pointer(Float.self), y.pointer(Float.self), result.pointer(Float.self))
+        }
+        return result
+    }
+
+    private static func activationGradientKernel<T: TensorScalar>(_ kind: ActivationGradient, _ count: Int, _ g: UnsafePointer<T>,
+                                                                 _ y: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
+        switch kind {
+        case .relu: for i in 0..<count { out[i] = y[i] > 0 ? g[i] : 0 }
+        case .sigmoid: for i in 0..<count { out[i] = g[i] * y[i] * (1 - y[i]) }
+        case .tanh: for i in 0..<count { out[i] = g[i] * (1 - y[i] * y[i]) }
+        }
+    }
+
+    /// One RMSprop step in TensorFlow's form, for one parameter, in one pass:
+    /// ms' = decay ms + (1 - decay) g²;  mom' = momentum mom + lr g / sqrt(ms' + eps);
+    /// param' = param - mom'. Returns (param', ms', mom'); the inputs are not changed.
+    public static func rmspropStep(param: Tensor, grad: Tensor, ms: Tensor, mom: Tensor, lr: Double,
+                                   decay: Double, momentum: Double, eps: Double) throws -> (param: Tensor, ms: Tensor, mom: Tensor) {
+        for (name, tensor) in [("grad", grad), ("ms", ms), ("mom", mom)] {
+            try checkSameDType(param, tensor, op: "rmsprop_update")
+            guard tensor.shape == param.shape else {
+                throw TensorError("rmsprop_update: \(name) has shape \(describe(tensor.shape)) but the parameter has \(describe(param.shape))")
+            }
+        }
+        let newParam = Tensor(validShape: param.shape, dtype: param.dtype, count: param.count)
+        let newMs = Tensor(validShape: param.shape, dtype: param.dtype, count: param.count)
+        let newMom = Tensor(validShape: param.shape, dtype: param.dtype, count: param.count)
+        switch param.dtype {
+        case .float64:
+            rmspropKernel(param.count, param.pointer(Double.self), grad.pointer(Double.self), ms.pointer(Double.self),
+                          mom.pointer(Double.self), newParam.pointer(Double.self), newMs.pointer(Double.self),
+                          newMom.pointer(Double.self), lr, decay, momentum, eps)
+        case .float32:
+            rmspropKernel(param.count, param.pointer(Float.self), grad.pointer(Float.self), ms.pointer(Float.self),
+                          mom.pointer(Float.self), newParam.pointer(Float.self), newMs.pointer(Float.self),
+                          newMom.pointer(Float.self), Float(lr), Float(decay), Float(momentum), Float(eps))
+        }
+        return (newParam, newMs, newMom)
+    }
+
+    private static func rmspropKernel<T: TensorScalar>(_ count: Int, _ p: UnsafePointer<T>, _ g: UnsafePointer<T>,
+                                                      _ ms: UnsafePointer<T>, _ mom: UnsafePointer<T>,
+                                                      _ outP: UnsafeMutablePointer<T>, _ outMs: UnsafeMutablePointer<T>,
+                                                      _ outMom: UnsafeMutablePointer<T>,
+                                                      _ lr: T, _ decay: T, _ momentum: T, _ eps: T) {
+        let keep = 1 - decay
+        for i in 0..<count {
+            let gi = g[i]
+            let m = decay * ms[i] + keep * gi * gi
+            let v = momentum * mom[i] + lr * gi / (m + eps).squareRoot()
+            outMs[i] = m
+            outMom[i] = v
+            outP[i] = p[i] - v
+        }
+    }
+}
