@@ -84,11 +84,4 @@ static inline int hebb_history_save(History *list, const char *path) {
     return history(list, &event, H_SAVE, path);
 }
 
-/// Number of entries held, or -1.
-static inline int hebb_history_count(History *list) {
-    HistEvent event;
-    if (history(list, &event, H_GETSIZE) < 0) return -1;
-    return event.num;
-}
-
 #endif

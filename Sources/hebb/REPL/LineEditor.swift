@@ -165,8 +165,7 @@ extension REPL {
             guard let path, stat(path, &status) == 0, status.st_size > 0 || (status.st_mode & S_IFMT) != S_IFREG
             else { return }
             if hebb_history_load(list, path) < 0 {
-                warn("cannot read history file '\(path)' (unreadable, or not a libedit history file); "
-                     + "it will not be overwritten this session")
+                warn("cannot read history file '\(path)' (unreadable, or not libedit's format); left untouched")
                 self.path = nil
             }
         }
@@ -175,7 +174,7 @@ extension REPL {
             guard let path else { return }
             if hebb_history_save(list, path) < 0 {
                 let reason = String(cString: strerror(errno))
-                warn("cannot write history file '\(path)' (\(reason)); history will not be saved")
+                warn("cannot write history file '\(path)' (\(reason)); history is not saved")
                 self.path = nil
             }
         }
