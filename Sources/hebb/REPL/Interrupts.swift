@@ -13,6 +13,8 @@ import Darwin
 
 /// SIGINTs since the last prompt or run started; only the signal handler increments it.
 let replInterruptCount = Atomic<Int>(0)
+/// True while a program runs (Ctrl-Cs at the prompt never force an exit).
+let replProgramRunning = Atomic<Bool>(false)
 
 /// A program that ignores this many Ctrl-Cs (stuck in a foreign call) is abandoned.
 private let interruptsBeforeForcedExit = 3
@@ -21,7 +23,7 @@ private let interruptsBeforeForcedExit = 3
 private func handleInterrupt(_ signalNumber: Int32) {
     let count = replInterruptCount.add(1, ordering: .relaxed).newValue
     Session.interrupt()
-    if count >= interruptsBeforeForcedExit {
+    if count >= interruptsBeforeForcedExit && replProgramRunning.load(ordering: .relaxed) {
         let message: StaticString = "\nhebb: not responding to Ctrl-C; exiting\n"
         _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
         _exit(130)
@@ -46,6 +48,15 @@ extension REPL {
         /// Called as a prompt is shown or a run starts: earlier Ctrl-Cs are spent.
         static func reset() {
             replInterruptCount.store(0, ordering: .relaxed)
+        }
+
+        /// Runs a program with Ctrl-C armed: counted from zero, and forcing an exit when the
+        /// program ignores it three times.
+        static func whileRunning<T>(_ body: () throws -> T) rethrows -> T {
+            reset()
+            replProgramRunning.store(true, ordering: .relaxed)
+            defer { replProgramRunning.store(false, ordering: .relaxed) }
+            return try body()
         }
 
         static var wasInterrupted: Bool {

@@ -101,9 +101,10 @@ extension REPL {
         @discardableResult
         func evaluate(_ source: String, fileName: String? = nil, lineOffset: Int = 0, echo: Bool = true) -> Bool {
             let name = fileName ?? nextEntryName()
-            Interrupts.reset()
             do {
-                let shown = try session.run(source, fileName: name, lineOffset: lineOffset)
+                let shown = try Interrupts.whileRunning {
+                    try session.run(source, fileName: name, lineOffset: lineOffset)
+                }
                 // A Ctrl-C that came too late to stop anything still left "^C" on the line.
                 if Interrupts.wasInterrupted { Terminal.out("\n") }
                 if let shown, echo { Terminal.out(shown.hasSuffix("\n") ? shown : shown + "\n") }
