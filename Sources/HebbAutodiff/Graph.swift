@@ -16,9 +16,10 @@ extension Variable {
     public static func apply(_ op: Op, _ inputs: [Variable]) throws -> Variable {
         let (output, saved) = try op.forward(inputs.map(\.value))
         try checkFinite(output, op)
-        guard Recording.isEnabled else { return Variable(output) }
-        for input in inputs { input.freeStaleHistory() }
-        let node = Variable(value: output, op: op, inputs: inputs)
+        let context = GraphContext.current
+        guard context.recording else { return Variable(output) }
+        for input in inputs { input.freeStaleHistory(currentEpoch: context.epoch) }
+        let node = Variable(value: output, op: op, inputs: inputs, context: context)
         node.saved = saved
         return node
     }
@@ -38,10 +39,11 @@ extension Variable {
             return try apply(op, b.map { [a, $0] } ?? [a])
         }
         try checkFinite(output, op)
-        guard Recording.isEnabled else { return Variable(output) }
-        a.freeStaleHistory()
-        b?.freeStaleHistory()
-        return Variable(value: output, op: op, a, b)
+        let context = GraphContext.current
+        guard context.recording else { return Variable(output) }
+        a.freeStaleHistory(currentEpoch: context.epoch)
+        b?.freeStaleHistory(currentEpoch: context.epoch)
+        return Variable(value: output, op: op, a, b, context: context)
     }
 
     private static func checkFinite(_ output: Tensor, _ op: Op) throws {

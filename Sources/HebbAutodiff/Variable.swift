@@ -19,7 +19,7 @@ public final class Variable {
     private(set) var second: Variable?
     private(set) var rest: [Variable]
     /// The recording window this node was made in.
-    let epoch: Int = GraphEpoch.current
+    let epoch: Int
     /// True when the history was dropped (see above); `grad` of such a cost is an error.
     private(set) var historyFreed = false
     /// Extra data the op's backward rule needs (max-pooling's argmax positions).
@@ -29,34 +29,40 @@ public final class Variable {
     var visitGeneration = 0
     var orderIndex = 0
 
-    /// Counts this node in the current context's `liveNodeCount` (a default value runs in
-    /// every initializer); the leak tests read the count.
-    private let counted: Bool = GraphContext.current.nodeMade()
+    // Every node is counted in its context's `liveNodeCount` (the leak tests read it).
     deinit { GraphContext.current.nodeFreed() }
 
     /// A leaf: gradients stop here.
     public init(_ value: Tensor) {
+        let context = GraphContext.current
         self.value = value
         self.op = nil
         self.first = nil
         self.second = nil
         self.rest = []
+        self.epoch = context.epoch
+        context.nodeMade()
     }
 
-    init(value: Tensor, op: Op, inputs: [Variable]) {
+    /// A recorded result. The context is passed in by `apply`, which looked it up once.
+    init(value: Tensor, op: Op, inputs: [Variable], context: GraphContext) {
         self.value = value
         self.op = op
         self.first = inputs.first
         self.second = inputs.count > 1 ? inputs[1] : nil
         self.rest = inputs.count > 2 ? Array(inputs.dropFirst(2)) : []
+        self.epoch = context.epoch
+        context.nodeMade()
     }
 
-    init(value: Tensor, op: Op, _ a: Variable, _ b: Variable? = nil) {
+    init(value: Tensor, op: Op, _ a: Variable, _ b: Variable?, context: GraphContext) {
         self.value = value
         self.op = op
         self.first = a
         self.second = b
         self.rest = []
+        self.epoch = context.epoch
+        context.nodeMade()
     }
 
     /// The operands of `op`, in order.
@@ -74,8 +80,8 @@ public final class Variable {
 
     /// Drops the history of a node from an earlier recording window.
     @inline(__always)
-    func freeStaleHistory() {
-        guard op != nil, epoch != GraphEpoch.current else { return }
+    func freeStaleHistory(currentEpoch: Int) {
+        guard op != nil, epoch != currentEpoch else { return }
         op = nil
         first = nil
         second = nil
@@ -112,7 +118,7 @@ public final class GraphContext: @unchecked Sendable {
     /// Nodes made minus nodes freed while this context was current: it stays flat over the
     /// steps of a training loop that does not leak (the leak tests read it).
     public var liveNodeCount: Int { liveNodes.load(ordering: .relaxed) }
-    func nodeMade() -> Bool { liveNodes.wrappingAdd(1, ordering: .relaxed); return true }
+    func nodeMade() { liveNodes.wrappingAdd(1, ordering: .relaxed) }
     func nodeFreed() { liveNodes.wrappingSubtract(1, ordering: .relaxed) }
 
     private static let shared = GraphContext()

@@ -33,18 +33,43 @@ import Glibc
 import Darwin
 #endif
 
-/// Reference-counted raw storage. Tensors share it copy-on-write; freed blocks go back to
-/// `BufferPool` so a training loop does not pay page faults for fresh buffers each step.
-public final class TensorStorage {
-    public let pointer: UnsafeMutableRawPointer
-    public let byteCount: Int
+/// Where a storage's elements are, and whether they came from `BufferPool`.
+public struct StorageHeader {
+    let pointer: UnsafeMutableRawPointer
+    let byteCount: Int
+    let pooled: Bool
+}
 
-    init(byteCount: Int) {
-        self.byteCount = byteCount
-        self.pointer = BufferPool.shared.take(byteCount: byteCount)
+/// Reference-counted raw storage. Tensors share it copy-on-write. Small tensors keep their
+/// elements inline, in the same allocation as this object (one malloc per tiny tensor, not
+/// two: on 4×4 tensors the allocations cost more than the arithmetic); large ones take a
+/// block from `BufferPool`, so a training loop does not pay page faults for fresh buffers
+/// each step.
+public final class TensorStorage: ManagedBuffer<StorageHeader, Double> {
+    /// Tensors up to this many bytes live inline.
+    static let inlineByteLimit = 4096
+
+    static func make(byteCount: Int) -> TensorStorage {
+        if byteCount <= inlineByteLimit {
+            let buffer = TensorStorage.create(minimumCapacity: (byteCount + 7) / 8) { buffer in
+                let elements = buffer.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
+                return StorageHeader(pointer: elements, byteCount: byteCount, pooled: false)
+            }
+            return unsafeDowncast(buffer, to: TensorStorage.self)
+        }
+        let block = BufferPool.shared.take(byteCount: byteCount)
+        let buffer = TensorStorage.create(minimumCapacity: 0) { _ in
+            StorageHeader(pointer: block, byteCount: byteCount, pooled: true)
+        }
+        return unsafeDowncast(buffer, to: TensorStorage.self)
     }
 
-    deinit { BufferPool.shared.give(pointer, byteCount: byteCount) }
+    public var pointer: UnsafeMutableRawPointer { header.pointer }
+    public var byteCount: Int { header.byteCount }
+
+    deinit {
+        if header.pooled { BufferPool.shared.give(header.pointer, byteCount: header.byteCount) }
+    }
 }
 
 /// A contiguous, row-major n-d array. Value semantics: mutation copies shared storage.
@@ -68,7 +93,7 @@ public struct Tensor {
         }
         self.shape = shape
         self.dtype = dtype
-        self.storage = TensorStorage(byteCount: max(bytes, 1))
+        self.storage = TensorStorage.make(byteCount: max(bytes, 1))
     }
 
     /// Product of a shape, with overflow and negative extents reported as errors.
@@ -91,7 +116,7 @@ public struct Tensor {
     /// Makes the storage unique before a write (copy-on-write).
     public mutating func makeUnique() {
         if isKnownUniquelyReferenced(&storage) { return }
-        let copy = TensorStorage(byteCount: storage.byteCount)
+        let copy = TensorStorage.make(byteCount: storage.byteCount)
         copy.pointer.copyMemory(from: storage.pointer, byteCount: storage.byteCount)
         storage = copy
     }
@@ -197,7 +222,7 @@ extension Tensor {
         // A one-element allocation is always under the limit.
         self.shape = []
         self.dtype = dtype
-        self.storage = TensorStorage(byteCount: dtype.byteSize)
+        self.storage = TensorStorage.make(byteCount: dtype.byteSize)
         switch dtype {
         case .float64: storage.pointer.assumingMemoryBound(to: Double.self)[0] = scalar
         case .float32: storage.pointer.assumingMemoryBound(to: Float.self)[0] = Float(scalar)
