@@ -29,8 +29,9 @@ public final class Variable {
     var visitGeneration = 0
     var orderIndex = 0
 
-    // Every node is counted in its context's `liveNodeCount` (the leak tests read it).
-    deinit { GraphContext.current.nodeFreed() }
+    // Nodes are counted in their context's `liveNodeCount` when counting is on (the leak
+    // tests switch it on; it costs a thread-local lookup and an atomic per node).
+    deinit { if GraphContext.isCountingNodes { GraphContext.current.nodeFreed() } }
 
     /// A leaf: gradients stop here.
     public init(_ value: Tensor) {
@@ -118,8 +119,18 @@ public final class GraphContext: @unchecked Sendable {
     /// Nodes made minus nodes freed while this context was current: it stays flat over the
     /// steps of a training loop that does not leak (the leak tests read it).
     public var liveNodeCount: Int { liveNodes.load(ordering: .relaxed) }
-    func nodeMade() { liveNodes.wrappingAdd(1, ordering: .relaxed) }
+    @inline(__always) func nodeMade() {
+        if GraphContext.isCountingNodes { liveNodes.wrappingAdd(1, ordering: .relaxed) }
+    }
     func nodeFreed() { liveNodes.wrappingSubtract(1, ordering: .relaxed) }
+
+    private static let countingFlag = Atomic<Bool>(false)
+    /// Whether nodes are counted in `liveNodeCount`. Off by default: the count is a test
+    /// instrument, and it costs a thread-local lookup and an atomic per node.
+    public static var isCountingNodes: Bool {
+        get { countingFlag.load(ordering: .relaxed) }
+        set { countingFlag.store(newValue, ordering: .relaxed) }
+    }
 
     private static let shared = GraphContext()
     private static let threadKey: pthread_key_t = {

@@ -100,6 +100,12 @@ final class Interpreter {
             let updated = try located(statement.span) {
                 try Recording.withoutRecording { try binary(op, left, right) }
             }
+            // As in NumPy, an in-place update cannot change the shape of what it updates
+            // (`b -= g` with g of shape (1, 5) must not turn a (5,) bias into (1, 5)).
+            if case .tensor(let before) = left, case .tensor(let after) = updated, before.shape != after.shape {
+                throw Diagnostic("'\(op.rawValue)=' would change the shape from \(Tensor.describe(before.shape)) to \(Tensor.describe(after.shape))",
+                                 span: statement.span, file: file)
+            }
             try assign(target, updated, scope)
         case .function(let declaration):
             let closure = Value.function(Closure(declaration: declaration, file: file, captured: scope))

@@ -104,6 +104,6 @@ struct MemoryTests {
 }
 
 extension HebbRun {
-    /// Autodiff nodes alive that this session's programs made.
+    /// Autodiff nodes alive that this session's programs made (HebbRun switches counting on).
     var liveNodes: Int { session.graphContext.liveNodeCount }
 }

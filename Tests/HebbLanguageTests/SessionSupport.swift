@@ -3,6 +3,7 @@
 
 import Foundation
 import Testing
+import HebbAutodiff
 import HebbLanguage
 import HebbPlot
 import HebbSyntax
@@ -21,7 +22,11 @@ final class HebbRun {
     let session: Session
     private var cell = 0
 
-    init(seed: UInt64 = 42) { session = Session(output: sink, seed: seed) }
+    init(seed: UInt64 = 42) {
+        // The memory tests read live-node counts; counting is off by default.
+        GraphContext.isCountingNodes = true
+        session = Session(output: sink, seed: seed)
+    }
 
     /// Runs `source` and returns what it printed (this run only) and its trailing value.
     @discardableResult

@@ -152,6 +152,12 @@ enum ArrayBuiltins {
         Builtin("detach(x)", "The same values without autodiff history: gradients do not flow through.") { call in
             .tensor(Variable(try call.tensor(0, "x")))
         },
+        Builtin("nonzero(x)", "Indices of the non-zero elements of a 1-d tensor, as a 1-d tensor: X[nonzero(Y == 3)] selects the rows where Y is 3.") { call in
+            let x = try call.tensor(0, "x")
+            guard x.rank == 1 else { throw RuntimeError("nonzero() needs a 1-d tensor, got shape \(Tensor.describe(x.shape))") }
+            let indices = x.toDoubles().enumerated().filter { $0.element != 0 }.map { Double($0.offset) }
+            return .tensor(try Tensor(shape: [indices.count], values: indices))
+        },
         Builtin("where(mask, a, b)", "Elementwise mask != 0 ? a : b, with broadcasting.") { call in
             let mask = try call.variable(0, "mask"), a = try call.variable(1, "a"), b = try call.variable(2, "b")
             return .tensor(try Variable.apply(.select, [mask, a, b]))
