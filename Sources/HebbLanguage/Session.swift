@@ -73,6 +73,7 @@ public final class Session {
     /// when there is none or it is `none`). Errors are thrown as `Diagnostic`.
     public func run(_ source: String, fileName: String, lineOffset: Int = 0) throws -> String? {
         interruptRequested.store(false, ordering: .relaxed)
+        Cancellation.clear()
         let file = SourceFile(name: fileName, text: source, lineOffset: lineOffset)
         let (program, diagnostics) = Parser.parse(file, symbols: symbols)
         if var first = diagnostics.first {
@@ -170,5 +171,8 @@ public final class Session {
     }
 
     /// Asks a running program to stop at its next statement or loop iteration.
-    public static func interrupt() { interruptRequested.store(true, ordering: .relaxed) }
+    public static func interrupt() {
+        interruptRequested.store(true, ordering: .relaxed)
+        Cancellation.request()
+    }
 }

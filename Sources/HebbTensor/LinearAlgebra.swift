@@ -70,16 +70,18 @@ extension Tensor {
         let (m, k, n) = try productSizes(a, b, ta, tb)
         // Literals, not appends: on tiny matrices the array growth cost more than the product.
         let shape = a.rank == 2 ? (b.rank == 2 ? [m, n] : [m]) : (b.rank == 2 ? [n] : [])
-        // Zeros: the right answer when k == 0, and harmless otherwise (BLAS overwrites, beta 0).
-        let result = try Tensor.zeros(shape, dtype: a.dtype)
-        if m == 0 || n == 0 || k == 0 { return result }
+        // Zeros are the answer when k == 0; otherwise BLAS overwrites every element (beta 0),
+        // so the result is not cleared first (a 500×500 memset per product, in a training loop).
+        if m == 0 || n == 0 || k == 0 { return try Tensor.zeros(shape, dtype: a.dtype) }
+        let result = try Tensor(uninitializedShape: shape, dtype: a.dtype)
         guard BLAS.fits(a.count), BLAS.fits(b.count), BLAS.fits(result.count) else {
             throw TensorError("matmul: shapes \(describe(a.shape)) and \(describe(b.shape)) are too large for BLAS")
         }
-        switch a.dtype {
+        let finished = switch a.dtype {
         case .float64: productKernel(a, b, ta, tb, m, k, n, result, Double.self)
         case .float32: productKernel(a, b, ta, tb, m, k, n, result, Float.self)
         }
+        guard finished else { throw TensorError("interrupted") }
         return result
     }
 
@@ -101,12 +103,21 @@ extension Tensor {
     }
 
     private static func productKernel<T: TensorScalar>(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool,
-                                                       _ m: Int, _ k: Int, _ n: Int, _ result: Tensor, _: T.Type) {
+                                                       _ m: Int, _ k: Int, _ n: Int, _ result: Tensor, _: T.Type) -> Bool {
         let x = a.pointer(T.self), y = b.pointer(T.self), out = result.pointer(T.self)
         switch (a.rank, b.rank) {
         case (2, 2):
-            BLAS.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, x, lda: a.shape[1], y, ldb: b.shape[1],
-                      beta: 0, out, ldc: n)
+            // A very large product runs in panels of rows, so an interrupt (Ctrl-C) stops it
+            // within one panel (~2^30 multiply-adds, tens of milliseconds) instead of seconds.
+            let panelRows = max(1, (1 << 30) / max(1, n &* k))
+            var row = 0
+            while row < m {
+                if row > 0 && Cancellation.isRequested { return false }
+                let rows = min(panelRows, m - row)
+                BLAS.gemm(transposeA: ta, transposeB: tb, m: rows, n: n, k: k, x + (ta ? row : row &* a.shape[1]),
+                          lda: a.shape[1], y, ldb: b.shape[1], beta: 0, out + row &* n, ldc: n)
+                row += rows
+            }
         case (1, 2):
             // x @ op(B) = op(B)ᵀ x.
             BLAS.gemv(transpose: !tb, rows: b.shape[0], cols: b.shape[1], y, x, out)
@@ -115,6 +126,7 @@ extension Tensor {
         default:
             out[0] = BLAS.dot(k, x, y)
         }
+        return true
     }
 
     /// The outer product of two vectors (other shapes are flattened): (m,) x (n,) -> (m, n).
