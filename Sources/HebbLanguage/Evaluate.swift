@@ -31,6 +31,8 @@ extension Interpreter {
         case .unary(let op, let operand):
             let value = try evaluate(operand, scope)
             return try located(expression.span) { try unary(op, value) }
+        case .binary(.matmul, let left, let right):
+            return try evaluateMatmul(left, right, expression.span, scope)
         case .binary(let op, let left, let right):
             let a = try evaluate(left, scope)
             let b = try evaluate(right, scope)
@@ -56,6 +58,43 @@ extension Interpreter {
             return try located(expression.span) { try field(target, name) }
         case .function(let declaration):
             return .function(Closure(declaration: declaration, file: file, captured: scope))
+        }
+    }
+
+    /// `a @ b`, where an operand written `X.T` or `transpose(X)` of a matrix is passed to
+    /// BLAS as a transpose flag instead of being copied (the book's `Z.T @ dA`).
+    private func evaluateMatmul(_ left: Expr, _ right: Expr, _ span: SourceSpan, _ scope: Scope?) throws -> Value {
+        let (a, transposeA) = try evaluateOperandOfProduct(left, scope)
+        let (b, transposeB) = try evaluateOperandOfProduct(right, scope)
+        guard case .tensor(let x) = a, case .tensor(let y) = b else {
+            let a = try transposeA ? materializeTranspose(a, left.span) : a
+            let b = try transposeB ? materializeTranspose(b, right.span) : b
+            return try located(span) { try binary(.matmul, a, b) }
+        }
+        return try located(span) {
+            .tensor(try Variable.apply(.matmul(transposeA: transposeA, transposeB: transposeB), x, y))
+        }
+    }
+
+    /// An operand of `@`: its value, and whether it is a matrix written transposed.
+    private func evaluateOperandOfProduct(_ expression: Expr, _ scope: Scope?) throws -> (Value, Bool) {
+        var inner: Expr? = nil
+        if case .field(let object, "T") = expression.kind { inner = object }
+        if case .call(let callee, let arguments) = expression.kind, case .name(let name) = callee.kind,
+           name.name == "transpose", arguments.count == 1, arguments[0].label == nil,
+           case .builtin = try lookup(name, scope) {
+            inner = arguments[0].value
+        }
+        guard let inner else { return (try evaluate(expression, scope), false) }
+        let value = try evaluate(inner, scope)
+        if case .tensor(let variable) = value, variable.value.rank == 2 { return (value, true) }
+        return (try materializeTranspose(value, expression.span), false)
+    }
+
+    private func materializeTranspose(_ value: Value, _ span: SourceSpan) throws -> Value {
+        try located(span) {
+            guard case .tensor(let variable) = value else { throw RuntimeError("a \(value.typeName) has no field 'T'") }
+            return .tensor(try Variable.apply(.transpose(axes: nil), variable))
         }
     }
 
