@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs Hebb's benchmarks beside the peer scripts of ../shared/bench/peers, in one sitting,
+# with 2 BLAS threads everywhere. Usage (from the repo root, on a quiet machine):
+#   PY=/path/to/venv/bin/python Benchmarks/run.sh [peers]
+# The venv needs the packages listed in ../shared/bench/peers/README.md (numpy, torch, jax,
+# threadpoolctl, ...). Without "peers" only Hebb's side and the cblas/NumPy references run.
+set -u
+cd "$(dirname "$0")/.."
+PY=${PY:-python3}
+HEBB=${HEBB:-.build/release/hebb}
+PEERS=${PEERS:-../shared/bench/peers}
+export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2 PYTHONWARNINGS=ignore
+peak() { /usr/bin/time -f "  peak_rss_mb=%M" "$@" 2>&1 | sed 's/peak_rss_mb=\([0-9]*\)/peak_rss_mb=\1 (KB)/'; }
+
+[ -x "$HEBB" ] || swift build -c release --product hebb
+[ -f "${PEERS_DIR:-/tmp/hebb-peers}/synth.npy" ] || "$PY" "$PEERS/make_synth.py"
+"$PY" Benchmarks/export_mlp_init.py
+
+echo "### A @ B, 1024x1024"
+gcc -O2 Benchmarks/gemm_direct.c -I/usr/include/x86_64-linux-gnu/openblas-pthread -lopenblas -o /tmp/hebb_gemm_direct
+/tmp/hebb_gemm_direct
+"$HEBB" Benchmarks/gemm.hebb
+
+echo "### tiny ops: c = a * b + a on 4x4, 10^6 times"
+"$HEBB" Benchmarks/tiny_ops.hebb
+"$PY" "$PEERS/tiny_ops.py" numpy
+[ "${1:-}" = peers ] && "$PY" "$PEERS/tiny_ops.py" torch
+
+echo "### sigmoid of 10^7 float64"
+"$HEBB" Benchmarks/sigmoid.hebb
+"$PY" Benchmarks/sigmoid_numpy.py
+
+echo "### start-up (median of 5 after a warm-up)"
+: > /tmp/hebb_empty.hebb
+med() { local ts=(); for i in 0 1 2 3 4 5; do local t0=$(date +%s%N); "$@" >/dev/null 2>&1; local t1=$(date +%s%N); [ $i -gt 0 ] && ts+=($(( (t1 - t0) / 100000 ))); done; printf '%s\n' "${ts[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1 / 10}'; }
+echo "hebb empty.hebb: $(med "$HEBB" /tmp/hebb_empty.hebb) ms"
+echo "python3 -c 'import numpy': $(med "$PY" -c 'import numpy') ms"
+
+echo "### MLP 784-500-10, RMSprop+momentum, 200 steps"
+for dt in float64 float32; do
+    peak env HEBB_DTYPE=$dt "$HEBB" Benchmarks/mlp_rmsprop.hebb
+    peak env HEBB_DTYPE=$dt "$HEBB" Benchmarks/mlp_hand.hebb
+    peak "$PY" "$PEERS/mlp_gemm_floor.py" --dtype $dt
+    peak "$PY" "$PEERS/mlp_numpy.py" --dtype $dt
+    if [ "${1:-}" = peers ]; then
+        peak "$PY" "$PEERS/mlp_torch.py" --dtype $dt
+        peak "$PY" "$PEERS/mlp_jax.py" --dtype $dt
+        peak "$PY" "$PEERS/mlp_pytensor.py" --mode NUMBA --dtype $dt
+    fi
+done
