@@ -36,10 +36,6 @@ enum OpFamily: String, CaseIterable, Sendable {
         case .detach: return .detach
         }
     }
-
-    /// Families whose kernels live in Convolution.swift (tested separately while those are
-    /// placeholders).
-    var isConvolution: Bool { self == .conv2d || self == .maxPool2d }
 }
 
 // MARK: - Cases per family
@@ -334,16 +330,8 @@ enum OpCases {
 // MARK: - Tests
 
 struct OpGradientTests {
-    @Test("every primitive op matches central differences", arguments: OpFamily.allCases.filter { !$0.isConvolution })
+    @Test("every primitive op matches central differences", arguments: OpFamily.allCases)
     func familyMatchesFiniteDifferences(_ family: OpFamily) throws {
-        let cases = OpCases.cases(for: family)
-        #expect(!cases.isEmpty, "\(family) has no gradient test")
-        for gradCase in cases { try GradientHarness.check(gradCase) }
-    }
-
-    @Test("conv2d and max_pool2d match central differences", .disabled("conv kernels not landed"),
-          arguments: OpFamily.allCases.filter(\.isConvolution))
-    func convolutionMatchesFiniteDifferences(_ family: OpFamily) throws {
         let cases = OpCases.cases(for: family)
         #expect(!cases.isEmpty, "\(family) has no gradient test")
         for gradCase in cases { try GradientHarness.check(gradCase) }
@@ -351,7 +339,7 @@ struct OpGradientTests {
 
     /// The cases of each family must really record that family's op (a case list that
     /// builds something else would otherwise pass silently).
-    @Test("each family's cases record that family's op", arguments: OpFamily.allCases.filter { !$0.isConvolution })
+    @Test("each family's cases record that family's op", arguments: OpFamily.allCases)
     func casesRecordTheirFamily(_ family: OpFamily) throws {
         try isolated { try checkCasesRecord(family) }
     }
@@ -372,7 +360,7 @@ struct OpGradientTests {
     private func checkVariantsCovered() throws {
         var binary = Set<String>(), scalar = Set<String>(), unary = Set<String>(), reduce = Set<String>()
         var matmulFlags = Set<String>(), transposeAxes = Set<Bool>()
-        for family in OpFamily.allCases where !family.isConvolution {
+        for family in OpFamily.allCases {
             for gradCase in OpCases.cases(for: family) {
                 for op in GradientHarness.recordedOps(from: try gradCase.build(gradCase.inputs.map { Variable($0) })) {
                     switch op {

@@ -149,6 +149,23 @@ struct GradcheckNetworkTests {
             """, count: 2)
     }
 
+    @Test func convolutionalNetworkWithPooling() throws {
+        try expectSmallErrors("""
+            X = randn(2, 1, 8, 8)
+            Y = tensor([3, 1])
+            F1 = randn(4, 1, 3, 3) / 3;  c1 = zeros(1, 4, 1, 1)
+            F2 = randn(2, 4, 3, 3) / 6
+            W = randn(8, 5) / 3
+            fn cost(F1, c1, F2, W) {
+                H = relu(conv2d(X, F1, padding: 1) + c1)        # 2×4×8×8
+                H = max_pool2d(H, size: 2)                      # 2×4×4×4
+                H = tanh(conv2d(H, F2, stride: 2, padding: 1))  # 2×2×2×2
+                return cross_entropy(reshape(H, 2, 8) @ W, Y)
+            }
+            [gradcheck(cost(F1, c1, F2, W), [F1, c1, F2, W]), gradcheck(cost, [F1, c1, F2, W])]
+            """, count: 2)
+    }
+
     /// gradcheck can fail: a function whose value does not come from its argument's graph
     /// (a detach inside) shows a large error.
     @Test func gradcheckReportsAWrongGradient() throws {

@@ -83,7 +83,26 @@ def mixed_primitives():
     return inputs, ["X", "Y", "M"], cost
 
 
-NETWORKS = [mlp_relu_cross_entropy, tanh_three_layers_mse, rnn_unrolled, mixed_primitives]
+def small_cnn():
+    """conv2d (stride 1, padding 1) -> relu -> 2x2 max-pool -> conv2d (stride 2) -> dense ->
+    softmax cross-entropy. Convolution is cross-correlation, NCHW input, OIHW filters."""
+    inputs = dict(X=normal(2, 2, 6, 6), F1=normal(3, 2, 3, 3, scale=0.4), F2=normal(4, 3, 2, 2, scale=0.4),
+                  W=normal(4, 3, scale=0.5), T=np.eye(3)[[2, 0]])
+
+    def conv(x, f, stride, padding):
+        return jax.lax.conv_general_dilated(x, f, (stride, stride), [(padding, padding)] * 2,
+                                            dimension_numbers=("NCHW", "OIHW", "NCHW"))
+
+    def cost(F1, F2, W):
+        h = jax.nn.relu(conv(inputs["X"], F1, 1, 1))                        # 2x3x6x6
+        h = jax.lax.reduce_window(h, -jnp.inf, jax.lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")  # 2x3x3x3
+        h = conv(h, F2, 2, 0)                                                # 2x4x1x1
+        logits = h.reshape(2, 4) @ W
+        return -jnp.sum(inputs["T"] * jax.nn.log_softmax(logits, axis=-1))
+    return inputs, ["F1", "F2", "W"], cost
+
+
+NETWORKS = [mlp_relu_cross_entropy, tanh_three_layers_mse, rnn_unrolled, mixed_primitives, small_cnn]
 
 
 # MARK: output
