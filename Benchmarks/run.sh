@@ -35,6 +35,15 @@ echo "### start-up (median of 5 after a warm-up)"
 med() { local ts=(); for i in 0 1 2 3 4 5; do local t0=$(date +%s%N); "$@" >/dev/null 2>&1; local t1=$(date +%s%N); [ $i -gt 0 ] && ts+=($(( (t1 - t0) / 100000 ))); done; printf '%s\n' "${ts[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1 / 10}'; }
 echo "hebb empty.hebb: $(med "$HEBB" /tmp/hebb_empty.hebb) ms"
 echo "python3 -c 'import numpy': $(med "$PY" -c 'import numpy') ms"
+echo "hebb run Benchmarks/two_cells.nb: $(med "$HEBB" run Benchmarks/two_cells.nb) ms"
+if [ -x "$(dirname "$PY")/jupyter" ]; then
+    "$PY" "$PEERS/make_notebook.py" /tmp/hebb_trivial.ipynb >/dev/null
+    echo "jupyter nbconvert --execute (2 cells): $(med "$(dirname "$PY")/jupyter" nbconvert --to notebook --execute --output /tmp/hebb_trivial.out.ipynb /tmp/hebb_trivial.ipynb) ms"
+fi
+
+echo "### hebb test notebooks (whole folder, wall time)"
+t0=$(date +%s%N); "$HEBB" test notebooks | tail -1; t1=$(date +%s%N)
+echo "hebb test notebooks: $(( (t1 - t0) / 1000000 )) ms"
 
 echo "### MLP 784-500-10, RMSprop+momentum, 200 steps"
 for dt in float64 float32; do
