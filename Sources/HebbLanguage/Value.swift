@@ -86,7 +86,7 @@ public struct RangeValue {
     var inclusive: Bool
 
     var count: Int {
-        guard step != 0, start.isFinite, end.isFinite else { return 0 }
+        guard step != 0, !step.isNaN, start.isFinite, end.isFinite else { return 0 }
         let span = (end - start) / step
         if span < 0 { return 0 }
         let whole = span.rounded(.down)
