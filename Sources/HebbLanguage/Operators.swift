@@ -40,7 +40,9 @@ extension Interpreter {
             return try Interpreter.numbers(op, Interpreter.numberValue(left, "operand"), Interpreter.numberValue(right, "operand"))
         case (.string(let a), .string(let b)):
             switch op {
-            case .add: return .string(a + b)
+            case .add:
+                try Interpreter.checkJoinedSize(a.utf8.count + b.utf8.count, bytesPerItem: 1, "string", unit: "bytes")
+                return .string(a + b)
             case .equal: return .bool(a == b)
             case .notEqual: return .bool(a != b)
             case .less: return .bool(a < b)
@@ -50,8 +52,10 @@ extension Interpreter {
             default: break
             }
         case (.list(let a), .list(let b)) where op == .add:
+            try Interpreter.checkJoinedSize(a.items.count + b.items.count, bytesPerItem: MemoryLayout<Value>.stride, "list")
             return .list(ListBox(a.items + b.items))
         case (.tuple(let a), .tuple(let b)) where op == .add:
+            try Interpreter.checkJoinedSize(a.count + b.count, bytesPerItem: MemoryLayout<Value>.stride, "tuple")
             return .tuple(a + b)
         default:
             break
@@ -61,6 +65,15 @@ extension Interpreter {
             return .bool(op == .equal ? same : !same)
         }
         throw RuntimeError("cannot apply '\(op.rawValue)' to a \(left.typeName) and a \(right.typeName)")
+    }
+
+    /// Joining strings, lists or tuples obeys the same size limit as a tensor allocation, so
+    /// `s = s + s` in a loop is an error rather than the process being killed for memory.
+    static func checkJoinedSize(_ count: Int, bytesPerItem: Int, _ what: String, unit: String = "items") throws {
+        let limit = TensorLimits.maxAllocationBytes
+        guard count <= limit / bytesPerItem else {
+            throw RuntimeError("a \(what) of \(count) \(unit) exceeds the limit of \(limit >> 20) MiB (set HEBB_MAX_ALLOC to change it)")
+        }
     }
 
     private func tensorOp(_ op: BinaryOperator, _ left: Value, _ right: Value) throws -> Tensor.BinaryOp {
