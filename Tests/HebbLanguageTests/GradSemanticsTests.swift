@@ -46,6 +46,17 @@ struct GradSemanticsTests {
             """)
     }
 
+    /// wrt may be an intermediate value: the gradient stops there (dJ/dH, the book's dZ).
+    @Test func gradientWithRespectToAnIntermediateValue() throws {
+        try expectExact("""
+            X = randn(5, 3);  W = randn(3, 4)
+            H = X @ W
+            J = sum(tanh(H))
+            dH, dW = grad(J, [H, W])
+            max(abs(dH - (1 - tanh(H) ** 2))) + max(abs(dW - X.T @ dH))
+            """, tolerance: 1e-12)
+    }
+
     @Test func nonDifferentiableOpsContributeZero() throws {
         try expectExact("""
             W = randn(4, 3)
