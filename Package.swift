@@ -49,7 +49,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "HebbTensorTests", dependencies: ["HebbTensor"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "HebbAutodiffTests", dependencies: ["HebbAutodiff"]),
+        .testTarget(name: "HebbAutodiffTests", dependencies: ["HebbAutodiff"], exclude: ["Fixtures"]),
         .testTarget(name: "HebbSyntaxTests", dependencies: ["HebbSyntax"]),
         .testTarget(name: "HebbLanguageTests", dependencies: ["HebbLanguage"]),
         .testTarget(name: "HebbNotebookTests", dependencies: ["HebbNotebook"]),
