@@ -309,6 +309,23 @@ import Testing
         }
     }
 
+    @Test func growingStringsAndListsStopAtTheAllocationLimit() throws {
+        let limit = ["HEBB_MAX_ALLOC": String(16 << 20)]
+        let string = try Program("s = \"x\"\nfor i in range(64) { s = s + s }").run(environment: limit)
+        string.expectUserError()
+        string.expectDiagnostic(line: 2, column: 26, "a string of 33554432 bytes exceeds the limit of 16 MiB",
+                                source: "for i in range(64) { s = s + s }")
+        let list = try Program("l = [0]\nwhile true { l = l + l }").run(environment: limit)
+        list.expectUserError()
+        #expect(list.result.stderr.contains("exceeds the limit of 16 MiB"), "\(list.result.stderr)")
+    }
+
+    @Test func rangesWithNaNOrInfiniteSteps() throws {
+        let run = try Program("print(len(range(0, 10, 0 / 0)), list(range(0, 10, 1 / 0)))\nfor i in range(0, 1, 0 / 0) { print(i) }\nprint(\"end\")").run()
+        #expect(run.result.status == 0 && !run.result.crashed, "\(run.result.stderr)")
+        #expect(run.result.stdout == "0 []\nend\n")
+    }
+
     // MARK: - Command line
 
     @Test func unknownFlagsAreUsageErrors() throws {
@@ -347,10 +364,10 @@ struct Program {
     let source: String
     init(_ source: String) { self.source = source }
 
-    func run(timeout: TimeInterval = 30) throws -> Run {
+    func run(timeout: TimeInterval = 30, environment: [String: String] = [:]) throws -> Run {
         let folder = try TemporaryFolder()
         let path = try folder.write("program.hebb", source)
-        return Run(path: path, result: try BinaryRunner.run([path], timeout: timeout))
+        return Run(path: path, result: try BinaryRunner.run([path], timeout: timeout, environment: environment))
     }
 }
 

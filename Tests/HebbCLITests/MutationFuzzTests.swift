@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// Mutation fuzzing of the whole binary: the example programs, the golden programs and the
-/// stdlib are mutated (characters and tokens deleted, inserted, duplicated and swapped,
+/// Mutation fuzzing of the whole binary: the example programs, the golden programs, the
+/// stdlib and the notebooks' code cells are mutated (characters and tokens deleted, inserted, duplicated and swapped,
 /// lines shuffled, numbers made extreme, random bytes, truncation) and each mutant is run
 /// by the real `hebb`. None may die by a signal. Each must exit 0, or 1 with an error
 /// message; a timeout is accepted only for a mutant that has a loop or a function to spin in
@@ -88,7 +88,28 @@ enum FuzzCorpus {
                 sources.append(FuzzSource(name: "\(folder)/\(name)", text: prepared(text)))
             }
         }
+        for notebook in try notebookPrograms(in: root.appendingPathComponent("notebooks")) {
+            sources.append(FuzzSource(name: notebook.name, text: prepared(notebook.text)))
+        }
         return sources
+    }
+
+    /// The code cells of each notebook, joined into one program (cells that are meant to
+    /// fail are left out, so a mutant gets past them).
+    static func notebookPrograms(in folder: URL) throws -> [FuzzSource] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".nb") }.sorted()
+        return try names.map { name in
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            var cells: [String] = [], current: [Substring]? = nil
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if var lines = current {
+                    if line.hasPrefix("```") { cells.append(lines.joined(separator: "\n")); current = nil } else { lines.append(line); current = lines }
+                } else if line.hasPrefix("```hebb"), !line.contains("expect-error") {
+                    current = []
+                }
+            }
+            return FuzzSource(name: "notebooks/\(name)", text: cells.joined(separator: "\n"))
+        }
     }
 
     /// Short loops (a mutant of a 200-epoch training run would only time out) and scratch
@@ -97,6 +118,7 @@ enum FuzzCorpus {
         var text = text
         text = text.replacingOccurrences(of: #"(\.\.\.|\.\.<)\s*(\d{2,})"#, with: "$1 3", options: .regularExpression)
         text = text.replacingOccurrences(of: #"range\((\d{2,})\)"#, with: "range(3)", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"\b(epochs|steps)\s*=\s*\d+"#, with: "$1 = 3", options: .regularExpression)
         text = text.replacingOccurrences(of: "/tmp/hebb-golden-", with: "scratch-")
         return text
     }
