@@ -185,7 +185,7 @@ enum Conversion {
 
     /// The numbers of a range used as data, refusing ranges too long to hold as values.
     static func rangeElements(_ range: RangeValue) throws -> [Double] {
-        guard range.count <= 1 << 26 else {
+        guard range.count <= 1 << 26, range.count <= TensorLimits.maxAllocationBytes / MemoryLayout<Double>.stride else {
             throw RuntimeError("range \(Display.repr(.range(range))) has too many elements (\(range.count)) to use as data")
         }
         return (0..<range.count).map(range.element)

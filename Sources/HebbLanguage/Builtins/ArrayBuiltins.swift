@@ -63,6 +63,7 @@ enum ArrayBuiltins {
             let low = try call.integer(0, "low"), high = try call.integer(1, "high"), count = try call.integer(2, "count")
             guard high > low else { throw RuntimeError("randint(): high must be greater than low") }
             guard count >= 0, count <= 1 << 28 else { throw RuntimeError("randint(): count must be between 0 and 2^28") }
+            try checkLength(count, call)
             let generator = call.interpreter.session.random
             let values = (0..<count).map { _ in Double(low + generator.integer(below: high - low)) }
             return .tensor(try Tensor(shape: [values.count], values: values))
@@ -70,6 +71,7 @@ enum ArrayBuiltins {
         Builtin("permutation(n)", "A random permutation of 0..n-1 as a 1-d tensor (shuffle rows with X[permutation(rows(X))]).") { call in
             let n = try call.integer(0, "n")
             guard n >= 0, n <= 1 << 28 else { throw RuntimeError("permutation(): n must be between 0 and 2^28") }
+            try checkLength(n, call)
             return .tensor(try Tensor(shape: [n], values: call.interpreter.session.random.permutation(n).map(Double.init)))
         },
         Builtin("seed(n)", "Resets the session's random generator to a fixed seed.") { call in
@@ -78,6 +80,14 @@ enum ArrayBuiltins {
             return .none
         },
     ]
+
+    /// Refuses a vector of `count` float64 values over the allocation limit before the
+    /// values are computed (the tensor would be refused anyway, after minutes of work).
+    static func checkLength(_ count: Int, _ call: BuiltinCall) throws {
+        guard count <= TensorLimits.maxAllocationBytes / MemoryLayout<Double>.stride else {
+            throw RuntimeError("\(call.name)(): \(count) values exceed the limit of \(TensorLimits.maxAllocationBytes >> 20) MiB (set HEBB_MAX_ALLOC to change it)")
+        }
+    }
 
     // MARK: - Shapes
 
