@@ -10,7 +10,7 @@ extension Tensor {
     init(validShape shape: [Int], dtype: DType, count: Int) {
         self.shape = shape
         self.dtype = dtype
-        self.storage = TensorStorage(byteCount: Swift.max(count &* dtype.byteSize, 1))
+        self.storage = TensorStorage.make(byteCount: Swift.max(count &* dtype.byteSize, 1))
     }
 
     /// A tensor over existing storage (a reshape: same elements, new shape).
