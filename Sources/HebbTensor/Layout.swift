@@ -45,7 +45,7 @@ extension Tensor {
     }
 
     static func dtypeMismatch(_ a: Tensor, _ b: Tensor, op: String) -> TensorError {
-        TensorError("\(op): dtype \(a.dtype.rawValue) and \(b.dtype.rawValue) differ; use cast()")
+        TensorError("\(op): dtype \(a.dtype.rawValue) and \(b.dtype.rawValue) differ; convert one side with float32(x) or float64(x)")
     }
 
     /// Product of `shape[range]` (the shape is valid, so this cannot overflow).

@@ -120,7 +120,7 @@ private func inner(_ a: Tensor, _ b: Tensor) throws -> Double {
         K.error("conv2d: filters (2, 3, 0, 3) have an empty kernel") {
             _ = try Tensor.conv2d(x, try Tensor.zeros([2, 3, 0, 3]), stride: 1, padding: 0)
         }
-        K.error("conv2d: dtype float64 and float32 differ; use cast()") {
+        K.error("conv2d: dtype float64 and float32 differ; convert one side with float32(x) or float64(x)") {
             _ = try Tensor.conv2d(x, try w.cast(to: .float32), stride: 1, padding: 0)
         }
         // Huge padding asks for a huge column matrix: an allocation error, not a crash.

@@ -99,7 +99,7 @@ import Testing
         K.error("mul: shapes (2, 3) and (3, 2) cannot be broadcast") {
             _ = try Tensor.binary(.mul, try Tensor.zeros([2, 3]), try Tensor.zeros([3, 2]))
         }
-        K.error("add: dtype float32 and float64 differ; use cast()") {
+        K.error("add: dtype float32 and float64 differ; convert one side with float32(x) or float64(x)") {
             _ = try Tensor.binary(.add, try Tensor.zeros([2], dtype: .float32), try Tensor.zeros([2]))
         }
     }
@@ -270,7 +270,7 @@ import Testing
     @Test func axpyErrors() throws {
         var y = try Tensor.zeros([3])
         K.error("axpy: shapes (2,) and (3,) differ") { try Tensor.axpy(1, try Tensor.zeros([2]), &y) }
-        K.error("axpy: dtype float32 and float64 differ; use cast()") {
+        K.error("axpy: dtype float32 and float64 differ; convert one side with float32(x) or float64(x)") {
             try Tensor.axpy(1, try Tensor.zeros([3], dtype: .float32), &y)
         }
     }
@@ -292,7 +292,7 @@ import Testing
         K.error("where: shapes (3,), (2,) and () cannot be broadcast") {
             _ = try Tensor.where_(try Tensor.zeros([3]), try Tensor.zeros([2]), Tensor(scalar: 0))
         }
-        K.error("where: dtype float64 and float32 differ; use cast()") {
+        K.error("where: dtype float64 and float32 differ; convert one side with float32(x) or float64(x)") {
             _ = try Tensor.where_(Tensor(scalar: 1), Tensor(scalar: 0), Tensor(scalar: 0, dtype: .float32))
         }
     }

@@ -196,7 +196,7 @@ private func pythonRange(_ start: Int?, _ stop: Int?, _ step: Int?, _ n: Int) ->
         K.error("sliceAdd: value of shape (2, 2) cannot be broadcast to the selection's shape (2,)") {
             try Tensor.sliceAdd(&x, [.all, .single(1)], try Tensor.zeros([2, 2]))
         }
-        K.error("sliceAssign: dtype float64 and float32 differ; use cast()") {
+        K.error("sliceAssign: dtype float64 and float32 differ; convert one side with float32(x) or float64(x)") {
             try Tensor.sliceAssign(&x, [.single(0)], Tensor(scalar: 1, dtype: .float32))
         }
         K.error("index 2 is out of bounds for axis 0 with size 2") {

@@ -37,7 +37,7 @@ import Testing
         K.error("concat: axis 2 is out of bounds for tensor of dimension 2") {
             _ = try Tensor.concat([try Tensor.zeros([2, 2])], axis: 2)
         }
-        K.error("concat: dtype float64 and float32 differ; use cast()") {
+        K.error("concat: dtype float64 and float32 differ; convert one side with float32(x) or float64(x)") {
             _ = try Tensor.concat([try Tensor.zeros([2]), try Tensor.zeros([2], dtype: .float32)], axis: 0)
         }
     }

@@ -73,7 +73,7 @@ private func transposed(_ a: Tensor) throws -> Tensor {
         K.error("matmul: shapes (2, 2, 2) and (2,) are not supported (operands must be 1-D or 2-D)") {
             _ = try Tensor.matmul(try Tensor.zeros([2, 2, 2]), try Tensor.zeros([2]))
         }
-        K.error("matmul: dtype float64 and float32 differ; use cast()") {
+        K.error("matmul: dtype float64 and float32 differ; convert one side with float32(x) or float64(x)") {
             _ = try Tensor.matmul(a, try b.cast(to: .float32))
         }
     }
@@ -160,7 +160,7 @@ private func transposed(_ a: Tensor) throws -> Tensor {
         K.expect(try Tensor.outer(try K.t([2], [1, 2]), try K.t([3], [1, 10, 100])), [2, 3], [1, 10, 100, 2, 20, 200])
         K.expect(try Tensor.outer(try K.t([2, 1], [1, 2]), Tensor(scalar: 3)), [2, 1], [3, 6])
         K.expect(try Tensor.outer(try Tensor.zeros([0]), try K.t([2], [1, 2])), [0, 2], [])
-        K.error("outer: dtype float64 and float32 differ; use cast()") {
+        K.error("outer: dtype float64 and float32 differ; convert one side with float32(x) or float64(x)") {
             _ = try Tensor.outer(Tensor(scalar: 1), Tensor(scalar: 1, dtype: .float32))
         }
     }
