@@ -64,11 +64,16 @@ public final class TensorStorage: ManagedBuffer<StorageHeader, Double> {
         return unsafeDowncast(buffer, to: TensorStorage.self)
     }
 
-    public var pointer: UnsafeMutableRawPointer { header.pointer }
-    public var byteCount: Int { header.byteCount }
+    // Read the header through its pointer: `header` is a class property of the standard
+    // library, so every plain access pays a dynamic exclusivity check (swift_beginAccess,
+    // ~250 instructions with its thread-local lookup), more than a tiny op's arithmetic.
+    public var pointer: UnsafeMutableRawPointer { withUnsafeMutablePointerToHeader { $0.pointee.pointer } }
+    public var byteCount: Int { withUnsafeMutablePointerToHeader { $0.pointee.byteCount } }
 
     deinit {
-        if header.pooled { BufferPool.shared.give(header.pointer, byteCount: header.byteCount) }
+        withUnsafeMutablePointerToHeader { header in
+            if header.pointee.pooled { BufferPool.shared.give(header.pointee.pointer, byteCount: header.pointee.byteCount) }
+        }
     }
 }
 
