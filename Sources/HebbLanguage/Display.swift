@@ -93,6 +93,8 @@ enum Display {
         var body = Substring(spec)
         var alignment: Character? = nil
         if let first = body.first, "<>^".contains(first) { alignment = first; body = body.dropFirst() }
+        // `{x:08.3f}`: a 0 before the width pads numbers with zeros after the sign, as Python does.
+        let zeroPadded = alignment == nil && body.first == "0"
         // Digits are capped while read, so `{x:99999999999999999999}` is an error, not an overflow.
         var width = 0
         while let digit = body.first?.wholeNumberValue, body.first != "." {
@@ -137,6 +139,10 @@ enum Display {
         let padding = max(0, width - rendered.count)
         guard padding > 0 else { return rendered }
         let isNumeric = value.isScalarLike || { if case .tensor = value { return true } else { return false } }()
+        if zeroPadded, isNumeric {
+            let sign = rendered.first == "-" || rendered.first == "+" ? String(rendered.removeFirst()) : ""
+            return sign + String(repeating: "0", count: padding) + rendered
+        }
         switch alignment ?? (isNumeric ? ">" : "<") {
         case ">": rendered = String(repeating: " ", count: padding) + rendered
         case "^": rendered = String(repeating: " ", count: padding / 2) + rendered + String(repeating: " ", count: padding - padding / 2)
