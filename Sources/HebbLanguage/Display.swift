@@ -84,6 +84,10 @@ enum Display {
         return body
     }
 
+    /// NaN with its sign bit cleared: printf writes `-nan` for the NaN that 0/0 gives on
+    /// x86, where Python and NumPy write `nan`.
+    static func withoutNaNSign(_ value: Double) -> Double { value.isNaN ? .nan : value }
+
     /// The widest field a format spec may ask for.
     static let maxFormatWidth = 10_000
 
@@ -118,12 +122,12 @@ enum Display {
         switch kind {
         case nil:
             if let precision, let number = try? Interpreter.numberValue(value, "value") {
-                rendered = String(format: "%.\(min(precision, 40))g", number)
+                rendered = String(format: "%.\(min(precision, 40))g", withoutNaNSign(number))
             } else {
                 rendered = text(value)
             }
         case "f", "e", "g", "%":
-            let number = try Interpreter.numberValue(value, "formatted value")
+            let number = withoutNaNSign(try Interpreter.numberValue(value, "formatted value"))
             let digits = min(precision ?? 6, 40)
             switch kind {
             case "%": rendered = String(format: "%.\(digits)f%%", number * 100)
