@@ -92,72 +92,103 @@ extension Array where Element == Int {
 /// (0 on broadcast axes). Axes of extent 1 are dropped and neighbouring axes that every
 /// operand steps through contiguously are merged, so `(N, C, H, W) + (1, C, 1, 1)` becomes
 /// three axes whose innermost has length H*W. The innermost axis is a "row": callers run
-/// a tight loop per row with `innerStride(k)`.
+/// a tight loop per row with `innerStride(k)`. Two flat arrays and stack scratch: on tiny
+/// tensors the bookkeeping, not the arithmetic, is the cost.
 struct StridedLayout {
-    /// Merged extents; never empty (a one-element space is `[1]`).
-    private(set) var extents: [Int]
-    /// `strides[k]` are the strides of operand k, one per merged axis.
-    private(set) var strides: [[Int]]
+    /// Merged extents, outermost first; never empty (a one-element space is `[1]`).
+    private(set) var extents: [Int] = []
+    /// Stride of operand k along merged axis a at `strides[a * operandCount + k]`.
+    private var strides: [Int] = []
+    let operandCount: Int
 
     /// `shape` is the index space; each operand shape must broadcast to it (right-aligned),
     /// its broadcast axes getting stride 0.
     init(shape: [Int], operands: [[Int]]) {
-        let rank = shape.count
-        let strides = operands.map { operand -> [Int] in
-            let own = Tensor.contiguousStrides(operand)
-            return (0..<rank).map { axis in
-                let local = axis - (rank - operand.count)
-                return local >= 0 && operand[local] != 1 ? own[local] : 0
-            }
+        self.init(shape: shape, operandCount: operands.count) { k, axis in
+            let operand = operands[k]
+            let local = axis - (shape.count - operand.count)
+            guard local >= 0, operand[local] != 1 else { return 0 }
+            var stride = 1
+            for inner in (local + 1)..<operand.count { stride &*= operand[inner] }
+            return stride
         }
-        self.init(shape: shape, strides: strides)
     }
 
     /// `strides[k]` gives operand k's stride along each axis of `shape` (a permuted view, say).
     init(shape: [Int], strides: [[Int]]) {
-        var kept: [Int] = []
-        var keptStrides = [[Int]](repeating: [], count: strides.count)
-        for axis in shape.indices where shape[axis] != 1 {
-            let merge = !kept.isEmpty && strides.indices.allSatisfy { k in
-                keptStrides[k][keptStrides[k].count - 1] == strides[k][axis] &* shape[axis]
+        self.init(shape: shape, operandCount: strides.count) { k, axis in strides[k][axis] }
+    }
+
+    /// Builds the merged axes from the innermost outwards: an axis joins the one inside it
+    /// when every operand's stride continues that axis's run.
+    private init(shape: [Int], operandCount: Int, stride strideOf: (_ operand: Int, _ axis: Int) -> Int) {
+        self.operandCount = operandCount
+        extents.reserveCapacity(shape.count)
+        strides.reserveCapacity(shape.count &* operandCount)
+        for axis in shape.indices.reversed() where shape[axis] != 1 {
+            if let innerExtent = extents.last {
+                let base = strides.count - operandCount
+                var merges = true
+                for k in 0..<operandCount where strideOf(k, axis) != strides[base + k] &* innerExtent {
+                    merges = false
+                    break
+                }
+                if merges {
+                    extents[extents.count - 1] = innerExtent &* shape[axis]
+                    continue
+                }
             }
-            for k in strides.indices {
-                if merge { keptStrides[k][keptStrides[k].count - 1] = strides[k][axis] } else { keptStrides[k].append(strides[k][axis]) }
+            extents.append(shape[axis])
+            for k in 0..<operandCount { strides.append(strideOf(k, axis)) }
+        }
+        if extents.isEmpty {
+            extents.append(1)
+            for _ in 0..<operandCount { strides.append(0) }
+        }
+        // Built innermost first: reverse the axes (and put each axis's operands back in order).
+        extents.reverse()
+        strides.reverse()
+        for base in Swift.stride(from: 0, to: strides.count, by: operandCount) {
+            var (low, high) = (base, base + operandCount - 1)
+            while low < high {
+                strides.swapAt(low, high)
+                (low, high) = (low + 1, high - 1)
             }
-            if merge { kept[kept.count - 1] &*= shape[axis] } else { kept.append(shape[axis]) }
         }
-        if kept.isEmpty {
-            kept = [1]
-            keptStrides = strides.map { _ in [0] }
-        }
-        extents = kept
-        self.strides = keptStrides
     }
 
     /// Length of each row (the innermost merged axis).
     var rowLength: Int { extents[extents.count - 1] }
 
-    /// Stride of operand `k` along a row.
-    func innerStride(_ k: Int) -> Int { strides[k][strides[k].count - 1] }
+    /// Stride of operand `k` along merged axis `axis`.
+    func stride(_ k: Int, axis: Int) -> Int { strides[axis &* operandCount &+ k] }
 
-    /// Calls `body` with the starting offset of every operand, once per row, in row-major order.
+    /// Stride of operand `k` along a row.
+    func innerStride(_ k: Int) -> Int { stride(k, axis: extents.count - 1) }
+
+    /// Calls `body` with the starting offset of every operand (`offsets[k]`), once per row,
+    /// in row-major order.
     @inline(__always)
-    func forEachRow(_ body: ([Int]) -> Void) {
-        let outerRank = extents.count - 1
+    func forEachRow(_ body: (UnsafeMutablePointer<Int>) -> Void) {
+        let outerRank = extents.count - 1, operands = operandCount
         var rows = 1
         for axis in 0..<outerRank { rows &*= extents[axis] }
-        var offsets = [Int](filled: 0, count: strides.count)
-        var index = [Int](filled: 0, count: Swift.max(outerRank, 1))
-        for _ in 0..<rows {
-            body(offsets)
-            var axis = outerRank - 1
-            while axis >= 0 {
-                index[axis] &+= 1
-                for k in offsets.indices { offsets[k] &+= strides[k][axis] }
-                if index[axis] < extents[axis] { break }
-                for k in offsets.indices { offsets[k] &-= strides[k][axis] &* extents[axis] }
-                index[axis] = 0
-                axis -= 1
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: operands &+ outerRank &+ 1) { scratch in
+            guard let offsets = scratch.baseAddress else { return }
+            offsets.initialize(repeating: 0, count: scratch.count)
+            let index = offsets + operands
+            for _ in 0..<rows {
+                body(offsets)
+                var axis = outerRank - 1
+                while axis >= 0 {
+                    index[axis] &+= 1
+                    let base = axis &* operands
+                    for k in 0..<operands { offsets[k] &+= strides[base &+ k] }
+                    if index[axis] < extents[axis] { break }
+                    for k in 0..<operands { offsets[k] &-= strides[base &+ k] &* extents[axis] }
+                    index[axis] = 0
+                    axis -= 1
+                }
             }
         }
     }

@@ -187,7 +187,7 @@ extension Tensor {
         // Walk the output in order, reading the input through permuted strides.
         let layout = StridedLayout(shape: result.shape,
                                    strides: [contiguousStrides(result.shape), permutation.map { sourceStrides[$0] }])
-        if layout.extents.count == 2 && layout.strides[1] == [1, layout.extents[0]] {
+        if layout.extents.count == 2 && layout.stride(1, axis: 0) == 1 && layout.stride(1, axis: 1) == layout.extents[0] {
             // A plain matrix transpose after merging: block it for the cache.
             transpose2D(source, rows: layout.extents[1], cols: layout.extents[0], target)
             return
