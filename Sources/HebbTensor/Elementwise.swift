@@ -71,6 +71,9 @@ extension Tensor {
 
     /// `a op s` for a constant `s` (converted to `a`'s dtype).
     public static func binary(_ op: BinaryOp, _ a: Tensor, scalar: Double) -> Tensor {
+        // x ** 2 (squared errors) as x * x: the same correctly rounded numbers, without a
+        // pow() call per element (NumPy special-cases it too).
+        if op == .pow && scalar == 2 { return unary(.square, a) }
         let count = a.count
         let result = Tensor(validShape: a.shape, dtype: a.dtype, count: count)
         switch a.dtype {

@@ -3,6 +3,10 @@
 
 import Testing
 @testable import HebbTensor
+#if canImport(Glibc)
+import Glibc
+private enum Foundation { static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) } }
+#endif
 
 @Suite struct KernelBroadcastShapeTests {
     @Test func shapesFollowNumPy() {
@@ -123,6 +127,16 @@ import Testing
         K.expect(f, [2], [3, 4])
         K.expect(Tensor.binary(.add, Tensor(scalar: 1), scalar: 2), [], [3])
         K.expect(Tensor.binary(.add, try Tensor.zeros([0, 2]), scalar: 2), [0, 2], [])
+    }
+
+    /// `x ** 2` is x * x, as in NumPy (glibc's pow can be 1 ulp off the rounded square).
+    @Test func squareByPowIsExact() throws {
+        var random = KernelRandom(seed: 2)
+        let x = try Tensor.binary(.mul, try random.tensor([1000]), scalar: 1e3)
+        let squared = Tensor.binary(.pow, x, scalar: 2).toDoubles()
+        #expect(zip(x.toDoubles(), squared).allSatisfy { $0 * $0 == $1 })
+        #expect(zip(x.toDoubles(), squared).allSatisfy { Swift.abs(Foundation.pow($0, 2) - $1) <= $1.ulp })
+        K.expect(Tensor.binary(.pow, try K.t([3], [.nan, -.infinity, -3]), scalar: 2), [3], [.nan, .infinity, 9])
     }
 
     @Test func float32Arithmetic() throws {
