@@ -23,8 +23,8 @@ extension Tensor {
 
 // MARK: - Binary
 
-/// How the elements of two operands line up. The first six cases are the fast paths and
-/// are decided without allocating; `general` walks a `StridedLayout`.
+/// How the elements of two operands line up. Every case but `general` is a fast path,
+/// chosen without allocating; `general` walks a `StridedLayout`.
 enum BinaryPlan {
     /// Same shape: element i with element i.
     case same(count: Int)
