@@ -19,8 +19,8 @@ let package = Package(
     ],
     targets: [
         // MARK: C shims
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
+        // cblas.h only: the library itself is loaded at run time (see HebbTensor/OpenBLAS.swift).
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
 

@@ -73,10 +73,11 @@ extension Tensor {
         let result = try Tensor.zeros(g.outputShape, dtype: x.dtype)
         if g.isEmpty { return result }
         try g.checkBLAS(op: "conv2d")
+        let blas = try OpenBLAS.functions()
         let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: x.dtype)
         switch x.dtype {
-        case .float64: convForward(g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
-        case .float32: convForward(g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .float64: convForward(blas, g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
+        case .float32: convForward(blas, g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
         }
         return result
     }
@@ -91,10 +92,11 @@ extension Tensor {
         let result = try Tensor.zeros(inputShape, dtype: w.dtype)
         if g.isEmpty { return result }
         try g.checkBLAS(op: op)
+        let blas = try OpenBLAS.functions()
         let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: w.dtype)
         switch w.dtype {
-        case .float64: convBackwardInput(g, gradOut.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
-        case .float32: convBackwardInput(g, gradOut.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .float64: convBackwardInput(blas, g, gradOut.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
+        case .float32: convBackwardInput(blas, g, gradOut.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
         }
         return result
     }
@@ -109,10 +111,11 @@ extension Tensor {
         let result = try Tensor.zeros(filterShape, dtype: x.dtype)
         if g.isEmpty { return result }
         try g.checkBLAS(op: op)
+        let blas = try OpenBLAS.functions()
         let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: x.dtype)
         switch x.dtype {
-        case .float64: convBackwardFilter(g, gradOut.pointer(Double.self), x.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
-        case .float32: convBackwardFilter(g, gradOut.pointer(Float.self), x.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .float64: convBackwardFilter(blas, g, gradOut.pointer(Double.self), x.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
+        case .float32: convBackwardFilter(blas, g, gradOut.pointer(Float.self), x.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
         }
         return result
     }
@@ -124,34 +127,34 @@ extension Tensor {
         }
     }
 
-    private static func convForward<T: TensorScalar>(_ g: ConvGeometry, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
+    private static func convForward<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
                                                      _ cols: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>) {
         let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
         for image in 0..<g.n {
             im2col(g, x + image &* imageSize, cols)
-            BLAS.gemm(transposeA: false, transposeB: false, m: g.o, n: g.columns, k: g.rows, w, lda: g.rows,
+            BLAS.gemm(blas, transposeA: false, transposeB: false, m: g.o, n: g.columns, k: g.rows, w, lda: g.rows,
                       cols, ldb: g.columns, beta: 0, out + image &* outputSize, ldc: g.columns)
         }
     }
 
-    private static func convBackwardInput<T: TensorScalar>(_ g: ConvGeometry, _ grad: UnsafePointer<T>, _ w: UnsafePointer<T>,
+    private static func convBackwardInput<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ grad: UnsafePointer<T>, _ w: UnsafePointer<T>,
                                                            _ cols: UnsafeMutablePointer<T>, _ dx: UnsafeMutablePointer<T>) {
         let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
         for image in 0..<g.n {
             // columns (rows × columns) = Wᵀ (rows × o) · g (o × columns)
-            BLAS.gemm(transposeA: true, transposeB: false, m: g.rows, n: g.columns, k: g.o, w, lda: g.rows,
+            BLAS.gemm(blas, transposeA: true, transposeB: false, m: g.rows, n: g.columns, k: g.o, w, lda: g.rows,
                       grad + image &* outputSize, ldb: g.columns, beta: 0, cols, ldc: g.columns)
             col2im(g, cols, dx + image &* imageSize)
         }
     }
 
-    private static func convBackwardFilter<T: TensorScalar>(_ g: ConvGeometry, _ grad: UnsafePointer<T>, _ x: UnsafePointer<T>,
+    private static func convBackwardFilter<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ grad: UnsafePointer<T>, _ x: UnsafePointer<T>,
                                                             _ cols: UnsafeMutablePointer<T>, _ dw: UnsafeMutablePointer<T>) {
         let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
         for image in 0..<g.n {
             im2col(g, x + image &* imageSize, cols)
             // dW (o × rows) += g (o × columns) · columnsᵀ (columns × rows)
-            BLAS.gemm(transposeA: false, transposeB: true, m: g.o, n: g.rows, k: g.columns, grad + image &* outputSize,
+            BLAS.gemm(blas, transposeA: false, transposeB: true, m: g.o, n: g.rows, k: g.columns, grad + image &* outputSize,
                       lda: g.columns, cols, ldb: g.columns, beta: image == 0 ? 0 : 1, dw, ldc: g.rows)
         }
     }

@@ -6,41 +6,42 @@ import CBLAS
 
 /// Typed entry points to OpenBLAS, generic over the scalar so kernels stay generic; the
 /// `T.self == Double.self` test disappears when the caller is specialised. Callers check
-/// that every size fits BLAS's 32-bit integers first.
+/// that every size fits BLAS's 32-bit integers first, and load the library with
+/// `OpenBLAS.functions()` (which throws when it is missing) before the first call.
 enum BLAS {
     /// C (m×n, row stride ldc) = op(A) op(B) + beta C, all row-major.
-    static func gemm<T: TensorScalar>(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    static func gemm<T: TensorScalar>(_ blas: OpenBLAS.Functions, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                                       _ a: UnsafePointer<T>, lda: Int, _ b: UnsafePointer<T>, ldb: Int,
                                       beta: T, _ c: UnsafeMutablePointer<T>, ldc: Int) {
         let flagA = transposeA ? CblasTrans : CblasNoTrans, flagB = transposeB ? CblasTrans : CblasNoTrans
         let (m, n, k) = (Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k))
         let (lda, ldb, ldc) = (Int32(truncatingIfNeeded: lda), Int32(truncatingIfNeeded: ldb), Int32(truncatingIfNeeded: ldc))
         if T.self == Double.self {
-            cblas_dgemm(CblasRowMajor, flagA, flagB, m, n, k, 1, cast(a), lda, cast(b), ldb,
-                        Double(beta), cast(c), ldc)
+            blas.dgemm(CblasRowMajor, flagA, flagB, m, n, k, 1, cast(a), lda, cast(b), ldb,
+                       Double(beta), cast(c), ldc)
         } else {
-            cblas_sgemm(CblasRowMajor, flagA, flagB, m, n, k, 1, cast(a), lda, cast(b), ldb,
-                        Float(beta), cast(c), ldc)
+            blas.sgemm(CblasRowMajor, flagA, flagB, m, n, k, 1, cast(a), lda, cast(b), ldb,
+                       Float(beta), cast(c), ldc)
         }
     }
 
     /// y = op(M) x for a row-major rows×cols matrix M.
-    static func gemv<T: TensorScalar>(transpose: Bool, rows: Int, cols: Int, _ matrix: UnsafePointer<T>,
-                                      _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+    static func gemv<T: TensorScalar>(_ blas: OpenBLAS.Functions, transpose: Bool, rows: Int, cols: Int,
+                                      _ matrix: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
         let flag = transpose ? CblasTrans : CblasNoTrans
         let (rows, cols) = (Int32(truncatingIfNeeded: rows), Int32(truncatingIfNeeded: cols))
         if T.self == Double.self {
-            cblas_dgemv(CblasRowMajor, flag, rows, cols, 1, cast(matrix), cols, cast(x), 1, 0, cast(y), 1)
+            blas.dgemv(CblasRowMajor, flag, rows, cols, 1, cast(matrix), cols, cast(x), 1, 0, cast(y), 1)
         } else {
-            cblas_sgemv(CblasRowMajor, flag, rows, cols, 1, cast(matrix), cols, cast(x), 1, 0, cast(y), 1)
+            blas.sgemv(CblasRowMajor, flag, rows, cols, 1, cast(matrix), cols, cast(x), 1, 0, cast(y), 1)
         }
     }
 
     /// The dot product of two contiguous vectors of length n.
-    static func dot<T: TensorScalar>(_ n: Int, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>) -> T {
+    static func dot<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ n: Int, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>) -> T {
         let n = Int32(truncatingIfNeeded: n)
-        if T.self == Double.self { return T(cblas_ddot(n, cast(x), 1, cast(y), 1)) }
-        return T(cblas_sdot(n, cast(x), 1, cast(y), 1))
+        if T.self == Double.self { return T(blas.ddot(n, cast(x), 1, cast(y), 1)) }
+        return T(blas.sdot(n, cast(x), 1, cast(y), 1))
     }
 
     @inline(__always)
@@ -77,9 +78,10 @@ extension Tensor {
         guard BLAS.fits(a.count), BLAS.fits(b.count), BLAS.fits(result.count) else {
             throw TensorError("matmul: shapes \(describe(a.shape)) and \(describe(b.shape)) are too large for BLAS")
         }
+        let blas = try OpenBLAS.functions()
         let finished = switch a.dtype {
-        case .float64: productKernel(a, b, ta, tb, m, k, n, result, Double.self)
-        case .float32: productKernel(a, b, ta, tb, m, k, n, result, Float.self)
+        case .float64: productKernel(blas, a, b, ta, tb, m, k, n, result, Double.self)
+        case .float32: productKernel(blas, a, b, ta, tb, m, k, n, result, Float.self)
         }
         guard finished else { throw TensorError("interrupted") }
         return result
@@ -102,7 +104,7 @@ extension Tensor {
         return (m, kA, n)
     }
 
-    private static func productKernel<T: TensorScalar>(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool,
+    private static func productKernel<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool,
                                                        _ m: Int, _ k: Int, _ n: Int, _ result: Tensor, _: T.Type) -> Bool {
         let x = a.pointer(T.self), y = b.pointer(T.self), out = result.pointer(T.self)
         switch (a.rank, b.rank) {
@@ -114,17 +116,17 @@ extension Tensor {
             while row < m {
                 if row > 0 && Cancellation.isRequested { return false }
                 let rows = min(panelRows, m - row)
-                BLAS.gemm(transposeA: ta, transposeB: tb, m: rows, n: n, k: k, x + (ta ? row : row &* a.shape[1]),
+                BLAS.gemm(blas, transposeA: ta, transposeB: tb, m: rows, n: n, k: k, x + (ta ? row : row &* a.shape[1]),
                           lda: a.shape[1], y, ldb: b.shape[1], beta: 0, out + row &* n, ldc: n)
                 row += rows
             }
         case (1, 2):
             // x @ op(B) = op(B)ᵀ x.
-            BLAS.gemv(transpose: !tb, rows: b.shape[0], cols: b.shape[1], y, x, out)
+            BLAS.gemv(blas, transpose: !tb, rows: b.shape[0], cols: b.shape[1], y, x, out)
         case (2, 1):
-            BLAS.gemv(transpose: ta, rows: a.shape[0], cols: a.shape[1], x, y, out)
+            BLAS.gemv(blas, transpose: ta, rows: a.shape[0], cols: a.shape[1], x, y, out)
         default:
-            out[0] = BLAS.dot(k, x, y)
+            out[0] = BLAS.dot(blas, k, x, y)
         }
         return true
     }
