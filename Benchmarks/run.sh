@@ -17,8 +17,14 @@ peak() { /usr/bin/time -f "  peak_rss_mb=%M" "$@" 2>&1 | sed 's/peak_rss_mb=\([0
 "$PY" Benchmarks/export_mlp_init.py
 
 echo "### A @ B, 1024x1024"
-gcc -O2 Benchmarks/gemm_direct.c -I/usr/include/x86_64-linux-gnu/openblas-pthread -lopenblas -o /tmp/hebb_gemm_direct
-/tmp/hebb_gemm_direct
+gcc -O2 Benchmarks/gemm_direct.c -I/usr/include/x86_64-linux-gnu/openblas-pthread -lopenblas -o # The direct call uses the kernel set Hebb picks for this CPU (see Sources/HebbTensor/OpenBLAS.swift).
+core=$(grep -m1 '^flags' /proc/cpuinfo | awk '/avx512f/ && /avx512cd/ && /avx512bw/ && /avx512dq/ && /avx512vl/ {print "SkylakeX"; next} /avx2/ && /fma/ {print "Haswell"}')
+echo "OPENBLAS_CORETYPE for the direct call: ${OPENBLAS_CORETYPE:-${core:-<OpenBLAS default>}}"
+OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} /tmp/hebb_gemm_direct
+# The direct call uses the kernel set Hebb picks for this CPU (see Sources/HebbTensor/OpenBLAS.swift).
+core=$(grep -m1 '^flags' /proc/cpuinfo | awk '/avx512f/ && /avx512cd/ && /avx512bw/ && /avx512dq/ && /avx512vl/ {print "SkylakeX"; next} /avx2/ && /fma/ {print "Haswell"}')
+echo "OPENBLAS_CORETYPE for the direct call: ${OPENBLAS_CORETYPE:-${core:-<OpenBLAS default>}}"
+OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} /tmp/hebb_gemm_direct
 "$HEBB" Benchmarks/gemm.hebb
 
 echo "### tiny ops: c = a * b + a on 4x4, 10^6 times"
@@ -49,6 +55,7 @@ echo "### MLP 784-500-10, RMSprop+momentum, 200 steps"
 for dt in float64 float32; do
     peak env HEBB_DTYPE=$dt "$HEBB" Benchmarks/mlp_rmsprop.hebb
     peak env HEBB_DTYPE=$dt "$HEBB" Benchmarks/mlp_hand.hebb
+    peak env HEBB_DTYPE=$dt "$HEBB" Benchmarks/mlp_floor.hebb
     peak "$PY" "$PEERS/mlp_gemm_floor.py" --dtype $dt
     peak "$PY" "$PEERS/mlp_numpy.py" --dtype $dt
     if [ "${1:-}" = peers ]; then
