@@ -17,10 +17,7 @@ peak() { /usr/bin/time -f "  peak_rss_mb=%M" "$@" 2>&1 | sed 's/peak_rss_mb=\([0
 "$PY" Benchmarks/export_mlp_init.py
 
 echo "### A @ B, 1024x1024"
-gcc -O2 Benchmarks/gemm_direct.c -I/usr/include/x86_64-linux-gnu/openblas-pthread -lopenblas -o # The direct call uses the kernel set Hebb picks for this CPU (see Sources/HebbTensor/OpenBLAS.swift).
-core=$(grep -m1 '^flags' /proc/cpuinfo | awk '/avx512f/ && /avx512cd/ && /avx512bw/ && /avx512dq/ && /avx512vl/ {print "SkylakeX"; next} /avx2/ && /fma/ {print "Haswell"}')
-echo "OPENBLAS_CORETYPE for the direct call: ${OPENBLAS_CORETYPE:-${core:-<OpenBLAS default>}}"
-OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} /tmp/hebb_gemm_direct
+gcc -O2 Benchmarks/gemm_direct.c -I/usr/include/x86_64-linux-gnu/openblas-pthread -lopenblas -o /tmp/hebb_gemm_direct
 # The direct call uses the kernel set Hebb picks for this CPU (see Sources/HebbTensor/OpenBLAS.swift).
 core=$(grep -m1 '^flags' /proc/cpuinfo | awk '/avx512f/ && /avx512cd/ && /avx512bw/ && /avx512dq/ && /avx512vl/ {print "SkylakeX"; next} /avx2/ && /fma/ {print "Haswell"}')
 echo "OPENBLAS_CORETYPE for the direct call: ${OPENBLAS_CORETYPE:-${core:-<OpenBLAS default>}}"
