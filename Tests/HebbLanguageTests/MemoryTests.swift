@@ -51,7 +51,10 @@ struct MemoryTests {
         let nodesAt10000 = hebb.liveNodes
         let residentAt10000 = residentKilobytes()
         #expect(nodesAt10000 - nodesAt1000 < 100, "live nodes grew from \(nodesAt1000) to \(nodesAt10000)")
-        #expect(residentAt10000 - residentAt1000 < 100_000, "RSS grew from \(residentAt1000) kB to \(residentAt10000) kB")
+        // RSS is process-wide and other suites run in parallel in this process, so it is
+        // only reported here; MemoryGrowthTests (HebbCLITests) checks the peak RSS of a
+        // separate hebb process instead.
+        print("MemoryTests: RSS \(residentAt1000) kB after 1,000 steps, \(residentAt10000) kB after 10,000")
         // The loop really trained (so the graph really was built and differentiated each step).
         let costs = try hebb.numbers("costs")
         #expect(costs.count == 10)
