@@ -53,11 +53,12 @@ public final class Session {
         }
         for (name, source) in embeddedStdlib {
             do {
-                let (program, diagnostics) = Parser.parse(SourceFile(name: "stdlib/" + name, text: source), symbols: symbols)
+                let file = SourceFile(name: "stdlib/" + name, text: source)
+                let (program, diagnostics) = Parser.parse(file, symbols: symbols)
                 if let first = diagnostics.first { throw first }
                 for statement in program.statements {
                     if case .function(let declaration) = statement.kind, let functionName = declaration.name {
-                        stdlibDocs[functionName] = Session.signature(declaration) + "\n" + (declaration.doc ?? "")
+                        stdlibDocs[functionName] = Session.signature(declaration, in: file) + "\n" + (declaration.doc ?? "")
                     }
                 }
                 _ = try interpreter.run(program)
@@ -141,14 +142,20 @@ public final class Session {
         case .list(let list): return "list (\(list.items.count) items)"
         case .tuple(let items): return "tuple (\(items.count) items)"
         case .record(let record): return "record {\(record.fields.map(\.name).joined(separator: ", "))}"
-        case .function(let closure): return "function " + signature(closure.declaration)
+        case .function(let closure): return "function " + signature(closure.declaration, in: closure.file)
         default: return "\(value.typeName) \(Display.repr(value))"
         }
     }
 
-    static func signature(_ declaration: FunctionDecl) -> String {
-        let parameters = declaration.parameters.map { parameter in
-            parameter.name.name + (parameter.defaultValue == nil ? "" : " = …")
+    /// `name(a, lr: 0.01)`: parameters with their defaults as written in the source, in the
+    /// `label: value` form calls use.
+    static func signature(_ declaration: FunctionDecl, in file: SourceFile? = nil) -> String {
+        let parameters = declaration.parameters.map { parameter -> String in
+            guard let defaultValue = parameter.defaultValue else { return parameter.name.name }
+            let utf8 = Array((file?.text ?? "").utf8)
+            let span = defaultValue.span
+            guard span.start >= 0, span.end <= utf8.count, span.start < span.end else { return parameter.name.name + ": …" }
+            return parameter.name.name + ": " + String(decoding: utf8[span.start..<span.end], as: UTF8.self)
         }
         return "\(declaration.name ?? "fn")(\(parameters.joined(separator: ", ")))"
     }
@@ -159,7 +166,7 @@ public final class Session {
         guard let symbol = symbols.lookup(name), let value = interpreter.globals.get(symbol) else { return nil }
         switch value {
         case .builtin(let builtin): return builtin.signature + "\n" + builtin.doc
-        case .function(let closure): return Session.signature(closure.declaration) + "\n" + (closure.declaration.doc ?? "")
+        case .function(let closure): return Session.signature(closure.declaration, in: closure.file) + "\n" + (closure.declaration.doc ?? "")
         default: return "\(name): \(Session.summary(value))"
         }
     }

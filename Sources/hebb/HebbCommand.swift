@@ -189,7 +189,7 @@ extension Hebb {
         func run() throws {
             let session = Session(output: TerminalOutput())
             guard let name else {
-                print(session.builtinNames.filter { !$0.hasPrefix("_") }.sorted().joined(separator: "  "))
+                print(session.builtinNames.filter { !$0.hasPrefix("_") }.sorted().joined(separator: "\n"))
                 return
             }
             guard let text = session.documentation(for: name) else {

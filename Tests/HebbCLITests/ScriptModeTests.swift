@@ -70,7 +70,7 @@ import Testing
         #expect(sum.status == 0 && sum.stdout == "sum(x, axis: none, keepdims: false)\nSum of all elements, or along an axis.\n",
                 "\(sum.stdout)")
         let stdlib = try BinaryRunner.run(["doc", "cross_entropy"])
-        #expect(stdlib.status == 0 && stdlib.stdout.hasPrefix("cross_entropy(Z, T, logits = …)\n"), "\(stdlib.stdout)")
+        #expect(stdlib.status == 0 && stdlib.stdout.hasPrefix("cross_entropy(Z, T, logits: true)\n"), "\(stdlib.stdout)")
         let all = try BinaryRunner.run(["doc"])
         let names = Set(all.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
         #expect(all.status == 0)

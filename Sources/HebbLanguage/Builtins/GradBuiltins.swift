@@ -19,7 +19,8 @@ enum GradBuiltins {
         Builtin("gradcheck(cost_or_fn, wrt, eps: 1e-5, max_elements: 500)",
                 """
                 Checks grad() against central finite differences and prints the largest relative error \
-                |analytic - numeric| / max(|analytic|, |numeric|, 1); returns it. cost_or_fn is a cost \
+                |analytic - numeric| / max(|analytic|, |numeric|, 1); returns it. At most max_elements \
+                evenly spaced elements of each wrt tensor are perturbed. cost_or_fn is a cost \
                 tensor (its recorded graph is replayed) or a function called with the wrt tensors as \
                 arguments. Use float64.
                 """) { call in
