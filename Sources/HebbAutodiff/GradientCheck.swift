@@ -52,37 +52,24 @@ extension Variable {
     /// (only the part downstream of the target is recomputed). This lets `gradcheck` work
     /// on a cost value, Theano style, without a function to call again.
     public static func replay(_ cost: Variable, substituting target: Variable, with value: Tensor) throws -> Tensor {
-        var order: [Variable] = []
-        var visited = Set<ObjectIdentifier>()
-        var stack: [(Variable, Bool)] = [(cost, false)]
-        while let (node, expanded) = stack.popLast() {
-            if expanded { order.append(node); continue }
-            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
-            stack.append((node, true))
-            for input in node.inputs where !visited.contains(ObjectIdentifier(input)) { stack.append((input, false)) }
-        }
-        var replayed: [ObjectIdentifier: Tensor] = [ObjectIdentifier(target): value]
-        for node in order where node !== target {
+        let (order, generation) = topologicalOrder(from: cost)
+        guard target.visitGeneration == generation else { return cost.value }
+        // Recomputed values by order index; nil where a node does not depend on the target.
+        var replayed = [Tensor?](repeating: nil, count: order.count)
+        replayed[target.orderIndex] = value
+        for (index, node) in order.enumerated() where node !== target {
             guard let op = node.op else { continue }
             let inputs = node.inputs
-            guard inputs.contains(where: { replayed[ObjectIdentifier($0)] != nil }) else { continue }
-            let values = inputs.map { replayed[ObjectIdentifier($0)] ?? $0.value }
-            replayed[ObjectIdentifier(node)] = try op.forward(values).output
+            guard inputs.contains(where: { replayed[$0.orderIndex] != nil }) else { continue }
+            replayed[index] = try op.forward(inputs.map { replayed[$0.orderIndex] ?? $0.value }).output
         }
-        return replayed[ObjectIdentifier(cost)] ?? cost.value
+        return replayed[cost.orderIndex] ?? cost.value
     }
 }
 
 extension Variable {
     /// True when `target` is `cost` or lies in its recorded graph.
     public static func graph(of cost: Variable, contains target: Variable) -> Bool {
-        var visited = Set<ObjectIdentifier>()
-        var stack = [cost]
-        while let node = stack.popLast() {
-            if node === target { return true }
-            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
-            stack.append(contentsOf: node.inputs)
-        }
-        return false
+        topologicalOrder(from: cost).generation == target.visitGeneration
     }
 }

@@ -72,9 +72,8 @@ extension Variable {
             throw TensorError("grad: this cost's graph was freed when its value was used after an earlier grad() call; "
                 + "compute the cost again, or take all gradients in one call: grad(J, [W1, b1, ...])")
         }
-        let generation = passCounter.wrappingAdd(1, ordering: .relaxed).newValue
         GraphEpoch.current += 1
-        let order = topologicalOrder(from: cost, generation: generation)
+        let (order, generation) = topologicalOrder(from: cost)
         let relevant = relevance(of: order, generation: generation, targets: targets)
 
         var grads = [Tensor?](repeating: nil, count: order.count)
@@ -104,8 +103,10 @@ extension Variable {
     }
 
     /// Nodes reachable from `cost`, inputs before outputs (iterative: no recursion depth
-    /// limit for long unrolled loops). Sets each node's `orderIndex`.
-    private static func topologicalOrder(from cost: Variable, generation: Int) -> [Variable] {
+    /// limit for long unrolled loops). Sets each node's `orderIndex`, and marks the visited
+    /// nodes with a fresh generation number, returned (no hashing of node identities).
+    static func topologicalOrder(from cost: Variable) -> (order: [Variable], generation: Int) {
+        let generation = passCounter.wrappingAdd(1, ordering: .relaxed).newValue
         var order: [Variable] = []
         var stack: [(node: Variable, expanded: Bool)] = [(cost, false)]
         while let (node, expanded) = stack.popLast() {
@@ -121,7 +122,7 @@ extension Variable {
                 stack.append((input, false))
             }
         }
-        return order
+        return (order, generation)
     }
 
     /// For each node in `order`: does a target lie at or below it? Only those nodes pass

@@ -138,16 +138,21 @@ struct BuiltinCall {
     /// A shape given as numbers (`zeros(3, 4)`), one list/tuple (`zeros([3, 4])`) or a
     /// tensor's `.shape`.
     func shape(from start: Int = 0) throws -> [Int] {
+        try dimensions(from: start).map { extent in
+            guard extent >= 0 else { throw RuntimeError("\(name)(): negative dimension \(extent)") }
+            return extent
+        }
+    }
+
+    /// The whole numbers given from position `start` on, written as separate arguments or
+    /// as one list or tuple (negative values allowed: reshape's -1).
+    func dimensions(from start: Int) throws -> [Int] {
         let values = Array(arguments.positional.dropFirst(start))
         let items: [Value]
         if values.count == 1, case .list(let list) = values[0] { items = list.items }
         else if values.count == 1, case .tuple(let tuple) = values[0] { items = tuple }
         else { items = values }
-        return try items.map { item in
-            let extent = try Interpreter.integerValue(item, "\(name)() dimension")
-            guard extent >= 0 else { throw RuntimeError("\(name)(): negative dimension \(extent)") }
-            return extent
-        }
+        return try items.map { try Interpreter.integerValue($0, "\(name)() dimension") }
     }
 
     /// Converts numbers, nested lists and tensors to a Variable.

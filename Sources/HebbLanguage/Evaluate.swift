@@ -67,8 +67,6 @@ extension Interpreter {
         let (a, transposeA) = try evaluateOperandOfProduct(left, scope)
         let (b, transposeB) = try evaluateOperandOfProduct(right, scope)
         guard case .tensor(let x) = a, case .tensor(let y) = b else {
-            let a = try transposeA ? materializeTranspose(a, left.span) : a
-            let b = try transposeB ? materializeTranspose(b, right.span) : b
             return try located(span) { try binary(.matmul, a, b) }
         }
         return try located(span) {
@@ -88,14 +86,7 @@ extension Interpreter {
         guard let inner else { return (try evaluate(expression, scope), false) }
         let value = try evaluate(inner, scope)
         if case .tensor(let variable) = value, variable.value.rank == 2 { return (value, true) }
-        return (try materializeTranspose(value, expression.span), false)
-    }
-
-    private func materializeTranspose(_ value: Value, _ span: SourceSpan) throws -> Value {
-        try located(span) {
-            guard case .tensor(let variable) = value else { throw RuntimeError("a \(value.typeName) has no field 'T'") }
-            return .tensor(try Variable.apply(.transpose(axes: nil), variable))
-        }
+        return (try located(expression.span) { try field(value, "T") }, false)
     }
 
     func evaluateIndexItem(_ item: IndexItem, _ scope: Scope?) throws -> IndexValue {

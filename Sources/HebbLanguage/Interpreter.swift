@@ -65,7 +65,7 @@ final class Interpreter {
     }
 
     func checkInterrupt(_ span: SourceSpan) throws {
-        if interruptRequested.load(ordering: .relaxed) {
+        if Cancellation.isRequested {
             throw Diagnostic("interrupted", span: span, file: file)
         }
     }

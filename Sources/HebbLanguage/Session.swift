@@ -3,7 +3,6 @@ import HebbAutodiff
 import HebbPlot
 import HebbSyntax
 import HebbTensor
-import Synchronization
 
 /// Where a running program's output goes. The CLI writes to stdout and draws plots as text
 /// charts; the notebook runner captures text and writes plots as SVG files.
@@ -14,9 +13,6 @@ public protocol OutputSink: AnyObject {
     /// Called by `progress(...)` loops; terminal sinks may draw a bar on stderr.
     func progress(_ label: String, done: Int, total: Int)
 }
-
-/// Set by a SIGINT handler (or a cell timeout), read by the evaluator between statements.
-let interruptRequested = Atomic<Bool>(false)
 
 /// One interpreter state: globals, the stdlib, the random generator. The CLI, the REPL and
 /// the notebook runner are thin shells around it.
@@ -73,7 +69,6 @@ public final class Session {
     /// Runs a program; returns the display text of a trailing expression statement (nil
     /// when there is none or it is `none`). Errors are thrown as `Diagnostic`.
     public func run(_ source: String, fileName: String, lineOffset: Int = 0) throws -> String? {
-        interruptRequested.store(false, ordering: .relaxed)
         Cancellation.clear()
         let file = SourceFile(name: fileName, text: source, lineOffset: lineOffset)
         let (program, diagnostics) = Parser.parse(file, symbols: symbols)
@@ -150,9 +145,9 @@ public final class Session {
     /// `name(a, lr: 0.01)`: parameters with their defaults as written in the source, in the
     /// `label: value` form calls use.
     static func signature(_ declaration: FunctionDecl, in file: SourceFile? = nil) -> String {
+        let utf8 = Array((file?.text ?? "").utf8)
         let parameters = declaration.parameters.map { parameter -> String in
             guard let defaultValue = parameter.defaultValue else { return parameter.name.name }
-            let utf8 = Array((file?.text ?? "").utf8)
             let span = defaultValue.span
             guard span.start >= 0, span.end <= utf8.count, span.start < span.end else { return parameter.name.name + ": …" }
             return parameter.name.name + ": " + String(decoding: utf8[span.start..<span.end], as: UTF8.self)
@@ -178,8 +173,7 @@ public final class Session {
     }
 
     /// Asks a running program to stop at its next statement or loop iteration.
-    public static func interrupt() {
-        interruptRequested.store(true, ordering: .relaxed)
-        Cancellation.request()
-    }
+    /// One flag serves the evaluator (checked between statements and loop steps) and the
+    /// engine's long kernels (checked between panels of a big product).
+    public static func interrupt() { Cancellation.request() }
 }

@@ -106,14 +106,7 @@ enum ArrayBuiltins {
         },
         Builtin("size(x)", "The number of elements.") { call in .number(Double(try call.tensor(0, "x").count)) },
         Builtin("reshape(x, shape...)", "The same elements in a new shape; one dimension may be -1.") { call in
-            let x = try call.variable(0, "x")
-            let values = Array(call.arguments.positional.dropFirst())
-            let items: [Value]
-            if values.count == 1, case .list(let list) = values[0] { items = list.items }
-            else if values.count == 1, case .tuple(let tuple) = values[0] { items = tuple }
-            else { items = values }
-            let shape = try items.map { try Interpreter.integerValue($0, "reshape() dimension") }
-            return .tensor(try Variable.apply(.reshape(shape), x))
+            .tensor(try Variable.apply(.reshape(call.dimensions(from: 1)), call.variable(0, "x")))
         },
         Builtin("flatten(x)", "The elements as a 1-d tensor.") { call in
             .tensor(try Variable.apply(.reshape([-1]), call.variable(0, "x")))
