@@ -219,9 +219,14 @@ final class Interpreter {
     func lookup(_ name: Identifier, _ scope: Scope?) throws -> Value {
         if let value = scope?.lookup(name.symbol) ?? globals.get(name.symbol) { return value }
         var message = "unknown name '\(name.name)'"
-        if let suggestion = closestName(to: name.name) { message += "; did you mean '\(suggestion)'?" }
+        if let hebb = Interpreter.otherLanguageSpellings[name.name] {
+            message += "; did you mean '\(hebb)'?"
+        } else if let suggestion = closestName(to: name.name) { message += "; did you mean '\(suggestion)'?" }
         throw Diagnostic(message, span: name.span, file: file)
     }
+
+    /// Python's (and JavaScript's) spellings of Hebb's literals, for "unknown name" errors.
+    static let otherLanguageSpellings = ["True": "true", "False": "false", "None": "none", "null": "none", "nil": "none"]
 
     func assign(_ target: AssignTarget, _ value: Value, _ scope: Scope?) throws {
         switch target {

@@ -61,7 +61,7 @@ extension Interpreter {
             break
         }
         if op == .equal || op == .notEqual {
-            let same = Interpreter.identical(left, right)
+            let same = try Interpreter.identical(left, right)
             return .bool(op == .equal ? same : !same)
         }
         throw RuntimeError("cannot apply '\(op.rawValue)' to a \(left.typeName) and a \(right.typeName)")
@@ -116,24 +116,46 @@ extension Interpreter {
         }
     }
 
-    /// `==` for values that are not numbers or tensors: structural for plain data,
-    /// identity for containers and functions.
-    static func identical(_ a: Value, _ b: Value) -> Bool {
+    /// `==` for values that are not numbers or tensors: by value, as in Python, deep through
+    /// lists, tuples and records (a record's field order does not matter, as for a dict);
+    /// functions by identity. A tensor inside a container equals only itself: comparing two
+    /// different ones has no single answer (NumPy raises too), so it is an error.
+    static func identical(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
+        guard depth <= Conversion.maxRank else {
+            throw RuntimeError("'==' on values nested more than \(Conversion.maxRank) levels deep (does a list contain itself?)")
+        }
         switch (a, b) {
         case (.none, .none): return true
         case (.bool(let x), .bool(let y)): return x == y
+        case (.number, .number), (.number, .bool), (.bool, .number):
+            return try numberValue(a, "operand") == numberValue(b, "operand")
         case (.string(let x), .string(let y)): return x == y
-        case (.tuple(let x), .tuple(let y)):
-            return x.count == y.count && zip(x, y).allSatisfy { pair in
-                if case .number(let p) = pair.0, case .number(let q) = pair.1 { return p == q }
-                return identical(pair.0, pair.1)
+        case (.tensor(let x), .tensor(let y)) where x === y: return true
+        case (.tensor, _), (_, .tensor):
+            throw RuntimeError("'==' on lists, tuples or records that hold tensors has no single answer: "
+                + "compare the tensors themselves, e.g. all(a == b)")
+        case (.tuple(let x), .tuple(let y)): return try elementsEqual(x, y, depth: depth)
+        case (.list(let x), .list(let y)): return try x === y || elementsEqual(x.items, y.items, depth: depth)
+        case (.record(let x), .record(let y)):
+            guard x !== y else { return true }
+            let fields = x.fields
+            guard fields.count == y.fields.count else { return false }
+            for (name, value) in fields {
+                guard let other = y[name], try identical(value, other, depth: depth + 1) else { return false }
             }
-        case (.list(let x), .list(let y)): return x === y
-        case (.record(let x), .record(let y)): return x === y
+            return true
+        case (.range(let x), .range(let y)):
+            return x.count == y.count && (x.count == 0 || x.start == y.start && (x.count == 1 || x.step == y.step))
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
         default: return false
         }
+    }
+
+    private static func elementsEqual(_ x: [Value], _ y: [Value], depth: Int) throws -> Bool {
+        guard x.count == y.count else { return false }
+        for (p, q) in zip(x, y) where !(try identical(p, q, depth: depth + 1)) { return false }
+        return true
     }
 }
 

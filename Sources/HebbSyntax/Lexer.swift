@@ -73,6 +73,10 @@ struct Lexer {
                 position += 1
             case .hash:
                 skipComment()
+            case .slash where peek(1) == .slash && lastTokenEnd <= file.lineStarts[file.lineIndex(ofOffset: position)]:
+                errors.append(SyntaxError(message: "Hebb comments start with '#', not '//'",
+                                          span: SourceSpan(start: position, end: position + 2)))
+                skipComment()
             default:
                 if let token = scanToken() {
                     tokens.append(token)
@@ -153,7 +157,9 @@ struct Lexer {
         case .semicolon: return (.semicolon, 1)
         case .plus: return next == .equal ? (.plusEqual, 2) : (.plus, 1)
         case .minus: return next == .equal ? (.minusEqual, 2) : (.minus, 1)
-        case .slash: return next == .equal ? (.slashEqual, 2) : (.slash, 1)
+        case .slash:
+            if next == .slash { return floorDivision() }
+            return next == .equal ? (.slashEqual, 2) : (.slash, 1)
         case .percent: return next == .equal ? (.percentEqual, 2) : (.percent, 1)
         case .at: return next == .equal ? (.atEqual, 2) : (.at, 1)
         case .star:

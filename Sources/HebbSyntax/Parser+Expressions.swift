@@ -296,6 +296,7 @@ extension ProgramParser {
         let found = peek()
         let unclosed = unclosedMessage(closer, opener: opener)
         if found.kind.isEnd || currentStartsLine() { return error(unclosed, resumeIfOnNewLine: true) }
+        if let hint = pythonHabit() { return error(hint) }
         guard let what, !found.kind.isCloser else { return error(unclosed + ", found \(describe(found))") }
         var message = "expected ',' or '\(closer.spelling ?? "")' after the \(what), found \(describe(found))"
         if found.kind == .equal, closer == .rightParen {

@@ -18,7 +18,7 @@ extension ProgramParser {
                 statements.append(try parseStatement())
                 try expectStatementEnd()
             } catch {
-                record(error, statementStart: tokens[start].start)
+                record(pythonStatementHint(start, replacing: error) ?? error, statementStart: tokens[start].start)
                 recover(from: error, statementStart: start, inBlock: inBlock)
             }
         }
@@ -41,6 +41,7 @@ extension ProgramParser {
     @inline(never)
     mutating func statementEndError() -> SyntaxError {
         let token = peek()
+        if let hint = pythonHabit() { return error(hint) }
         switch token.kind {
         case .rightParen, .rightBracket: return error("unexpected \(describe(token))")
         case .equal: return error("unexpected '=' (an assignment cannot be chained or used as a value)")
@@ -242,7 +243,8 @@ extension ProgramParser {
 
     @inline(never)
     mutating func missingBlockError(after what: String) -> SyntaxError {
-        error("expected '{' after \(what), found \(describe(peek()))", resumeIfOnNewLine: true)
+        if let hint = colonBlockHint(peek(), after: what) ?? pythonHabit() { return error(hint) }
+        return error("expected '{' after \(what), found \(describe(peek()))", resumeIfOnNewLine: true)
     }
 
     mutating func enterNesting(what: StaticString) throws(SyntaxError) {
@@ -310,9 +312,27 @@ extension ProgramParser {
             let value = try parseExpression()
             body = [Stmt(.returnValue(value), span: value.span)]
         } else {
-            body = try parseBlock(after: "the parameter list (or '=>')")
+            body = ProgramParser.returningFinalExpression(try parseBlock(after: "the parameter list (or '=>')"))
         }
         return FunctionDecl(name: name, parameters: parameters, body: body, span: span(from: start), doc: doc)
+    }
+
+    /// A function body's value is its final bare expression, as in Rust and Ruby:
+    /// `fn f(x) { x * 2 }` returns x * 2 (a body ending in a statement returns none). A
+    /// final `if`/`else` gives the value of the branch taken.
+    static func returningFinalExpression(_ body: [Stmt]) -> [Stmt] {
+        guard let last = body.last else { return body }
+        let replaced: Stmt
+        switch last.kind {
+        case .expression(let value):
+            replaced = Stmt(.returnValue(value), span: last.span)
+        case .ifElse(let condition, let then, let otherwise):
+            replaced = Stmt(.ifElse(condition: condition, then: returningFinalExpression(then),
+                                    otherwise: otherwise.map(returningFinalExpression)), span: last.span)
+        default:
+            return body
+        }
+        return body.dropLast() + [replaced]
     }
 
     mutating func parseParameters() throws(SyntaxError) -> [Parameter] {

@@ -77,6 +77,11 @@ import Testing
         for name in ["sum", "softmax", "grad", "load_csv", "plot", "adam", "cross_entropy", "onehot"] {
             #expect(names.contains(name), "hebb doc lists \(name)")
         }
+        // Keywords and operators document the language's rules.
+        let fn = try BinaryRunner.run(["help", "fn"])
+        #expect(fn.status == 0 && fn.stdout.contains("final bare expression is returned"), "\(fn.stdout)")
+        let equal = try BinaryRunner.run(["help", "=="])
+        #expect(equal.status == 0 && equal.stdout.contains("compare by value too, deeply"), "\(equal.stdout)")
         let unknown = try BinaryRunner.run(["help", "no_such_function"])
         #expect(unknown.status == 1 && !unknown.crashed)
         #expect(unknown.stderr.contains("no documentation for 'no_such_function'"), "\(unknown.stderr)")

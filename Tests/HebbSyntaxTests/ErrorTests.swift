@@ -53,6 +53,29 @@ import Testing
         ("else { }", ["1:1: unexpected 'else' (it must follow the '}' of an 'if')"]),
         ("x = 1; = 2", ["1:8: unexpected '='"]),
         ("a < b < c", ["1:7: comparison operators cannot be chained (write 'a < b and b < c')"]),
+        // Python habits name the Hebb form.
+        ("if x > 0:\n  y = 1", ["1:9: Hebb puts a block in braces, not after ':': write '{' after the 'if' condition and '}' at the end of the block"]),
+        ("if a { } else: b", ["1:14: Hebb puts a block in braces, not after ':': write '{' after 'else' and '}' at the end of the block"]),
+        ("while x < 3:", ["1:12: Hebb puts a block in braces, not after ':': write '{' after the 'while' condition and '}' at the end of the block"]),
+        ("fn f(x):", ["1:8: Hebb puts a block in braces, not after ':': write '{' after the parameter list (or '=>') and '}' at the end of the block"]),
+        ("if a { } elif b { }", ["1:10: Hebb writes 'else if', not 'elif'"]),
+        ("if a { }\nelif (b) { }", ["2:1: Hebb writes 'else if', not 'elif'"]),
+        ("def f(x):\n  x = 1", ["1:1: Hebb defines a function with 'fn', not 'def': fn f(x) { ... }"]),
+        ("f = lambda x: x * 2", ["1:12: Hebb writes a function expression as 'fn(x) => x * 2', not 'lambda x: x * 2'"]),
+        ("g(lambda x: x, 1)", ["1:10: Hebb writes a function expression as 'fn(x) => x * 2', not 'lambda x: x * 2'"]),
+        ("ys = [x * 2 for x in xs]", ["1:13: Hebb has no comprehensions: build the list in a loop (ys = []; for x in xs { append(ys, x * 2) })"]),
+        ("y = a if c else b", ["1:7: Hebb has no 'a if c else b' expression: write an 'if' statement (if c { y = a } else { y = b }), or where(c, a, b) for tensors"]),
+        ("f(a if c else b)", ["1:5: Hebb has no 'a if c else b' expression: write an 'if' statement (if c { y = a } else { y = b }), or where(c, a, b) for tensors"]),
+        ("y = 7 // 2", ["1:7: Hebb has no '//' operator: write floor(a / b) for floor division"]),
+        ("y //= 2", ["1:3: Hebb has no '//=': write x = floor(x / y) for floor division"]),
+        ("// a comment\nx = 1", ["1:1: Hebb comments start with '#', not '//'"]),
+        ("import numpy as np", ["1:1: Hebb has no 'import': its functions are built in (see 'hebb help')"]),
+        ("from math import sqrt", ["1:1: Hebb has no 'import': its functions are built in (see 'hebb help')"]),
+        ("print x", ["1:7: 'print' is a function in Hebb: write print(x)"]),
+        ("if x is none { }", ["1:6: Hebb compares with '==' and '!=', not 'is' and 'is not'"]),
+        ("y = x is not none", ["1:7: Hebb compares with '==' and '!=', not 'is' and 'is not'"]),
+        // The same names mean nothing special where the program is valid.
+        ("lambda = 0.1\nJ = lambda * 2\nprint = 3\nx = a // 2", ["4:7: Hebb has no '//' operator: write floor(a / b) for floor division"]),
     ]
 
     @Test(arguments: ErrorMessageTests.cases)

@@ -99,11 +99,24 @@ import Testing
         #expect(parse("return 1").messages == ["'return' outside a function"])
     }
 
+    @Test func finalExpressionIsReturned() {
+        #expect(tree("fn f(x) { x * 2 }") == "(fn f (x) {(return (* x 2))})")
+        #expect(tree("g = fn(x) { y = x; y }") == "(= (g) (fn (x) {(= (y) x); (return y)}))")
+        #expect(tree("fn f(x) { if x { 1 } else if y { 2 } else { 3 } }")
+                == "(fn f (x) {(if x {(return 1)} else {(if y {(return 2)} else {(return 3)})})})")
+        // A body ending in a statement, or a loop, keeps returning none.
+        #expect(tree("fn f(x) { y = x }") == "(fn f (x) {(= (y) x)})")
+        #expect(tree("fn f(x) { for i in x { i } }") == "(fn f (x) {(for (i) x {i})})")
+        // Only function bodies: a top-level block is not affected.
+        #expect(tree("if x { 1 }") == "(if x {1})")
+    }
+
     @Test func returns() {
         #expect(tree("fn f() { return }") == "(fn f () {(return)})")
         #expect(tree("fn f() { return 1 }") == "(fn f () {(return 1)})")
-        #expect(tree("fn f() {\n return\n x\n}") == "(fn f () {(return); x})")
-        #expect(tree("fn f() { return; x }") == "(fn f () {(return); x})")
+        // The final bare expression of a body is its value (an implicit return).
+        #expect(tree("fn f() {\n return\n x\n}") == "(fn f () {(return); (return x)})")
+        #expect(tree("fn f() { return; x }") == "(fn f () {(return); (return x)})")
         #expect(tree("fn f() { return a, b }") == "(fn f () {(return (tuple a b))})")
         #expect(tree("fn f() { return a +\n b }") == "(fn f () {(return (+ a b))})")
     }
