@@ -18,9 +18,10 @@ extension Variable {
         try checkFinite(output, op)
         let context = GraphContext.current
         guard context.recording else { return Variable(output) }
-        for input in inputs { input.freeStaleHistory(currentEpoch: context.epoch) }
+        for input in inputs { input.freeStaleHistory(context) }
         let node = Variable(value: output, op: op, inputs: inputs, context: context)
         node.saved = saved
+        context.countRecorded(bytes: output.count &* output.dtype.byteSize)  // after: the node belongs to the closing window
         return node
     }
 
@@ -41,9 +42,11 @@ extension Variable {
         try checkFinite(output, op)
         let context = GraphContext.current
         guard context.recording else { return Variable(output) }
-        a.freeStaleHistory(currentEpoch: context.epoch)
-        b?.freeStaleHistory(currentEpoch: context.epoch)
-        return Variable(value: output, op: op, a, b, context: context)
+        a.freeStaleHistory(context)
+        b?.freeStaleHistory(context)
+        let node = Variable(value: output, op: op, a, b, context: context)
+        context.countRecorded(bytes: output.count &* output.dtype.byteSize)  // after: the node belongs to the closing window
+        return node
     }
 
     private static func checkFinite(_ output: Tensor, _ op: Op) throws {
@@ -62,18 +65,22 @@ private let passCounter = Atomic<Int>(0)
 extension Variable {
     /// Reverse-mode gradients of a scalar `cost` with respect to each target, in order.
     /// Only nodes on a path from a target to the cost are visited, so the gradient of the
-    /// data (`X`) is never computed unless asked for. A target the cost does not depend on
-    /// gets zeros.
-    public static func gradients(of cost: Variable, withRespectTo targets: [Variable]) throws -> [Tensor] {
+    /// data (`X`) is never computed unless asked for. A target the cost does not reach is an
+    /// error (Theano's DisconnectedInputError) saying why, unless `allowUnused`, when it
+    /// gets zeros. `targetNames` name the targets in messages (`wrt[i]` when missing).
+    public static func gradients(of cost: Variable, withRespectTo targets: [Variable],
+                                 allowUnused: Bool = false, targetNames: [String] = []) throws -> [Tensor] {
         guard cost.value.count == 1 else {
             throw TensorError("grad: the cost must be a scalar, but it has shape \(Tensor.describe(cost.shape)); reduce it with sum() or mean()")
         }
-        if cost.historyFreed {
-            throw TensorError("grad: this cost's graph was freed when its value was used after an earlier grad() call; "
-                + "compute the cost again, or take all gradients in one call: grad(J, [W1, b1, ...])")
+        if let release = cost.releasedHistory {
+            throw TensorError("grad: this cost has no history left: " + release.explanation(of: "it"))
         }
-        GraphEpoch.current += 1
+        GraphContext.current.beginGradWindow()
         let (order, generation) = topologicalOrder(from: cost)
+        if !allowUnused {
+            try checkConnected(targets, of: cost, generation: generation, order: order, names: targetNames)
+        }
         let relevant = relevance(of: order, generation: generation, targets: targets)
 
         var grads = [Tensor?](repeating: nil, count: order.count)
@@ -99,6 +106,30 @@ extension Variable {
         return try targets.map { target in
             if target.visitGeneration == generation, let g = grads[target.orderIndex] { return g }
             return try Tensor.zeros(target.shape, dtype: target.dtype)
+        }
+    }
+
+    /// Throws for the first target the cost's graph does not contain, with the likely cause:
+    /// history released on the way (by an earlier `grad` or by the history limit), or a
+    /// target that was never used, typically because it was reassigned after the cost was
+    /// computed (a cost computed once before a training loop).
+    private static func checkConnected(_ targets: [Variable], of cost: Variable, generation: Int, order: [Variable],
+                                       names: [String]) throws {
+        for (index, target) in targets.enumerated() where target.visitGeneration != generation {
+            let name = index < names.count ? names[index] : "wrt[\(index)]"
+            let released = order.lazy.compactMap(\.releasedHistory)
+            let cause: String
+            if !cost.hasHistory {
+                cause = "the cost has no recorded history (it was computed inside no_grad(...) or from constants), "
+                    + "so it does not depend on \(name); compute it outside no_grad"
+            } else if let release = released.first(where: { $0 == .byGrad }) ?? released.first {
+                cause = "the cost reaches \(name) only through history that was released: " + release.explanation(of: "a value it uses")
+            } else {
+                cause = "the cost does not depend on \(name). If \(name) was updated after the cost was computed "
+                    + "(a cost computed once before a loop, then `\(name) -= lr * g`), compute the cost again after each update, "
+                    + "inside the loop; if \(name) is unused on purpose, write grad(..., allow_unused: true) to get zeros for it"
+            }
+            throw TensorError("grad: " + cause)
         }
     }
 

@@ -20,8 +20,9 @@ public final class Variable {
     private(set) var rest: [Variable]
     /// The recording window this node was made in.
     let epoch: Int
-    /// True when the history was dropped (see above); `grad` of such a cost is an error.
-    private(set) var historyFreed = false
+    /// Why the history was dropped, when it was (see above); `grad` through such a node
+    /// says so instead of returning zeros.
+    private(set) var releasedHistory: HistoryRelease?
     /// Extra data the op's backward rule needs (max-pooling's argmax positions).
     var saved: [Int32]?
 
@@ -31,7 +32,36 @@ public final class Variable {
 
     // Nodes are counted in their context's `liveNodeCount` when counting is on (the leak
     // tests switch it on; it costs a thread-local lookup and an atomic per node).
-    deinit { if GraphContext.isCountingNodes { GraphContext.current.nodeFreed() } }
+    //
+    // Releasing a node releases its inputs, and a loop of 10⁶ steps makes a chain 10⁶
+    // deep: left to Swift, the deinits would nest once per link and overflow the stack.
+    // Instead the inputs this node alone keeps alive are taken into a work list and
+    // stripped of their own inputs before they die, so every deinit below this one finds
+    // nothing to release: the cascade is a loop, linear in the chain's length.
+    deinit {
+        if GraphContext.isCountingNodes { GraphContext.current.nodeFreed() }
+        var pending: [Variable] = []
+        takeSoleInputs(into: &pending)
+        while let node = pending.popLast() { node.takeSoleInputs(into: &pending) }
+    }
+
+    /// Detaches this node's inputs, keeping (in `pending`) those nobody else refers to.
+    private func takeSoleInputs(into pending: inout [Variable]) {
+        if var input = first {
+            first = nil
+            if isKnownUniquelyReferenced(&input) { pending.append(input) }
+        }
+        if var input = second {
+            second = nil
+            if isKnownUniquelyReferenced(&input) { pending.append(input) }
+        }
+        guard !rest.isEmpty else { return }
+        var others: [Variable] = []
+        swap(&others, &rest)
+        while var input = others.popLast() {
+            if isKnownUniquelyReferenced(&input) { pending.append(input) }
+        }
+    }
 
     /// A leaf: gradients stop here.
     public init(_ value: Tensor) {
@@ -81,26 +111,37 @@ public final class Variable {
 
     /// Drops the history of a node from an earlier recording window.
     @inline(__always)
-    func freeStaleHistory(currentEpoch: Int) {
-        guard op != nil, epoch != currentEpoch else { return }
+    func freeStaleHistory(_ context: GraphContext) {
+        guard op != nil, epoch != context.epoch else { return }
+        releasedHistory = epoch < context.lastGradEpoch ? .byGrad : .byHistoryLimit
         op = nil
-        first = nil
-        second = nil
-        rest = []
         saved = nil
-        historyFreed = true
+        var dropped: [Variable] = []
+        takeSoleInputs(into: &dropped)
+        while let node = dropped.popLast() { node.takeSoleInputs(into: &dropped) }
     }
 
     /// Replaces a leaf's value in place (an update such as `W -= lr * dW`, never recorded).
     public func assignLeafValue(_ tensor: Tensor) { value = tensor }
 }
 
-/// The current recording window; `grad` advances it. It belongs to the thread's
-/// `GraphContext`, so a `grad` in one session never closes another session's window.
-enum GraphEpoch {
-    static var current: Int {
-        get { GraphContext.current.epoch }
-        set { GraphContext.current.epoch = newValue }
+/// Why a node lost its history: an earlier `grad` call closed its recording window, or the
+/// window was closed because it recorded more than `HistoryLimit` allows with no `grad`.
+public enum HistoryRelease: Sendable {
+    case byGrad, byHistoryLimit
+}
+
+/// How much history may be recorded with no `grad` call before the recording window is
+/// closed (so a loop that never takes a gradient, such as `x = x + 1` or an RNN sampling
+/// 10⁵ steps, runs in bounded memory). Counted per window: ops recorded and bytes of their
+/// results. `HEBB_HISTORY_LIMIT` (ops) and `HEBB_HISTORY_BYTES` override the defaults.
+public enum HistoryLimit {
+    nonisolated(unsafe) public static var maxOps: Int = environmentInteger("HEBB_HISTORY_LIMIT") ?? 200_000
+    nonisolated(unsafe) public static var maxBytes: Int = environmentInteger("HEBB_HISTORY_BYTES") ?? (4 << 30)
+
+    private static func environmentInteger(_ name: String) -> Int? {
+        guard let text = getenv(name).map({ String(cString: $0) }), let value = Int(text), value > 0 else { return nil }
+        return value
     }
 }
 
@@ -110,8 +151,35 @@ enum GraphEpoch {
 /// switch off each other's recording; a thread without one uses a process-wide default.
 /// A context is used by one thread at a time.
 public final class GraphContext: @unchecked Sendable {
-    var epoch = 0
+    /// The current recording window; nodes made in an earlier one lose their history when
+    /// a new op uses them.
+    private(set) var epoch = 0
+    /// The window the latest `grad` call opened (windows after it were opened by the limit).
+    private(set) var lastGradEpoch = 0
     var recording = true
+    /// What the current window has recorded, against `HistoryLimit`.
+    private var opsInWindow = 0
+    private var bytesInWindow = 0
+
+    /// Opens a new window for a `grad` call.
+    func beginGradWindow() {
+        epoch += 1
+        lastGradEpoch = epoch
+        opsInWindow = 0
+        bytesInWindow = 0
+    }
+
+    /// Counts a recorded op; past the limit, the window closes (history made so far is
+    /// released as it is next used).
+    @inline(__always) func countRecorded(bytes: Int) {
+        opsInWindow &+= 1
+        bytesInWindow &+= bytes
+        if opsInWindow > HistoryLimit.maxOps || bytesInWindow > HistoryLimit.maxBytes {
+            epoch += 1
+            opsInWindow = 0
+            bytesInWindow = 0
+        }
+    }
     private let liveNodes = Atomic<Int>(0)
 
     public init() {}
@@ -174,3 +242,19 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension HistoryRelease {
+    /// Why `subject` lost its history, and what to write instead.
+    func explanation(of subject: String) -> String {
+        switch self {
+        case .byGrad:
+            return "\(subject) was computed before an earlier grad() call, which closed its graph (as PyTorch's backward() does). "
+                + "Compute it again after that call, or take all gradients of one cost in one call: grad(J, [W1, b1, W2, b2])"
+        case .byHistoryLimit:
+            return "history before this point was released to bound memory, because more than \(HistoryLimit.maxOps) ops "
+                + "(or \(HistoryLimit.maxBytes >> 20) MiB of results) were recorded with no grad() call. Compute the cost inside "
+                + "the loop that takes its gradient, wrap evaluation loops in no_grad(fn() { ... }), "
+                + "or raise HEBB_HISTORY_LIMIT / HEBB_HISTORY_BYTES"
+        }
+    }
+}

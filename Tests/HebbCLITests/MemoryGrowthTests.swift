@@ -24,7 +24,7 @@ import Testing
     }
 
     /// Runs hebb on `source` and returns its exit status and peak RSS in kB.
-    static func peakResidentKilobytes(_ source: String) throws -> (status: Int32, kilobytes: Int) {
+    static func peakResidentKilobytes(_ source: String, environment extra: [String] = []) throws -> (status: Int32, kilobytes: Int) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hebb-memory-\(UUID().uuidString).hebb").path
         try source.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -36,7 +36,12 @@ import Testing
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+        var environment: [UnsafeMutablePointer<CChar>?] = extra.map { strdup($0) }
+        var inherited = environ
+        while let variable = inherited.pointee { environment.append(strdup(variable)); inherited += 1 }
+        environment.append(nil)
+        defer { for pointer in environment { free(pointer) } }
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, &environment)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         var status: Int32 = 0
         var usage = rusage()
@@ -52,5 +57,21 @@ import Testing
         // 10,000 steps of graphs that were never freed would need hundreds of MB here.
         #expect(long.kilobytes - short.kilobytes < 20_000,
                 "peak RSS \(short.kilobytes) kB after 1,000 steps, \(long.kilobytes) kB after 10,000")
+    }
+
+    /// A loop that never calls grad() (`x = x + 1` on a tensor) chains every step's history;
+    /// past the history limit the window closes and the chain is released, so memory stays
+    /// flat. (A small limit keeps the test quick; the default is 200,000 ops.)
+    @Test func aLoopWithoutGradRunsInBoundedMemory() throws {
+        func loop(_ steps: Int) -> String {
+            "x = tensor(0.0)\nfor i in range(\(steps)) { x = x + 1 }\nprint(item(x))\n"
+        }
+        let limit = ["HEBB_HISTORY_LIMIT=20000"]
+        let short = try Self.peakResidentKilobytes(loop(50_000), environment: limit)
+        let long = try Self.peakResidentKilobytes(loop(500_000), environment: limit)
+        #expect(short.status == 0 && long.status == 0)
+        // Without the limit, 500,000 links of history hold ~110 MB.
+        #expect(long.kilobytes - short.kilobytes < 15_000,
+                "peak RSS \(short.kilobytes) kB after 50,000 steps, \(long.kilobytes) kB after 500,000")
     }
 }

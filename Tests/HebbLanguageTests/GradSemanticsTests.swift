@@ -21,7 +21,7 @@ struct GradSemanticsTests {
             W = randn(3, 2);  b = zeros(2);  V = randn(4)
             J = sum((W + b) ** 2)
             g = grad(J, W)
-            gs = grad(J, [W, b, V])
+            gs = grad(J, [W, b, V], allow_unused: true)
             gt = grad(J, (b, W))
             gr = grad(J, {weights: W, bias: b})
             print(type(g), shape(g), type(gs), len(gs), shape(gs[0]), shape(gs[1]), shape(gs[2]), type(gt), shape(gt[0]))
@@ -36,11 +36,19 @@ struct GradSemanticsTests {
             """)
     }
 
-    @Test func parameterTheCostDoesNotUseGetsZeros() throws {
+    /// Theano's DisconnectedInputError, PyTorch's "appears to not have been used in the
+    /// graph": silent zeros hide the trap of a cost computed once before a training loop.
+    @Test func parameterTheCostDoesNotUseIsAnErrorUnlessAllowed() throws {
+        let message = HebbRun().error("""
+            W = randn(3, 2);  unused = randn(5, 4)
+            g = grad(sum(tanh(W)), [unused, W])
+            """) ?? "no error"
+        #expect(message.hasPrefix("test1.hebb:2:5: error: grad: the cost does not depend on unused. "), "\(message)")
+        #expect(message.contains("allow_unused: true"), "\(message)")
         try expectExact("""
             W = randn(3, 2);  unused = randn(5, 4)
             J = sum(tanh(W))
-            g = grad(J, [unused, W])
+            g = grad(J, [unused, W], allow_unused: true)
             assert(shape(g[0]) == (5, 4))
             max(abs(g[0]))
             """)
@@ -93,7 +101,7 @@ struct GradSemanticsTests {
             J2 = J * 2
             dW = grad(J, W)
             """) ?? "no error"
-        #expect(message.hasPrefix("test1.hebb:5:6: error: grad: this cost's graph was freed"), "\(message)")
+        #expect(message.hasPrefix("test1.hebb:5:6: error: grad: this cost has no history left: it was computed before an earlier grad() call"), "\(message)")
         // Asking twice without using the cost in between is fine (Theano style).
         try expectExact("""
             W = randn(3, 2);  b = randn(2)
@@ -138,7 +146,7 @@ struct GradSemanticsTests {
             W0 = W
             W -= 0.5 * ones(3)
             J = sum(W * W)
-            through_update = grad(J, W0)           # not recorded: W0 is not reached
+            through_update = grad(J, W0, allow_unused: true)   # not recorded: W0 is not reached
             V0 = randn(3)
             V = V0 - 0.5 * ones(3)                 # recorded: V0 is reached
             J2 = sum(V * V)
@@ -154,8 +162,14 @@ struct GradSemanticsTests {
             J = no_grad(fn() { return sum(W * W) })
             J_recorded = sum(W * W)
             assert(item(J) == item(J_recorded))
-            max(abs(grad(J, W)))
+            max(abs(grad(J, W, allow_unused: true)))
             """)
+        let message = HebbRun().error("""
+            W = randn(3)
+            J = no_grad(fn() { return sum(W * W) })
+            g = grad(J, W)
+            """) ?? "no error"
+        #expect(message.hasPrefix("test1.hebb:3:5: error: grad: the cost has no recorded history"), "\(message)")
     }
 
     /// The same program in two sessions at once gives the same answers as alone: a `grad`

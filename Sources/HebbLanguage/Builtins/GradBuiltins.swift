@@ -1,19 +1,27 @@
+import Foundation
 import HebbAutodiff
 import HebbTensor
 
 /// Automatic differentiation: `grad`, `gradcheck`, `no_grad`.
 enum GradBuiltins {
     static let table: [Builtin] = [
-        Builtin("grad(cost, wrt)",
+        Builtin("grad(cost, wrt, allow_unused: false)",
                 """
                 Reverse-mode gradient of a scalar cost with respect to wrt: a tensor, a list of tensors \
                 (returns a list in the same order) or a record of tensors (returns a record). The cost \
-                must have been computed from those very tensors; a tensor it does not depend on gets zeros.
+                must have been computed from those very tensors, in this recording window: a wrt the \
+                cost does not depend on is an error (typically the cost was computed before a loop \
+                that updates wrt: compute it inside the loop), as is a cost that reaches wrt only \
+                through history released by an earlier grad() call or by the history limit \
+                (HEBB_HISTORY_LIMIT ops recorded with no grad). allow_unused: true gives zeros for \
+                unused tensors instead.
                 """) { call in
             let cost = try costVariable(call)
             let wrt = try call.argument(1, "wrt")
+            let allowUnused = try call.bool(2, "allow_unused", default: false)
             let (targets, rebuild) = try collectTargets(wrt)
-            let gradients = try Variable.gradients(of: cost, withRespectTo: targets)
+            let gradients = try Variable.gradients(of: cost, withRespectTo: targets, allowUnused: allowUnused,
+                                                   targetNames: wrtNames(call, wrt: wrt, count: targets.count))
             return rebuild(gradients.map { .tensor($0) })
         },
         Builtin("gradcheck(cost_or_fn, wrt, eps: 1e-5, max_elements: 500)",
@@ -34,7 +42,7 @@ enum GradBuiltins {
                 report = try checkFunction(call, first, targets, epsilon, maxElements)
             default:
                 let cost = try costVariable(call)
-                let analytic = try Variable.gradients(of: cost, withRespectTo: targets)
+                let analytic = try Variable.gradients(of: cost, withRespectTo: targets, allowUnused: true)
                 report = try GradientCheck.compare(targets: targets.map(\.value), analytic: analytic, epsilon: epsilon,
                                                    maxElementsPerTarget: maxElements) { index, value in
                     try Variable.replay(cost, substituting: targets[index], with: value).element(0)
@@ -78,6 +86,46 @@ enum GradBuiltins {
         return variable
     }
 
+    /// How the call's source names each wrt tensor (`W1` in `grad(J, [W1, b1])`), for error
+    /// messages; `wrt[i]` / `wrt.field` where the source is not a plain list of names.
+    static func wrtNames(_ call: BuiltinCall, wrt: Value, count: Int) -> [String] {
+        if case .record(let record) = wrt {
+            return record.fields.filter { if case .tensor = $0.value { return true } else { return false } }.map { "wrt.\($0.name)" }
+        }
+        let fallback = (0..<count).map { "wrt[\($0)]" }
+        let text = call.interpreter.file.text.utf8
+        guard call.span.end <= text.count, call.span.start < call.span.end else { return fallback }
+        let source = String(decoding: Array(text)[call.span.start..<call.span.end], as: UTF8.self)
+        guard let open = source.firstIndex(of: "("), source.last == ")" else { return fallback }
+        let arguments = topLevelPieces(source[source.index(after: open)..<source.index(before: source.endIndex)])
+        guard arguments.count >= 2, !arguments[1].contains(":") else { return fallback }
+        var wrtText = Substring(arguments[1])
+        if case .tensor = wrt { return count == 1 && isName(wrtText) ? [String(wrtText)] : fallback }
+        guard let first = wrtText.first, let last = wrtText.last, "[(".contains(first), "])".contains(last) else { return fallback }
+        wrtText = wrtText.dropFirst().dropLast()
+        let names = topLevelPieces(wrtText)
+        guard names.count == count else { return fallback }
+        return zip(names, fallback).map { isName(Substring($0.0)) ? $0.0 : $0.1 }
+    }
+
+    /// Comma-separated pieces outside brackets and quotes, trimmed.
+    private static func topLevelPieces(_ text: Substring) -> [String] {
+        var pieces: [String] = [], current = "", depth = 0, quoted = false
+        for character in text {
+            if character == "\"" { quoted.toggle() }
+            if !quoted, "([{".contains(character) { depth += 1 }
+            if !quoted, ")]}".contains(character) { depth -= 1 }
+            if character == ",", depth == 0, !quoted { pieces.append(current); current = "" } else { current.append(character) }
+        }
+        pieces.append(current)
+        return pieces.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+
+    private static func isName(_ text: Substring) -> Bool {
+        guard let first = text.first, first.isLetter || first == "_" else { return false }
+        return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+    }
+
     /// The tensors of `wrt` and a function that puts gradients back in the same structure.
     static func collectTargets(_ wrt: Value) throws -> ([Variable], ([Value]) -> Value) {
         func tensor(_ value: Value, _ position: String) throws -> Variable {
@@ -117,7 +165,7 @@ enum GradBuiltins {
             return variable
         }
         let leaves = values.map { Variable($0) }
-        let analytic = try Variable.gradients(of: cost(leaves), withRespectTo: leaves)
+        let analytic = try Variable.gradients(of: cost(leaves), withRespectTo: leaves, allowUnused: true)
         return try GradientCheck.compare(targets: values, analytic: analytic, epsilon: epsilon,
                                          maxElementsPerTarget: maxElements) { index, value in
             var arguments = leaves
