@@ -182,10 +182,9 @@ extension Op {
             ga = needed[0] ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.mul, b, Tensor.binary(.pow, a, Tensor.binary(.sub, b, scalar: 1)))), to: a.shape) : nil
             gb = needed[1] ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.mul, y, Tensor.unary(.log, a))), to: b.shape) : nil
         case .maximum, .minimum:
-            // The gradient goes to the chosen operand (the first one on ties).
-            let firstChosen = try Tensor.binary(op == .maximum ? .greaterEqual : .lessEqual, a, b)
-            ga = needed[0] ? try reduced(Tensor.binary(.mul, g, firstChosen), to: a.shape) : nil
-            gb = needed[1] ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.sub, scalar: 1, firstChosen)), to: b.shape) : nil
+            // The gradient goes to the chosen operand; ties split it equally (PyTorch, JAX).
+            ga = needed[0] ? try reduced(Tensor.binary(.mul, g, Op.tieShare(op, a, b, g.dtype)), to: a.shape) : nil
+            gb = needed[1] ? try reduced(Tensor.binary(.mul, g, Op.tieShare(op, b, a, g.dtype)), to: b.shape) : nil
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             ga = nil
             gb = nil
@@ -210,11 +209,20 @@ extension Op {
                 ? try Tensor.binary(.mul, g, Tensor.binary(.mul, y, scalar: naturalLog(s)))
                 : try Tensor.binary(.mul, g, Tensor.binary(.mul, Tensor.binary(.pow, x, scalar: s - 1), scalar: s))
         case .maximum, .minimum:
-            let chosen = Tensor.binary(op == .maximum ? .greaterEqual : .lessEqual, x, scalar: s)
-            return try Tensor.binary(.mul, g, chosen)
+            // The same rule as for two tensors: half the gradient on a tie (the constant's
+            // half is dropped), so maximum(x, 0) and maximum(0, x) agree with maximum(x, zeros).
+            return try Tensor.binary(.mul, g, Op.tieShare(op, x, Tensor(scalar: s, dtype: x.dtype), g.dtype))
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             return nil
         }
+    }
+
+    /// The share of maximum(a, b)'s (minimum's) gradient that goes to `a`: 1 where `a` is
+    /// chosen, 1/2 where a == b, 0 elsewhere (and where either is NaN).
+    static func tieShare(_ op: Tensor.BinaryOp, _ a: Tensor, _ b: Tensor, _ dtype: DType) throws -> Tensor {
+        let wins = try Tensor.binary(op == .maximum ? .greater : .less, a, b).cast(to: dtype)
+        let ties = try Tensor.binary(.equal, a, b).cast(to: dtype)
+        return try Tensor.binary(.add, wins, Tensor.binary(.mul, ties, scalar: 0.5))
     }
 
     private func unaryGradient(_ op: Tensor.UnaryOp, _ x: Tensor, _ y: Tensor, _ g: Tensor) throws -> Tensor? {
@@ -231,6 +239,8 @@ extension Op {
         case .reciprocal: return try Tensor.unary(.neg, Tensor.binary(.mul, g, Tensor.unary(.square, y)))
         case .sin: return try Tensor.binary(.mul, g, Tensor.unary(.cos, x))
         case .cos: return try Tensor.unary(.neg, Tensor.binary(.mul, g, Tensor.unary(.sin, x)))
+        case .log1p: return try Tensor.binary(.div, g, Tensor.binary(.add, x, scalar: 1))
+        case .expm1: return try Tensor.binary(.mul, g, Tensor.binary(.add, y, scalar: 1))
         case .sign, .floor, .round, .isPositive: return nil
         }
     }

@@ -252,6 +252,9 @@ extension Interpreter {
             if case .returnValue(let value) = try execute(declaration.body, scope) { return value }
             return .none
         } catch var error as Diagnostic {
+            if error.file?.isLibrary == true, !callerFile.isLibrary {
+                throw Interpreter.relocated(error, to: span, in: callerFile, raisedBy: closure.name)
+            }
             // Add the call site to the trace, innermost first, a few levels deep.
             if error.notes.count < 8, error.message != "interrupted" {
                 let (line, column) = callerFile.location(ofOffset: span.start)
@@ -259,6 +262,18 @@ extension Interpreter {
             }
             throw error
         }
+    }
+
+    /// An error raised inside a stdlib function, moved to the user's call of it: the caret
+    /// goes under the line the user wrote, and a note says where in the stdlib it came from
+    /// (the stdlib's own call chain is dropped).
+    static func relocated(_ error: Diagnostic, to span: SourceSpan, in file: SourceFile, raisedBy name: String) -> Diagnostic {
+        var note = "  raised inside \(name)()"
+        if let libraryFile = error.file, let librarySpan = error.span {
+            let (line, _) = libraryFile.location(ofOffset: librarySpan.start)
+            note += " at \(libraryFile.name):\(line)"
+        }
+        return Diagnostic(error.message, span: span, file: file, notes: error.message == "interrupted" ? [] : [note])
     }
 
     // MARK: - Conversions

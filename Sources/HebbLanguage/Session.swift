@@ -28,6 +28,8 @@ public final class Session {
     /// This session's autodiff state (recording window and switch), installed on the thread
     /// that runs its programs so sessions running at once stay independent.
     let graphContext = GraphContext()
+    /// The messages `warn(..., once: true)` has printed in this session.
+    var warningsShown: Set<String> = []
     /// Documentation of stdlib functions, by name.
     private var stdlibDocs: [String: String] = [:]
 
@@ -49,7 +51,7 @@ public final class Session {
         }
         for (name, source) in embeddedStdlib {
             do {
-                let file = SourceFile(name: "stdlib/" + name, text: source)
+                let file = SourceFile(name: "stdlib/" + name, text: source, isLibrary: true)
                 let (program, diagnostics) = Parser.parse(file, symbols: symbols)
                 if let first = diagnostics.first { throw first }
                 for statement in program.statements {
@@ -170,6 +172,7 @@ public final class Session {
     public func reset() {
         interpreter.globals.removeAllUserValues()
         random = RandomGenerator(seed: seed)
+        warningsShown = []
     }
 
     /// Asks a running program to stop at its next statement or loop iteration.

@@ -9,11 +9,15 @@ public final class SourceFile: Sendable {
     /// Added to every reported line number: a notebook cell that starts on line 40 of its
     /// file reports errors with file line numbers.
     public let lineOffset: Int
+    /// True for the embedded stdlib: an error raised inside it is reported at the user's
+    /// call, where the user can act on it.
+    public let isLibrary: Bool
 
-    public init(name: String, text: String, lineOffset: Int = 0) {
+    public init(name: String, text: String, lineOffset: Int = 0, isLibrary: Bool = false) {
         self.name = name
         self.text = text
         self.lineOffset = lineOffset
+        self.isLibrary = isLibrary
         var starts = [0]
         for (offset, byte) in text.utf8.enumerated() where byte == UInt8(ascii: "\n") {
             starts.append(offset + 1)

@@ -16,6 +16,8 @@ extension Tensor {
     public enum UnaryOp: String, CaseIterable, Sendable {
         case neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, square, reciprocal
         case sin, cos, floor, round
+        /// log(1 + x) and e^x - 1, exact where 1 + x or e^x would round to 1.
+        case log1p, expm1
         /// `x > 0 ? 1 : 0` (the derivative of relu).
         case isPositive
     }
@@ -244,6 +246,8 @@ extension Tensor {
         // NumPy rounds halves to even.
         case .round: runUnary(count, a, out) { $0.rounded(.toNearestOrEven) }
         case .isPositive: runUnary(count, a, out) { $0 > 0 ? 1 : 0 }
+        case .log1p: runUnary(count, a, out) { T.log1p($0) }
+        case .expm1: runUnary(count, a, out) { T.expm1($0) }
         }
     }
 

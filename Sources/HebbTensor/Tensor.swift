@@ -138,6 +138,10 @@ public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Codable where Sel
     static var dtype: DType { get }
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
+    /// log(1 + x), accurate for tiny x.
+    static func log1p(_ x: Self) -> Self
+    /// e^x - 1, accurate for tiny x.
+    static func expm1(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
     static func pow(_ x: Self, _ y: Self) -> Self
     static func sin(_ x: Self) -> Self
@@ -148,6 +152,8 @@ extension Double: TensorScalar {
     public static var dtype: DType { .float64 }
     @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
     @inline(__always) public static func log(_ x: Double) -> Double { Glibc.log(x) }
+    @inline(__always) public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+    @inline(__always) public static func expm1(_ x: Double) -> Double { Glibc.expm1(x) }
     @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
     @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
     @inline(__always) public static func sin(_ x: Double) -> Double { Glibc.sin(x) }
@@ -158,6 +164,8 @@ extension Float: TensorScalar {
     public static var dtype: DType { .float32 }
     @inline(__always) public static func exp(_ x: Float) -> Float { Glibc.expf(x) }
     @inline(__always) public static func log(_ x: Float) -> Float { Glibc.logf(x) }
+    @inline(__always) public static func log1p(_ x: Float) -> Float { Glibc.log1pf(x) }
+    @inline(__always) public static func expm1(_ x: Float) -> Float { Glibc.expm1f(x) }
     @inline(__always) public static func tanh(_ x: Float) -> Float { Glibc.tanhf(x) }
     @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { Glibc.powf(x, y) }
     @inline(__always) public static func sin(_ x: Float) -> Float { Glibc.sinf(x) }

@@ -165,10 +165,18 @@ enum ArrayBuiltins {
             let mask = try call.variable(0, "mask"), a = try call.variable(1, "a"), b = try call.variable(2, "b")
             return .tensor(try Variable.apply(.select, [mask, a, b]))
         },
-        Builtin("maximum(a, b)", "Elementwise larger of a and b (the gradient goes to the larger).") { call in
+        Builtin("maximum(a, b)", """
+                Elementwise larger of a and b, with broadcasting; a NaN on either side gives NaN, as in NumPy. \
+                Gradient: all of it to the larger operand; on a tie (a == b) each operand gets half, \
+                whether the other is a number or a tensor (PyTorch's and JAX's rule). So maximum(x, 0) has \
+                gradient 1/2 at x = 0, where relu(x) has 0.
+                """) { call in
             try elementwise(call, .maximum)
         },
-        Builtin("minimum(a, b)", "Elementwise smaller of a and b.") { call in
+        Builtin("minimum(a, b)", """
+                Elementwise smaller of a and b, with broadcasting; a NaN on either side gives NaN. \
+                Gradient: all of it to the smaller operand; on a tie each operand gets half, as for maximum.
+                """) { call in
             try elementwise(call, .minimum)
         },
         Builtin("pow(x, p)", "x raised to p elementwise (same as x ** p).") { call in
@@ -224,16 +232,18 @@ enum ArrayBuiltins {
         unaryMath("exp(x)", "e^x elementwise.", .exp, { Glibc.exp($0) }),
         unaryMath("log(x)", "Natural logarithm elementwise; log(0) is -inf.", .log, { Glibc.log($0) }),
         unaryMath("sqrt(x)", "Square root elementwise.", .sqrt, { $0.squareRoot() }),
-        unaryMath("abs(x)", "Absolute value elementwise.", .abs, { Swift.abs($0) }),
+        unaryMath("abs(x)", "Absolute value elementwise. Gradient: sign(x), so 0 at x = 0 (as PyTorch and JAX).", .abs, { Swift.abs($0) }),
         unaryMath("tanh(x)", "Hyperbolic tangent elementwise.", .tanh, { Glibc.tanh($0) }),
         unaryMath("sigmoid(x)", "The logistic function 1 / (1 + e^-x) elementwise.", .sigmoid, { 1 / (1 + Glibc.exp(-$0)) }),
-        unaryMath("relu(x)", "max(0, x) elementwise.", .relu, { Swift.max(0, $0) }),
+        unaryMath("relu(x)", "max(0, x) elementwise. Gradient: 1 for x > 0 and 0 for x <= 0, so 0 at x = 0 (as PyTorch and JAX; maximum(x, 0) gives 1/2 there).", .relu, { Swift.max(0, $0) }),
         unaryMath("sin(x)", "Sine elementwise.", .sin, { Glibc.sin($0) }),
         unaryMath("cos(x)", "Cosine elementwise.", .cos, { Glibc.cos($0) }),
-        unaryMath("sign(x)", "-1, 0 or 1 elementwise.", .sign, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }),
+        unaryMath("sign(x)", "-1, 0 or 1 elementwise (NaN stays NaN). No gradient flows through it (it is 0).", .sign, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }),
         unaryMath("floor(x)", "Rounds down elementwise.", .floor, { $0.rounded(.down) }),
         unaryMath("round(x)", "Rounds to the nearest whole number elementwise (halves to even, as NumPy).", .round, { $0.rounded(.toNearestOrEven) }),
         unaryMath("square(x)", "x² elementwise.", .square, { $0 * $0 }),
+        unaryMath("log1p(x)", "log(1 + x) elementwise, accurate where x is tiny (log1p(1e-20) is 1e-20, log(1 + 1e-20) is 0).", .log1p, { Glibc.log1p($0) }),
+        unaryMath("expm1(x)", "e^x - 1 elementwise, accurate where x is tiny (expm1(1e-20) is 1e-20, exp(1e-20) - 1 is 0).", .expm1, { Glibc.expm1($0) }),
         Builtin("softmax(x, axis: -1)", "exp(x) / sum(exp(x)) along an axis (rows by default), computed stably.") { call in
             .tensor(try Variable.apply(.softmax(axis: call.integer(1, "axis", default: -1)), call.variable(0, "x")))
         },
@@ -266,12 +276,12 @@ enum ArrayBuiltins {
         reduction("sum(x, axis: none, keepdims: false)", "Sum of all elements, or along an axis.", .sum, numbers: { $0.reduce(0, +) }),
         reduction("mean(x, axis: none, keepdims: false)", "Mean of all elements, or along an axis.", .mean,
                   numbers: { $0.reduce(0, +) / Double($0.count) }),
-        reduction("max(x, axis: none, keepdims: false)", "Largest element, or along an axis; max(a, b) for numbers.", .max,
+        reduction("max(x, axis: none, keepdims: false)", "Largest element, or along an axis; max(a, b) for numbers. Gradient: to the largest element; elements tied for the largest share it equally (as jnp.max and torch.amax).", .max,
                   numbers: { $0.max() ?? .nan }),
-        reduction("min(x, axis: none, keepdims: false)", "Smallest element, or along an axis; min(a, b) for numbers.", .min,
+        reduction("min(x, axis: none, keepdims: false)", "Smallest element, or along an axis; min(a, b) for numbers. Gradient: to the smallest element; ties share it equally.", .min,
                   numbers: { $0.min() ?? .nan }),
-        reduction("argmax(x, axis: none)", "Index of the largest element (along an axis: one per row), as numbers.", .argmax),
-        reduction("argmin(x, axis: none)", "Index of the smallest element, or along an axis.", .argmin),
+        reduction("argmax(x, axis: none)", "Index of the largest element (along an axis: one per row), as numbers. On a tie, the first index (as NumPy); a NaN counts as the largest.", .argmax),
+        reduction("argmin(x, axis: none)", "Index of the smallest element, or along an axis. On a tie, the first index (as NumPy); a NaN counts as the smallest.", .argmin),
         Builtin("any(x)", "True when any element is non-zero.") { call in
             .bool(try call.tensor(0, "x").toDoubles().contains { $0 != 0 })
         },
@@ -300,7 +310,7 @@ enum ArrayBuiltins {
             let op = Op.conv2d(stride: try call.integer(2, "stride", default: 1), padding: try call.integer(3, "padding", default: 0))
             return .tensor(try Variable.apply(op, [call.variable(0, "x"), call.variable(1, "w")]))
         },
-        Builtin("max_pool2d(x, size: 2, stride: size)", "Max-pooling over size×size windows of an N×C×H×W tensor.") { call in
+        Builtin("max_pool2d(x, size: 2, stride: size)", "Max-pooling over size×size windows of an N×C×H×W tensor. Gradient: each window's goes to its largest element; on a tie, all of it to the first one in row-major order (as PyTorch).") { call in
             let size = try call.integer(1, "size", default: 2)
             let op = Op.maxPool2d(size: size, stride: try call.integer(2, "stride", default: size))
             return .tensor(try Variable.apply(op, [call.variable(0, "x")]))

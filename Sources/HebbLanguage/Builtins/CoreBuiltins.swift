@@ -88,6 +88,16 @@ enum CoreBuiltins {
         Builtin("error(message)", "Raises an error with this message.") { call in
             throw RuntimeError(Display.text(try call.argument(0, "message")))
         },
+        Builtin("warn(message, once: false)",
+                "Prints `warning: message` with the program's output; with once: true, only the first time this message is given in a session.") { call in
+            let message = Display.text(try call.argument(0, "message"))
+            let session = call.interpreter.session
+            if try call.bool(1, "once", default: false) {
+                guard session.warningsShown.insert(message).inserted else { return .none }
+            }
+            session.output.write("warning: \(message)\n")
+            return .none
+        },
         Builtin("sort(x)", "A sorted copy of a list of numbers or strings, or of a 1-d tensor.") { call in
             let x = try call.argument(0, "x")
             switch x {
