@@ -148,6 +148,8 @@ enum OpCases {
             switch op {
             case .neg, .exp, .tanh, .sigmoid, .square, .sin, .cos: x = inputs.normal([3, 4], scale: 1.5)
             case .log, .sqrt: x = inputs.uniform([3, 4], 0.2, 3)
+            case .log1p: x = inputs.uniform([3, 4], -0.8, 3)
+            case .expm1: x = inputs.normal([3, 4], scale: 1.5)
             case .abs, .relu, .reciprocal: x = inputs.awayFromZero([3, 4])
             case .sign, .isPositive: x = inputs.awayFromZero([3, 4]); expectation = .zero
             case .floor, .round: x = inputs.offInteger([3, 4]); expectation = .zero

@@ -236,6 +236,13 @@ private enum Foundation { static func pow(_ x: Double, _ y: Double) -> Double { 
         K.expect(Tensor.unary(.tanh, try K.t([2], [0, 1])), [2], [0, 0.7615941559557649], tolerance: 1e-15)
         K.expect(Tensor.unary(.sin, try K.t([2], [0, .pi / 2])), [2], [0, 1])
         K.expect(Tensor.unary(.cos, try K.t([1], [0])), [1], [1])
+        // NumPy: np.log1p([1e-20, -0.5, 1]), np.expm1([1e-20, -1, 1, 700]); log1p(-1) is -inf.
+        K.expect(Tensor.unary(.log1p, try K.t([3], [1e-20, -0.5, 1])), [3],
+                 [1e-20, -0.6931471805599453, 0.6931471805599453], tolerance: 1e-15)
+        #expect(Tensor.unary(.log1p, try K.t([1], [-1])).toDoubles() == [-.infinity])
+        K.expect(Tensor.unary(.expm1, try K.t([4], [1e-20, -1, 1, 700])), [4],
+                 [1e-20, -0.6321205588285577, 1.718281828459045, 1.0142320547350045e304], tolerance: 1e-15)
+        K.expect(Tensor.unary(.log1p, try K.t([2], [1e-20, 1], dtype: .float32)), [2], [1e-20, 0.6931472], tolerance: 1e-7)
     }
 
     @Test func roundHalvesToEven() throws {
