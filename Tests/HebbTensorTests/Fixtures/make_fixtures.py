@@ -193,6 +193,7 @@ UNARY = {
     "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "relu": lambda x: np.maximum(x, 0), "sign": np.sign,
     "square": np.square, "reciprocal": lambda x: 1 / x, "sin": np.sin, "cos": np.cos, "floor": np.floor,
     "round": np.round, "isPositive": lambda x: (x > 0).astype(x.dtype),
+    "log1p": np.log1p, "expm1": np.expm1,
 }
 
 
@@ -201,7 +202,7 @@ def unary():
     positive = np.abs(general) + 1e-3
     with np.errstate(all="ignore"):
         for op, fn in UNARY.items():
-            source = positive if op in ("log", "sqrt") else general
+            source = positive if op in ("log", "sqrt", "log1p") else general
             exact = op in ("neg", "abs", "relu", "sign", "floor", "round", "isPositive", "square")
             tol = EXACT if exact else (TIGHT if op == "reciprocal" else LIBM)
             add(f"{op}", "unary", [source.reshape(3, 10)], fn(source.reshape(3, 10)), {"op": op}, tol)
@@ -210,7 +211,7 @@ def unary():
             add(f"{op} 0-d", "unary", [np.array(0.75)], np.asarray(fn(np.array(0.75))), {"op": op}, tol)
             add(f"{op} empty", "unary", [np.zeros((0, 2))], np.zeros((0, 2)), {"op": op}, EXACT)
         special = np.array([np.inf, -np.inf, 0.0, -0.0, -1.0, 1000.0, -1000.0, 710.0])
-        for op in ("exp", "log", "sqrt", "tanh", "sigmoid", "reciprocal", "sign", "abs", "relu"):
+        for op in ("exp", "log", "sqrt", "tanh", "sigmoid", "reciprocal", "sign", "abs", "relu", "log1p", "expm1"):
             add(f"{op} special values", "unary", [special], UNARY[op](special), {"op": op}, LIBM)
 
 
