@@ -6,6 +6,7 @@
 import Foundation
 import Testing
 @testable import HebbLanguage
+import HebbAutodiff
 
 struct MemoryTests {
     /// The resident set size of this process in kB (VmRSS of /proc/self/status).
@@ -109,4 +110,18 @@ struct MemoryTests {
 extension HebbRun {
     /// Autodiff nodes alive that this session's programs made (HebbRun switches counting on).
     var liveNodes: Int { session.graphContext.liveNodeCount }
+
+    /// `for i in 1...300000 { x = x + 1 }` then `:reset` segfaulted: the chain's nodes were
+    /// freed by nested deinits, one stack frame per link, on the REPL's ordinary stack.
+    @Test func resetAfterALongHistoryReleasesItWithoutRecursion() throws {
+        let saved = HistoryLimit.maxOps
+        HistoryLimit.maxOps = 10_000_000   // keep the whole chain, as a big enough limit would
+        defer { HistoryLimit.maxOps = saved }
+        let hebb = HebbRun()
+        try hebb.run("x = tensor(0.0)\nfor i in 1...300000 { x = x + 1 }")
+        let output = try hebb.run("print(item(x))").output
+        #expect(output == "300000\n")
+        hebb.session.reset()   // on this (test) thread's ordinary stack
+        #expect(hebb.error("print(x)")?.contains("unknown name 'x'") == true)
+    }
 }
