@@ -3,36 +3,59 @@
 import Foundation
 import HebbLanguage
 
+/// Options for `NotebookTester.test`.
+public struct TestOptions {
+    /// Save a failing notebook's new outputs (`--promote`).
+    public var promote: Bool
+    /// Seconds each cell may run; a cell's `timeout=` label overrides it. nil: no limit.
+    public var timeout: Double?
+    /// Stop after the first failing notebook (`--fail-fast`).
+    public var failFast: Bool
+    /// Makes the executor for each notebook; the default is a fresh `Session(output:seed: 42)`.
+    var makeExecutor: ExecutorFactory = SessionExecutor.factory
+
+    public init(promote: Bool = false, timeout: Double? = NotebookTester.defaultTimeout, failFast: Bool = false) {
+        self.promote = promote
+        self.timeout = timeout
+        self.failFast = failFast
+    }
+}
+
 /// Golden tests over notebooks. Entry point for `hebb test`.
 public enum NotebookTester {
+    /// The default per-cell limit of `hebb test`, in seconds: ten times the slowest cell of
+    /// the bundled notebooks in a debug build (29 s), so that a stuck cell cannot hang CI.
+    public static let defaultTimeout: Double = 300
+
     /// Re-runs each notebook (files, or folders searched recursively for `*.nb`; no paths
     /// means `notebooks`) in a fresh session and compares every cell's output with the saved
     /// one: numbers within the tolerance (default 1e-6 relative, 1e-9 absolute; a cell's
     /// `tol=`/`atol=` labels override it), everything else exactly, timing lines ignored.
-    /// Cell labels: `expect-error="TEXT"` passes only if the cell fails with TEXT in its
-    /// error; `no-compare` skips the comparison.
+    /// A cell that fails always fails the test, unless it is labelled `expect-error="TEXT"`
+    /// and its error contains TEXT; `no-compare` skips the comparison of its output. After a
+    /// cell fails or times out, the notebook's later cells are skipped (reported, not run).
     ///
     /// Reports go to `output`, one line per call without a newline: `PASS path` or `FAIL path`
-    /// followed by, per mismatching cell, `path:line: cell N (name): ...` and an indented
+    /// followed by, per failing cell, `path:line: cell N (name): ...` and an indented
     /// unified diff. The caller prints the closing `N passed, N failed` from the returned
     /// counts (one per notebook). With `promote`, a failing notebook's new outputs are saved
-    /// (as `hebb run --keep-going` would) and it counts as passed unless a failure is one
-    /// that saving cannot fix (a missing expected error, a timeout). Nothing is written
-    /// without `promote`. `timeout` limits each cell, in seconds.
-    public static func test(paths: [String], promote: Bool = false, timeout: Double? = nil,
+    /// (for the cells that ran) and it counts as passed unless a failure is one that saving
+    /// cannot fix (an error, a missing expected error, a timeout). Nothing is written without
+    /// `promote`. With `failFast`, no notebook starts after the first one that failed.
+    public static func test(paths: [String], options: TestOptions = TestOptions(),
                             output: (String) -> Void) -> (passed: Int, failed: Int) {
-        test(paths: paths, promote: promote, timeout: timeout, makeExecutor: SessionExecutor.factory, output: output)
-    }
-
-    static func test(paths: [String], promote: Bool, timeout: Double?,
-                     makeExecutor: @escaping ExecutorFactory,
-                     output: (String) -> Void) -> (passed: Int, failed: Int) {
         stopRequested.store(false, ordering: .relaxed)
         var passed = 0, failed = 0
-        for path in notebookPaths(paths.isEmpty ? ["notebooks"] : paths) {
+        let notebooks = notebookPaths(paths.isEmpty ? ["notebooks"] : paths)
+        for (index, path) in notebooks.enumerated() {
             if stopRequested.load(ordering: .relaxed) { break }
-            let check = NotebookCheck(path: path, timeout: timeout, makeExecutor: makeExecutor)
-            if check.run(promote: promote, output: output) { passed += 1 } else { failed += 1 }
+            let check = NotebookCheck(path: path, timeout: options.timeout, makeExecutor: options.makeExecutor)
+            if check.run(promote: options.promote, output: output) { passed += 1; continue }
+            failed += 1
+            if options.failFast && index + 1 < notebooks.count {
+                output("stopped at the first failing notebook (--fail-fast): \(notebooks.count - index - 1) not run")
+                break
+            }
         }
         return (passed, failed)
     }
@@ -76,6 +99,7 @@ struct NotebookCheck {
             return false
         }
         var promoted = notebook, plots: [PlotFile] = [], problems: [Problem] = [], interrupted = false
+        var stoppedAfter: Cell?
         let execution = NotebookExecution(fileName: NotebookFiles.fileName(path), plotFolder: NotebookFiles.plotFolder(for: path),
                                           timeout: timeout, makeExecutor: makeExecutor,
                                           directory: NotebookFiles.directory(of: path))
@@ -85,6 +109,8 @@ struct NotebookCheck {
             promoted.setOutputs(items, ofCell: cell.number)
             plots += files
             if let problem = check(cell, outcome, items) { problems.append(problem) }
+            // Later cells would fail for want of what this one should have defined.
+            if outcome.status == .failed || outcome.status == .timedOut { stoppedAfter = cell; return false }
             return true
         }
         let seconds = String(format: "%.2f", (clock.now - start).seconds)
@@ -94,6 +120,9 @@ struct NotebookCheck {
         }
         output("FAIL \(path)")
         for problem in problems { problem.lines.forEach { output("  " + $0) } }
+        if let stoppedAfter, stoppedAfter.number < notebook.cells.count {
+            output("  " + NotebookCheck.skipped(after: stoppedAfter, count: notebook.cells.count))
+        }
         if interrupted { output("  interrupted: cells after this point were not run") }
         guard promote, !interrupted else { return false }
         return save(promoted, original: original, plots: plots, problems: problems, output: output)
@@ -111,6 +140,13 @@ struct NotebookCheck {
         return problems.allSatisfy(\.promotable)
     }
 
+    /// "cells 5-12 skipped: they run after cell 4, which failed".
+    static func skipped(after cell: Cell, count: Int) -> String {
+        let first = cell.number + 1
+        let which = first == count ? "cell \(first)" : "cells \(first)-\(count)"
+        return "\(which) skipped: not run after \(cell.name) failed"
+    }
+
     // MARK: - Checks
 
     /// What is wrong with one cell's fresh run, or nil when it passes.
@@ -118,7 +154,9 @@ struct NotebookCheck {
         let where_ = "\(path):\(cell.line): cell \(cell.number)" + (cell.labels.name.map { " (\($0))" } ?? "")
         switch outcome.status {
         case .timedOut:
-            return Problem(lines: ["\(where_): " + firstLine(outcome.error)], promotable: false)
+            return Problem(lines: ["\(where_): " + firstLine(outcome.error),
+                                   "  (raise the limit with `hebb test --timeout S`, 0 for none, or a timeout=S label on the cell)"],
+                           promotable: false)
         case .missingExpectedError:
             return Problem(lines: ["\(where_): expected an error containing \"\(cell.labels.expectedError ?? "")\", but the cell finished"],
                            promotable: false)
@@ -127,12 +165,13 @@ struct NotebookCheck {
                            + indented(outcome.error ?? ""), promotable: false)
         case .expectedError:
             return nil
-        case .failed where cell.labels.noCompare:
-            let savedError = cell.outputs.contains { if case .error = $0 { true } else { false } }
-            return savedError ? nil : Problem(lines: ["\(where_): unexpected error:"] + indented(outcome.error ?? ""), promotable: true)
+        case .failed:
+            // Even when the saved output holds the same error: a broken notebook never passes.
+            return Problem(lines: ["\(where_): error (label the cell expect-error=\"TEXT\" if it is meant to fail):"]
+                           + indented(outcome.error ?? ""), promotable: false)
         case .ok where cell.labels.noCompare:
             return nil
-        case .ok, .failed, .interrupted:
+        case .ok, .interrupted:
             return compare(cell, items, where: where_)
         }
     }

@@ -84,8 +84,10 @@ extension Hebb {
         @Flag(help: "Notebooks: run every cell even after an error.")
         var keepGoing = false
 
-        @Option(help: "Notebooks: seconds a cell may run before it is stopped.")
+        @Option(help: "Notebooks: seconds a cell may run before it is stopped (default and 0: no limit).")
         var timeout: Double?
+
+        func validate() throws { try NotebookCommands.validate(timeout: timeout) }
 
         /// The settings of a run, with the defaults of the flags above.
         struct Options {
@@ -146,8 +148,17 @@ extension Hebb {
         @Flag(help: "Accept the new outputs: write them into the notebooks.")
         var promote = false
 
+        @Option(help: "Seconds a cell may run before it is stopped and fails (default 300; 0: no limit).")
+        var timeout: Double?
+
+        @Flag(help: "Stop at the first failing notebook.")
+        var failFast = false
+
+        func validate() throws { try NotebookCommands.validate(timeout: timeout) }
+
         func run() throws {
-            let ok = NotebookCommands.test(paths: paths.isEmpty ? ["notebooks"] : paths, promote: promote)
+            let ok = NotebookCommands.test(paths: paths.isEmpty ? ["notebooks"] : paths, promote: promote,
+                                           timeout: timeout, failFast: failFast)
             if !ok { throw ExitCode(1) }
         }
     }

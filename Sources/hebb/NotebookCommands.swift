@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import HebbNotebook
 
@@ -11,7 +12,7 @@ enum NotebookCommands {
 
     static func run(path: String, keepGoing: Bool, timeout: Double?, seed: UInt64) -> Bool {
         let showProgress = isatty(STDERR_FILENO) == 1
-        let options = RunOptions(keepGoing: keepGoing, timeout: timeout) { event in
+        let options = RunOptions(keepGoing: keepGoing, timeout: cellLimit(timeout, fallback: nil)) { event in
             guard showProgress, let line = event.progressLine else { return }
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
@@ -30,9 +31,25 @@ enum NotebookCommands {
         }
     }
 
-    static func test(paths: [String], promote: Bool) -> Bool {
+    /// `--timeout S` of `hebb run` and `hebb test`: S > 0 seconds, or 0 for no limit.
+    static func validate(timeout: Double?) throws {
+        guard let timeout else { return }
+        guard timeout.isFinite, timeout >= 0 else {
+            throw ValidationError("--timeout needs a number of seconds, like --timeout 60 (0 for no limit)")
+        }
+    }
+
+    /// The per-cell limit for a given `--timeout`: 0 means none, no flag means `fallback`.
+    static func cellLimit(_ timeout: Double?, fallback: Double?) -> Double? {
+        guard let timeout else { return fallback }
+        return timeout == 0 ? nil : timeout
+    }
+
+    static func test(paths: [String], promote: Bool, timeout: Double?, failFast: Bool) -> Bool {
         installInterruptHandler()
-        let (passed, failed) = NotebookTester.test(paths: paths, promote: promote) { line in
+        let options = TestOptions(promote: promote, timeout: cellLimit(timeout, fallback: NotebookTester.defaultTimeout),
+                                  failFast: failFast)
+        let (passed, failed) = NotebookTester.test(paths: paths, options: options) { line in
             print(line)
         }
         print("\(passed) passed, \(failed) failed")

@@ -6,10 +6,11 @@ import Testing
 
 extension ExecutionTests {
     /// Runs the tester with the fake executor and returns (passed, failed, report lines).
-    func runTester(_ paths: [String], promote: Bool = false, timeout: Double? = nil) -> (Int, Int, [String]) {
+    func runTester(_ paths: [String], promote: Bool = false, timeout: Double? = nil, failFast: Bool = false) -> (Int, Int, [String]) {
         var lines: [String] = []
-        let (passed, failed) = NotebookTester.test(paths: paths, promote: promote, timeout: timeout,
-                                                   makeExecutor: { output, _ in FakeExecutor(output: output) }, output: { lines.append($0) })
+        var options = TestOptions(promote: promote, timeout: timeout, failFast: failFast)
+        options.makeExecutor = { output, _ in FakeExecutor(output: output) }
+        let (passed, failed) = NotebookTester.test(paths: paths, options: options, output: { lines.append($0) })
         return (passed, failed, lines)
     }
 
@@ -76,12 +77,41 @@ extension ExecutionTests {
         #expect(runTester([path]).1 == 1, "an unexpected error still fails")
     }
 
-    @Test func unexpectedErrorsAndMissingOutputsFail() {
+    @Test func unexpectedErrorsFail() {
         write("```hebb\nprint a\nfail broken\n```\n```output\na\n```\n", to: path)
         let (_, failed, lines) = runTester([path])
         #expect(failed == 1)
-        #expect(lines.contains("    +```error"))
-        #expect(lines.contains("    +demo.nb:3:1: error: broken"))
+        #expect(lines.contains("  \(path):1: cell 1: error (label the cell expect-error=\"TEXT\" if it is meant to fail):"))
+        #expect(lines.contains("      demo.nb:3:1: error: broken"))
+    }
+
+    /// `hebb run` saves a cell's error; the saved error must not make `hebb test` pass.
+    @Test func savedErrorsStillFail() throws {
+        write("```hebb\nprint a\n```\n\n```hebb no-compare\nfail broken\n```\n\n```hebb\nfail also broken\n```\n", to: path)
+        _ = try NotebookRunner.run(path: path, options: fakeOptions(keepGoing: true))
+        #expect(read(path).contains("```error\ndemo.nb:9:1: error: broken"), "the run saved the errors")
+        let (passed, failed, lines) = runTester([path], promote: true)
+        #expect(passed == 0 && failed == 1, "\(lines)")
+        #expect(lines.contains("  \(path):8: cell 2: error (label the cell expect-error=\"TEXT\" if it is meant to fail):"))
+        #expect(lines.contains("  cell 3 skipped: not run after cell 2 failed"))
+    }
+
+    @Test func cellsAfterAFailingCellAreSkipped() {
+        write("```hebb\nset x 1\n```\n\n```hebb name=define\nfail broken\nset y 2\n```\n\n```hebb\nget y\n```\n```output\n2\n```\n\n```hebb\nget y\n```\n", to: path)
+        let (_, failed, lines) = runTester([path])
+        #expect(failed == 1)
+        #expect(lines.contains("  cells 3-4 skipped: not run after define failed"))
+        #expect(!lines.contains { $0.contains("undefined") || $0.contains("cell 3:") }, "\(lines)")
+    }
+
+    @Test func failFastStopsAtTheFirstFailingNotebook() {
+        write("```hebb\nfail broken\n```\n", to: folder + "/a.nb")
+        write("```hebb\nfail broken\n```\n", to: folder + "/b.nb")
+        write("```hebb\nprint a\n```\n```output\na\n```\n", to: folder + "/c.nb")
+        #expect(runTester([folder]).1 == 2)
+        let (passed, failed, lines) = runTester([folder], failFast: true)
+        #expect(passed == 0 && failed == 1)
+        #expect(lines.last == "stopped at the first failing notebook (--fail-fast): 2 not run")
     }
 
     @Test func promoteSavesNewOutputsAndThenPasses() {
@@ -112,6 +142,15 @@ extension ExecutionTests {
         let (_, failed, lines) = runTester([path], timeout: 0.1)
         #expect(failed == 1)
         #expect(lines.contains("  \(path):1: cell 1: demo.nb:2:1: error: timed out after 0.1 s"))
+        write("```hebb name=slow timeout=0.2\nsleep 30\n```\n\n```hebb\nprint a\n```\n", to: path)
+        let labelled = runTester([path], timeout: 100).2
+        #expect(labelled.contains("  \(path):1: cell 1 (slow): demo.nb:2:1: error: timed out after 0.2 s"), "\(labelled)")
+        #expect(labelled.contains("  cell 2 skipped: not run after slow failed"))
+    }
+
+    @Test func theTesterHasADefaultTimeout() {
+        #expect(TestOptions().timeout == NotebookTester.defaultTimeout)
+        #expect(NotebookTester.defaultTimeout >= 120)
     }
 }
 

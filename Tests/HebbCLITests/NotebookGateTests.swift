@@ -1,0 +1,60 @@
+// `hebb test` as a CI gate: saved errors fail, stuck cells time out, long outputs are capped.
+
+import Foundation
+import Testing
+
+@Suite struct NotebookGateTests {
+    let folder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hebb-gate-" + UUID().uuidString)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    func notebook(_ name: String, _ text: String) -> String {
+        let path = folder.appendingPathComponent(name).path
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    @Test func aSavedErrorFailsTheTest() throws {
+        let path = notebook("broken.nb", "# Broken\n\n```hebb\nx = 1\n```\n\n```hebb\nundefined_thing + 1\n```\n\n```hebb\nprint(x)\n```\n")
+        let run = try BinaryRunner.run(["run", path], directory: folder)
+        #expect(run.status == 1)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("```error\nbroken.nb:8:1: error: unknown name 'undefined_thing'"))
+        let test = try BinaryRunner.run(["test", path], directory: folder)
+        #expect(test.status == 1, "\(test.stdout)")
+        #expect(test.stdout.contains("broken.nb:7: cell 2: error (label the cell expect-error=\"TEXT\" if it is meant to fail):"))
+        #expect(test.stdout.contains("  cell 3 skipped: not run after cell 2 failed"))
+        #expect(test.stdout.hasSuffix("0 passed, 1 failed\n"))
+    }
+
+    @Test func aStuckCellTimesOut() throws {
+        let path = notebook("stuck.nb", "```hebb name=spin\nwhile true {}\n```\n")
+        let started = Date()
+        let test = try BinaryRunner.run(["test", "--timeout", "1", path], timeout: 60, directory: folder)
+        #expect(test.status == 1)
+        #expect(test.stdout.contains("stuck.nb:1: cell 1 (spin): stuck.nb:2:1: error: timed out after 1 s"), "\(test.stdout)")
+        #expect(Date().timeIntervalSince(started) < 30)
+        let run = try BinaryRunner.run(["run", "--timeout", "1", path], timeout: 60, directory: folder)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("error: timed out after 1 s"))
+    }
+
+    @Test func aNegativeTimeoutIsAUsageError() throws {
+        let path = notebook("ok.nb", "```hebb\nprint(1)\n```\n")
+        for command in ["test", "run"] {
+            let result = try BinaryRunner.run([command, "--timeout=-1", path], directory: folder)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("--timeout needs a number of seconds"))
+        }
+    }
+
+    @Test func failFastStopsAtTheFirstFailingNotebook() throws {
+        _ = notebook("a.nb", "```hebb\nundefined_thing\n```\n")
+        _ = notebook("b.nb", "```hebb\nprint(1)\n```\n```output\n1\n```\n")
+        let test = try BinaryRunner.run(["test", "--fail-fast", folder.path], directory: folder)
+        #expect(test.status == 1)
+        #expect(test.stdout.contains("stopped at the first failing notebook (--fail-fast): 1 not run"))
+        #expect(test.stdout.hasSuffix("0 passed, 1 failed\n"))
+    }
+}
