@@ -80,6 +80,8 @@ struct NotebookExecution {
         let job = CellJob(executor: executor, source: cell.source, fileName: fileName, lineOffset: codeLine - 1)
         let clock = ContinuousClock(), start = clock.now
         let limit = cell.labels.timeout ?? timeout
+        let lineLimit = cell.labels.maxOutputLines ?? CappedText.defaultLimit
+        capture.setLineLimit(lineLimit)
         var reason: CellStatus?, abandoned = false, interruptedAt = start
         job.start()
         while job.done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
@@ -96,6 +98,7 @@ struct NotebookExecution {
         var outcome = CellOutcome(captured: capture.take(), seconds: (clock.now - start).seconds, abandoned: abandoned)
         let (value, thrown) = abandoned ? (nil, nil) : job.finished()
         classify(&outcome, cell: cell, value: value, thrown: thrown, reason: reason, limit: limit)
+        outcome.result = outcome.result.map { CappedText.capped($0, limit: lineLimit) }
         return outcome
     }
 

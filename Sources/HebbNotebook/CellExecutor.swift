@@ -46,32 +46,50 @@ enum CapturedOutput: Equatable {
 }
 
 /// The sink the runner gives a session: keeps printed text and plots, ignores progress bars
-/// (they belong on a terminal, never in a saved notebook). Locked, because a timed-out cell
-/// may still be writing from its thread while the runner reads.
+/// (they belong on a terminal, never in a saved notebook). Each stretch of text between
+/// plots is kept within a line limit as it arrives (`CappedText`). Locked, because a
+/// timed-out cell may still be writing from its thread while the runner reads.
 final class OutputCapture: OutputSink, @unchecked Sendable {
-    private let events = Mutex<[CapturedOutput]>([])
+    private struct State {
+        var events: [CapturedOutput] = []
+        var text = CappedText(limit: CappedText.defaultLimit)
 
-    func write(_ text: String) {
-        events.withLock { events in
-            if case .text(let previous)? = events.last {
-                events[events.count - 1] = .text(previous + text)
-            } else {
-                events.append(.text(text))
-            }
+        mutating func endText() {
+            guard !text.isEmpty else { return }
+            events.append(.text(text.text))
+            text = CappedText(limit: text.limit)
         }
     }
 
+    private let state = Mutex(State())
+
+    func write(_ text: String) {
+        state.withLock { $0.text.append(text) }
+    }
+
     func plot(_ spec: PlotSpec) {
-        events.withLock { $0.append(.plot(spec)) }
+        state.withLock { state in
+            state.endText()
+            state.events.append(.plot(spec))
+        }
     }
 
     func progress(_ label: String, done: Int, total: Int) {}
 
+    /// Lines kept of each stretch of printed text from now on (nil or 0: all).
+    func setLineLimit(_ limit: Int?) {
+        state.withLock { state in
+            state.endText()
+            state.text = CappedText(limit: limit)
+        }
+    }
+
     /// Returns what was captured since the last call and starts afresh.
     func take() -> [CapturedOutput] {
-        events.withLock { events in
-            defer { events.removeAll() }
-            return events
+        state.withLock { state in
+            state.endText()
+            defer { state.events.removeAll() }
+            return state.events
         }
     }
 }

@@ -17,10 +17,12 @@ public struct CellLabels: Equatable, Sendable {
     public var absoluteTolerance: Double?
     /// `timeout=S`: seconds this cell may run (overrides the run's `--timeout`).
     public var timeout: Double?
+    /// `max-output-lines=N`: lines of printed text saved per block (0: all; default 500).
+    public var maxOutputLines: Int?
 
     public init() {}
 
-    static let known = ["name", "expect-error", "no-compare", "tol", "atol", "timeout"]
+    static let known = ["name", "expect-error", "no-compare", "tol", "atol", "timeout", "max-output-lines"]
 
     /// Parses the words after `hebb` in an opening fence. Throws a message (the caller adds
     /// the line number) for unknown, repeated or malformed labels.
@@ -47,6 +49,11 @@ public struct CellLabels: Equatable, Sendable {
             let seconds = try number(key, value)
             guard seconds > 0 else { throw LabelError("label 'timeout' must be positive") }
             timeout = seconds
+        case "max-output-lines":
+            guard let text = value, let lines = Int(text), lines >= 0 else {
+                throw LabelError("label 'max-output-lines' needs a whole number of lines, like max-output-lines=2000 (0: all)")
+            }
+            maxOutputLines = lines
         default:
             throw LabelError("unknown cell label '\(key)' (known: \(CellLabels.known.joined(separator: ", ")))")
         }
@@ -105,6 +112,7 @@ public struct CellLabels: Equatable, Sendable {
         if let relativeTolerance { words.append("tol=\(relativeTolerance)") }
         if let absoluteTolerance { words.append("atol=\(absoluteTolerance)") }
         if let timeout { words.append("timeout=\(timeout)") }
+        if let maxOutputLines { words.append("max-output-lines=\(maxOutputLines)") }
         return words
     }
 

@@ -57,4 +57,15 @@ import Testing
         #expect(test.stdout.contains("stopped at the first failing notebook (--fail-fast): 1 not run"))
         #expect(test.stdout.hasSuffix("0 passed, 1 failed\n"))
     }
+
+    @Test func aLongOutputIsSavedCappedAndTestsAsSaved() throws {
+        let path = notebook("long.nb", "```hebb\nfor i in range(3000) { print(\"step\", i) }\n```\n")
+        let run = try BinaryRunner.run(["run", path], directory: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(saved.contains("step 249\n… 2500 lines omitted …\nstep 2750\n"))
+        #expect(saved.split(separator: "\n").count == 506)
+        let test = try BinaryRunner.run(["test", path], directory: folder)
+        #expect(test.status == 0, "\(test.stdout)")
+    }
 }

@@ -10,7 +10,8 @@ import Synchronization
 /// A stand-in for the interpreter. Each line of a cell is a command:
 /// `print TEXT`, `value TEXT`, `fail MESSAGE`, `sleep SECONDS` (stops when interrupted),
 /// `hang SECONDS` (ignores interrupts), `awkward` (prints control bytes and fences), `plot TITLE`, `scatter`, `stop` (Ctrl-C),
-/// `set NAME TEXT`, `get NAME` (prints a variable: cells share one environment).
+/// `set NAME TEXT`, `get NAME` (prints a variable: cells share one environment),
+/// `lines N` (prints `line 1` … `line N`, one write each).
 final class FakeExecutor: CellExecutor, @unchecked Sendable {
     let output: OutputSink
     private let interrupted = Atomic<Bool>(false)
@@ -48,6 +49,7 @@ final class FakeExecutor: CellExecutor, @unchecked Sendable {
                 let (name, text) = FakeExecutor.split(argument)
                 variables[name] = text
             case "get": output.write((variables[argument] ?? "undefined") + "\n")
+            case "lines": for index in 1...max(1, Int(argument) ?? 1) { output.write("line \(index)\n") }
             default: break
             }
         }
