@@ -7,18 +7,28 @@ struct AxesChart {
     let bounds: Bounds
     let left: Double, right: Double, top: Double, bottom: Double
 
-    init(spec: PlotSpec, bounds: Bounds) {
+    /// Space under the x labels for a caption line.
+    let captionHeight: Double
+
+    /// `caption` is a red line under the chart (values that could not be drawn).
+    init(spec: PlotSpec, bounds: Bounds, caption: String? = nil) {
         self.bounds = bounds
         document = SVGDocument(width: SVGRenderer.width, height: SVGRenderer.height)
         let tickLabelWidth = bounds.y.ticks.map { Double(bounds.y.label($0).count) * 6.5 }.max() ?? 20
+        captionHeight = caption == nil ? 0 : 16
         left = 16 + tickLabelWidth + (spec.yLabel == nil ? 0 : 18)
         right = SVGRenderer.width - 20
         top = spec.title == nil ? 16 : 36
-        bottom = SVGRenderer.height - (spec.xLabel == nil ? 30 : 48)
+        bottom = SVGRenderer.height - (spec.xLabel == nil ? 30 : 48) - captionHeight
         document.rect(x: 0, y: 0, width: document.width, height: document.height, fill: "white")
         drawGridAndTicks()
         drawLabels(spec)
+        if let caption {
+            document.text(caption, x: left, y: SVGRenderer.height - 8, extra: [("fill", AxesChart.warningColor)])
+        }
     }
+
+    static let warningColor = "#d62728"
 
     func px(_ x: Double) -> Double { left + bounds.x.fraction(x) * (right - left) }
     func py(_ y: Double) -> Double { bottom - bounds.y.fraction(y) * (bottom - top) }
@@ -51,7 +61,7 @@ struct AxesChart {
             document.text(title, x: (left + right) / 2, y: 22, anchor: "middle", extra: [("font-size", "14")])
         }
         if let xLabel = spec.xLabel {
-            document.text(xLabel, x: (left + right) / 2, y: SVGRenderer.height - 10, anchor: "middle")
+            document.text(xLabel, x: (left + right) / 2, y: SVGRenderer.height - 10 - captionHeight, anchor: "middle")
         }
         if let yLabel = spec.yLabel {
             let centre = (top + bottom) / 2
@@ -74,6 +84,32 @@ struct AxesChart {
         document.element("polyline", [("points", list.joined(separator: " ")), ("fill", "none"),
                                       ("stroke", color), ("stroke-width", "1.5"),
                                       ("stroke-linejoin", "round")])
+    }
+
+    /// Red markers for values a line could not draw, at their x: × on the x axis for NaN,
+    /// ▲ on the top edge for +inf, ▼ on the bottom edge for -inf (one per pixel column).
+    mutating func nonFiniteMarkers(_ markers: [(x: Double, kind: NonFinite)]) {
+        guard !markers.isEmpty else { return }
+        var drawn = Set<String>()
+        document.beginGroup([("class", "non-finite"), ("fill", AxesChart.warningColor), ("stroke", AxesChart.warningColor)])
+        for marker in markers {
+            let x = px(marker.x)
+            guard drawn.insert("\(Int(x.rounded())) \(marker.kind.name)").inserted else { continue }
+            switch marker.kind {
+            case .nan:
+                document.line(x1: x - 4, y1: bottom - 4, x2: x + 4, y2: bottom + 4, stroke: AxesChart.warningColor, width: 2)
+                document.line(x1: x - 4, y1: bottom + 4, x2: x + 4, y2: bottom - 4, stroke: AxesChart.warningColor, width: 2)
+            case .positiveInfinity: triangle(x, tip: top, base: top + 8)
+            case .negativeInfinity: triangle(x, tip: bottom, base: bottom - 8)
+            }
+        }
+        document.endGroup()
+    }
+
+    private mutating func triangle(_ x: Double, tip: Double, base: Double) {
+        let corners = [(x - 5, base), (x + 5, base), (x, tip)]
+        document.element("polygon", [("points", corners.map { NumberFormat.coordinate($0.0) + "," + NumberFormat.coordinate($0.1) }
+                                        .joined(separator: " "))])
     }
 
     /// Small filled circles, one per point.

@@ -7,6 +7,8 @@ struct BrailleCanvas {
     let rows: Int
     private var bits: [UInt8]
     private var colours: [Int]
+    /// Characters drawn over the dots (markers for values off the scale), by cell index.
+    private var overlay: [Int: Character] = [:]
 
     /// Dot bit for (dot row 0...3, dot column 0...1) inside one braille character.
     private static let dotBits: [[UInt8]] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]]
@@ -44,12 +46,22 @@ struct BrailleCanvas {
         }
     }
 
+    /// Puts `character` in the cell at (`column`, `row`) in place of its dots (red with ANSI).
+    mutating func mark(column: Int, row: Int, _ character: Character) {
+        guard column >= 0, row >= 0, column < columns, row < rows else { return }
+        overlay[row * columns + column] = character
+    }
+
     /// The canvas as `rows` strings; with `ansi`, each character is coloured by palette index.
     func lines(ansi: Bool) -> [String] {
         (0..<rows).map { row in
             var text = ""
             for column in 0..<columns {
                 let cell = row * columns + column
+                if let marker = overlay[cell] {
+                    text += ansi ? "\u{1B}[31m" + String(marker) + "\u{1B}[0m" : String(marker)
+                    continue
+                }
                 let character = Character(Unicode.Scalar(0x2800 + UInt32(bits[cell])) ?? " ")
                 if ansi && bits[cell] != 0 {
                     text += TextChart.ansiColour(colours[cell]) + String(character) + "\u{1B}[0m"

@@ -13,9 +13,10 @@ struct Bounds {
     var x: NiceScale
     var y: NiceScale
 
-    /// The bounds of `points`, or 0...1 when there are none.
-    init(points: [Point], includeZeroY: Bool = false) {
-        let xs = points.map(\.x), ys = points.map(\.y)
+    /// The bounds of `points`, or 0...1 when there are none; `extraXs` widen the x range
+    /// (the places of values that are drawn as markers, not points).
+    init(points: [Point], includeZeroY: Bool = false, extraXs: [Double] = []) {
+        let xs = points.map(\.x) + extraXs, ys = points.map(\.y)
         let yMin = includeZeroY ? Swift.min(0, ys.min() ?? 0) : (ys.min() ?? 0)
         let yMax = ys.max() ?? 1
         x = NiceScale(minimum: xs.min() ?? 0, maximum: xs.max() ?? 1)
@@ -23,28 +24,93 @@ struct Bounds {
     }
 }
 
-/// One line-chart series as runs of finite points: a NaN or infinity breaks the line.
+/// A y value a chart cannot place on its scale.
+enum NonFinite: CaseIterable, Equatable {
+    case nan, positiveInfinity, negativeInfinity
+
+    init?(_ value: Double) {
+        if value.isNaN { self = .nan } else if value == .infinity { self = .positiveInfinity }
+        else if value == -.infinity { self = .negativeInfinity } else { return nil }
+    }
+
+    /// How the value prints ("nan", "inf", "-inf").
+    var name: String {
+        switch self {
+        case .nan: return "nan"
+        case .positiveInfinity: return "inf"
+        case .negativeInfinity: return "-inf"
+        }
+    }
+
+    /// The marker drawn for it and where: × on the x axis for NaN, ▲ / ▼ on the top /
+    /// bottom edge for ±infinity (matplotlib leaves a gap; the marker makes it visible).
+    var marker: String {
+        switch self {
+        case .nan: return "×"
+        case .positiveInfinity: return "▲"
+        case .negativeInfinity: return "▼"
+        }
+    }
+
+    var placeDescription: String {
+        switch self {
+        case .nan: return "on the x axis"
+        case .positiveInfinity: return "at the top"
+        case .negativeInfinity: return "at the bottom"
+        }
+    }
+}
+
+/// One line-chart series as runs of finite points: a NaN or infinity breaks the line, and
+/// is kept as a marker at its x so a diverging tail stays visible.
 struct LineRuns {
     var label: String?
     var runs: [[Point]]
+    /// Points with a finite x and a non-finite y, drawn as markers on the frame.
+    var markers: [(x: Double, kind: NonFinite)]
+    /// Every point left out of the line, by the kind of its first non-finite coordinate.
+    var skipped: [NonFinite]
+    /// The finite x of every point, drawn or not: the x range covers the whole series.
+    var xs: [Double]
 
     init(_ series: PlotSpec.Series) {
         label = series.label
         let ys = series.ys
-        let xs = series.xs.isEmpty ? ys.indices.map(Double.init) : series.xs
+        let allXs = series.xs.isEmpty ? ys.indices.map(Double.init) : series.xs
         var runs: [[Point]] = [], current: [Point] = []
-        for index in 0..<Swift.min(xs.count, ys.count) {
-            if xs[index].isFinite && ys[index].isFinite {
-                current.append(Point(x: xs[index], y: ys[index]))
-            } else if !current.isEmpty {
-                runs.append(current); current = []
+        var markers: [(x: Double, kind: NonFinite)] = [], skipped: [NonFinite] = []
+        for index in 0..<Swift.min(allXs.count, ys.count) {
+            let x = allXs[index], y = ys[index]
+            if x.isFinite && y.isFinite {
+                current.append(Point(x: x, y: y))
+                continue
             }
+            if let kind = NonFinite(x) ?? NonFinite(y) { skipped.append(kind) }
+            if x.isFinite, let kind = NonFinite(y) { markers.append((x, kind)) }
+            if !current.isEmpty { runs.append(current); current = [] }
         }
         if !current.isEmpty { runs.append(current) }
         self.runs = runs
+        self.markers = markers
+        self.skipped = skipped
+        self.xs = allXs.prefix(ys.count).filter(\.isFinite)
     }
 
     var points: [Point] { runs.flatMap { $0 } }
+
+    /// The caption line for values the chart could not draw, or nil when there are none:
+    /// "3 non-finite values (nan) not drawn: × on the x axis".
+    static func nonFiniteCaption(_ series: [LineRuns]) -> String? {
+        let skipped = series.flatMap(\.skipped)
+        guard !skipped.isEmpty else { return nil }
+        let kinds = NonFinite.allCases.filter(skipped.contains)
+        let counts = kinds.map { kind in (kind, skipped.filter { $0 == kind }.count) }
+        let breakdown = counts.count == 1 ? counts[0].0.name : counts.map { "\($0.1) \($0.0.name)" }.joined(separator: ", ")
+        let noun = skipped.count == 1 ? "value" : "values"
+        let marked = Set(series.flatMap { $0.markers.map(\.kind) })
+        let legend = kinds.filter(marked.contains).map { "\($0.marker) \($0.name) \($0.placeDescription)" }
+        return "\(skipped.count) non-finite \(noun) (\(breakdown)) not drawn" + (legend.isEmpty ? "" : ": " + legend.joined(separator: ", "))
+    }
 }
 
 /// Scatter points grouped by class label, classes in ascending order.

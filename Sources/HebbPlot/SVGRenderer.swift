@@ -22,16 +22,17 @@ public enum SVGRenderer {
     // MARK: - Charts
 
     static func lineChart(_ spec: PlotSpec, series: [LineRuns]) -> String {
-        let bounds = Bounds(points: series.flatMap(\.points))
-        var chart = AxesChart(spec: spec, bounds: bounds)
+        let bounds = Bounds(points: series.flatMap(\.points), extraXs: series.flatMap(\.xs))
+        var chart = AxesChart(spec: spec, bounds: bounds, caption: LineRuns.nonFiniteCaption(series))
         for (index, line) in series.enumerated() {
             for run in line.runs { chart.polyline(run, color: Palette.color(index)) }
         }
+        chart.nonFiniteMarkers(series.flatMap(\.markers))
         let labelled = series.contains { $0.label != nil } || series.count > 1
         if labelled {
             chart.legend(series.enumerated().map { ($0.element.label ?? "series \($0.offset + 1)", Palette.color($0.offset), false) })
         }
-        if series.allSatisfy({ $0.runs.isEmpty }) { chart.note("no data") }
+        if series.allSatisfy({ $0.runs.isEmpty }) { chart.note(series.allSatisfy { $0.skipped.isEmpty } ? "no data" : "no finite data") }
         return chart.document.rendered()
     }
 

@@ -32,8 +32,9 @@ public enum TextChart {
 
     static func lineChart(_ series: [LineRuns], width: Int, height: Int, colour: Bool) -> [String] {
         let points = series.flatMap(\.points)
-        guard !points.isEmpty else { return ["(no data)"] }
-        let frame = TextFrame(points: points, width: width, height: height)
+        let caption = LineRuns.nonFiniteCaption(series)
+        guard !points.isEmpty || caption != nil else { return ["(no data)"] }
+        let frame = TextFrame(points: points, width: width, height: height, extraXs: series.flatMap(\.xs))
         var canvas = BrailleCanvas(columns: width, rows: height)
         for (index, line) in series.enumerated() {
             for run in line.runs {
@@ -45,10 +46,15 @@ public enum TextChart {
                 }
             }
         }
+        for marker in series.flatMap(\.markers) {
+            let column = frame.dot(Point(x: marker.x, y: frame.yRange.0), canvas: canvas).x / 2
+            canvas.mark(column: column, row: marker.kind == .positiveInfinity ? 0 : height - 1, Character(marker.kind.marker))
+        }
         var lines = frame.decorate(canvas.lines(ansi: colour))
         if series.count > 1 || series.contains(where: { $0.label != nil }) {
             lines.append(legend(series.enumerated().map { ($0.element.label ?? "series \($0.offset + 1)", $0.offset) }, colour: colour))
         }
+        if let caption { lines.append(colour ? "\u{1B}[31m" + caption + "\u{1B}[0m" : caption) }
         return lines
     }
 
@@ -142,12 +148,13 @@ struct TextFrame {
     }
 
     /// The data ranges of `points` (an empty range is widened so points land mid-chart).
-    init(points: [Point], width: Int, height: Int) {
+    /// `extraXs` widen the x range (places of values drawn as markers, not points).
+    init(points: [Point], width: Int, height: Int, extraXs: [Double] = []) {
         func range(_ values: [Double]) -> (Double, Double) {
             let low = values.min() ?? 0, high = values.max() ?? 1
             return high > low ? (low, high) : (low - 1, high + 1)
         }
-        self.init(xRange: range(points.map(\.x)), yRange: range(points.map(\.y)), width: width)
+        self.init(xRange: range(points.map(\.x) + extraXs), yRange: range(points.map(\.y)), width: width)
     }
 
     /// The canvas dot for a data point.

@@ -38,7 +38,8 @@ import Testing
         let svg = SVGRenderer.render(spec)
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""), "\(name)")
         #expect(svg.hasSuffix("</svg>\n"), "\(name)")
-        #expect(!svg.contains("nan") && !svg.contains("inf"), "\(name): non-finite coordinates")
+        let attributes = svg.components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        #expect(!attributes.contains { $0.contains("nan") || $0.contains("inf") }, "\(name): non-finite coordinates")
         #expect(try xmlProblem(svg) == nil, "\(name)")
         #expect(SVGRenderer.render(spec) == svg, "\(name): deterministic")
     }
@@ -51,6 +52,35 @@ import Testing
         }
         let long = SVGRenderer.render(PlotTests.spec("long line"))
         #expect(long.utf8.count < 60_000, "long series are thinned")
+    }
+
+    /// A diverging cost (matplotlib: a gap, the x axis kept): the chart spans all six
+    /// steps, the NaNs are marked × on the x axis, and a caption counts them.
+    @Test func divergingSeriesKeepsItsRangeAndMarksNonFiniteValues() {
+        let spec = PlotSpec(kind: .line([.init(xs: [], ys: [3, 2, 1, .nan, .nan, .nan], label: nil)]))
+        let svg = SVGRenderer.render(spec)
+        #expect(svg.contains(">5<"), "x ticks reach step 5")
+        #expect(svg.contains(">3 non-finite values (nan) not drawn: × nan on the x axis<"))
+        let group = svg.components(separatedBy: "<g class=\"non-finite\"").dropFirst().first?.components(separatedBy: "</g>").first ?? ""
+        #expect(group.components(separatedBy: "<line").count - 1 == 6, "three × of two strokes")
+        let lines = TextChart.render(spec, width: 20, height: 5).split(separator: "\n").map(String.init)
+        #expect(lines[4].filter { $0 == "×" }.count == 3, "\(lines)")
+        #expect(lines[6].hasPrefix("   0") && lines[6].hasSuffix("5"), "\(lines)")
+        #expect(lines.last == "3 non-finite values (nan) not drawn: × nan on the x axis")
+    }
+
+    @Test func infinitiesAreMarkedAtTheirEdge() {
+        let spec = PlotSpec(kind: .line([.init(xs: [], ys: [1, .infinity, -.infinity, 2], label: nil)]))
+        let caption = "2 non-finite values (1 inf, 1 -inf) not drawn: ▲ inf at the top, ▼ -inf at the bottom"
+        let svg = SVGRenderer.render(spec)
+        #expect(svg.contains(">\(caption)<"))
+        #expect(svg.components(separatedBy: "<polygon").count - 1 == 2)
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 0, "no two finite neighbours to join")
+        let lines = TextChart.render(spec, width: 20, height: 5).split(separator: "\n").map(String.init)
+        #expect(lines[0].contains("▲") && lines[4].contains("▼"), "\(lines)")
+        #expect(lines.last == caption)
+        let clean = TextChart.render(PlotSpec(kind: .line([.init(xs: [], ys: [1, 2], label: nil)])))
+        #expect(!clean.contains("not drawn"))
     }
 
     @Test func scatterColoursEachClass() {
