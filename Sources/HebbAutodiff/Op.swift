@@ -22,8 +22,12 @@ public enum Op {
     /// `where(mask, a, b)`: the mask is the first input and gets no gradient.
     case select
     case cast(DType)
-    case conv2d(stride: Int, padding: Int)
+    /// Cross-correlation with a stride per axis and zero padding per side.
+    case conv2d(ConvLayout)
     case maxPool2d(size: Int, stride: Int)
+    case avgPool2d(size: Int, stride: Int)
+    /// A border of the constant `value` around each axis (NumPy's np.pad, mode "constant").
+    case pad([Tensor.PadWidth], value: Double)
     /// Stops gradients: the value passes through, the gradient is zero.
     case detach
 
@@ -47,6 +51,8 @@ public enum Op {
         case .cast: return "cast"
         case .conv2d: return "conv2d"
         case .maxPool2d: return "max_pool2d"
+        case .avgPool2d: return "avg_pool2d"
+        case .pad: return "pad"
         case .detach: return "detach"
         }
     }
@@ -75,11 +81,13 @@ extension Op {
         case .logSoftmax(let axis): return (try Tensor.logSoftmax(x[0], axis: axis), nil)
         case .select: return (try Tensor.where_(x[0], x[1], x[2]), nil)
         case .cast(let dtype): return (try x[0].cast(to: dtype), nil)
-        case .conv2d(let stride, let padding):
-            return (try Tensor.conv2d(x[0], x[1], stride: stride, padding: padding), nil)
+        case .conv2d(let layout):
+            return (try Tensor.conv2d(x[0], x[1], layout: layout), nil)
         case .maxPool2d(let size, let stride):
             let (output, argmax) = try Tensor.maxPool2d(x[0], size: size, stride: stride)
             return (output, argmax)
+        case .avgPool2d(let size, let stride): return (try Tensor.avgPool2d(x[0], size: size, stride: stride), nil)
+        case .pad(let widths, let value): return (try Tensor.pad(x[0], widths: widths, value: value), nil)
         case .detach: return (x[0], nil)
         }
     }
@@ -145,13 +153,18 @@ extension Op {
             return [nil, ga, gb]
         case .cast:
             return [try g.cast(to: x[0].dtype)]
-        case .conv2d(let stride, let padding):
-            let gx = needed[0] ? try Tensor.conv2dBackwardInput(g, x[1], inputShape: x[0].shape, stride: stride, padding: padding) : nil
-            let gw = needed[1] ? try Tensor.conv2dBackwardFilter(g, x[0], filterShape: x[1].shape, stride: stride, padding: padding) : nil
+        case .conv2d(let layout):
+            let gx = needed[0] ? try Tensor.conv2dBackwardInput(g, x[1], inputShape: x[0].shape, layout: layout) : nil
+            let gw = needed[1] ? try Tensor.conv2dBackwardFilter(g, x[0], filterShape: x[1].shape, layout: layout) : nil
             return [gx, gw]
         case .maxPool2d:
             guard let saved else { throw TensorError("max_pool2d: missing saved positions") }
             return [try Tensor.maxPool2dBackward(g, argmax: saved, inputShape: x[0].shape)]
+        case .avgPool2d(let size, let stride):
+            return [try Tensor.avgPool2dBackward(g, inputShape: x[0].shape, size: size, stride: stride)]
+        case .pad(let widths, _):
+            // The border is a constant: the gradient is the interior of g.
+            return [try Tensor.unpad(g, originalShape: x[0].shape, widths: widths)]
         case .detach:
             return [nil]
         }

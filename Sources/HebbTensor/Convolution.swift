@@ -3,15 +3,56 @@
 
 // MARK: - Geometry
 
+/// How a convolution's window moves over an image: a stride per spatial axis and zero
+/// padding per side (PyTorch's symmetric integer padding is the case of four equal sides;
+/// TensorFlow's "same" may put one more row or column at the bottom or right).
+public struct ConvLayout: Sendable, Equatable {
+    public var strideH, strideW: Int
+    public var top, bottom, left, right: Int
+
+    public init(strideH: Int, strideW: Int, top: Int, bottom: Int, left: Int, right: Int) {
+        (self.strideH, self.strideW) = (strideH, strideW)
+        (self.top, self.bottom, self.left, self.right) = (top, bottom, left, right)
+    }
+
+    /// One stride for both axes, the same padding on every side.
+    public init(stride: Int, padding: Int) {
+        self.init(strideH: stride, strideW: stride, top: padding, bottom: padding, left: padding, right: padding)
+    }
+
+    /// TensorFlow's "same": the output has ceil(extent / stride) positions per axis; the
+    /// padding that takes is split evenly, any odd one going to the bottom or right.
+    public static func same(height: Int, width: Int, kernelH: Int, kernelW: Int, strideH: Int, strideW: Int) -> ConvLayout {
+        func split(_ extent: Int, _ kernel: Int, _ stride: Int) -> (Int, Int) {
+            guard stride >= 1, extent >= 0, kernel >= 1 else { return (0, 0) }
+            let outputs = (extent + stride - 1) / stride
+            let total = Swift.max(0, (outputs - 1) * stride + kernel - extent)
+            return (total / 2, total - total / 2)
+        }
+        let (top, bottom) = split(height, kernelH, strideH)
+        let (left, right) = split(width, kernelW, strideW)
+        return ConvLayout(strideH: strideH, strideW: strideW, top: top, bottom: bottom, left: left, right: right)
+    }
+
+    /// The padding as users write it: `1`, or `((top, bottom), (left, right))`.
+    public var paddingDescription: String {
+        if top == bottom, bottom == left, left == right { return "\(top)" }
+        return "((\(top), \(bottom)), (\(left), \(right)))"
+    }
+
+    var strideDescription: String { strideH == strideW ? "\(strideH)" : "(\(strideH), \(strideW))" }
+}
+
 /// The sizes of one convolution, checked: input (n, c, h, w), filters (o, c, kh, kw), output
 /// (n, o, oh, ow). `rows` × `columns` is the im2col matrix of one image.
 struct ConvGeometry {
-    let n, c, h, w, o, kh, kw, stride, padding, oh, ow: Int
+    let n, c, h, w, o, kh, kw, oh, ow: Int
+    let layout: ConvLayout
     var rows: Int { c &* kh &* kw }
     var columns: Int { oh &* ow }
     var outputShape: [Int] { [n, o, oh, ow] }
 
-    init(input: [Int], filters: [Int], stride: Int, padding: Int, op: String) throws {
+    init(input: [Int], filters: [Int], layout: ConvLayout, op: String) throws {
         guard input.count == 4 else {
             throw TensorError("\(op): input must be 4-D (N, C, H, W), got shape \(Tensor.describe(input))")
         }
@@ -24,26 +65,30 @@ struct ConvGeometry {
             throw TensorError("\(op): input \(Tensor.describe(input)) has \(input[1]) channels but filters "
                 + "\(Tensor.describe(filters)) expect \(filters[1])")
         }
-        guard stride >= 1 else { throw TensorError("\(op): stride must be positive, got \(stride)") }
-        guard padding >= 0 else { throw TensorError("\(op): padding must be non-negative, got \(padding)") }
+        guard layout.strideH >= 1, layout.strideW >= 1 else {
+            throw TensorError("\(op): stride must be positive, got \(layout.strideDescription)")
+        }
+        guard Swift.min(layout.top, layout.bottom, layout.left, layout.right) >= 0 else {
+            throw TensorError("\(op): padding must be non-negative, got \(layout.paddingDescription)")
+        }
         guard filters[2] >= 1, filters[3] >= 1 else {
             throw TensorError("\(op): filters \(Tensor.describe(filters)) have an empty kernel")
         }
-        guard let oh = Self.outputExtent(input[2], filters[2], stride, padding),
-              let ow = Self.outputExtent(input[3], filters[3], stride, padding) else {
+        guard let oh = Self.outputExtent(input[2], filters[2], layout.strideH, layout.top, layout.bottom),
+              let ow = Self.outputExtent(input[3], filters[3], layout.strideW, layout.left, layout.right) else {
             throw TensorError("\(op): filters \(Tensor.describe(filters)) are larger than the input "
-                + "\(Tensor.describe(input)) with padding \(padding)")
+                + "\(Tensor.describe(input)) with padding \(layout.paddingDescription)")
         }
         (n, c, h, w) = (input[0], input[1], input[2], input[3])
         (o, kh, kw) = (filters[0], filters[2], filters[3])
-        (self.stride, self.padding, self.oh, self.ow) = (stride, padding, oh, ow)
+        (self.layout, self.oh, self.ow) = (layout, oh, ow)
     }
 
-    /// (extent + 2 padding - kernel) / stride + 1, or nil when the kernel does not fit or
-    /// the arithmetic would overflow.
-    private static func outputExtent(_ extent: Int, _ kernel: Int, _ stride: Int, _ padding: Int) -> Int? {
-        let (twice, overflow1) = padding.multipliedReportingOverflow(by: 2)
-        let (padded, overflow2) = extent.addingReportingOverflow(twice)
+    /// (extent + before + after - kernel) / stride + 1, or nil when the kernel does not fit
+    /// or the arithmetic would overflow.
+    private static func outputExtent(_ extent: Int, _ kernel: Int, _ stride: Int, _ before: Int, _ after: Int) -> Int? {
+        let (both, overflow1) = before.addingReportingOverflow(after)
+        let (padded, overflow2) = extent.addingReportingOverflow(both)
         guard !overflow1, !overflow2, padded >= kernel else { return nil }
         return (padded - kernel) / stride + 1
     }
@@ -65,11 +110,27 @@ struct ConvGeometry {
 // MARK: - Convolution
 
 extension Tensor {
-    /// Cross-correlation of `x` (N, C, H, W) with filters `w` (O, C, KH, KW), zero padding on
-    /// every side, giving (N, O, OH, OW) with OH = (H + 2 padding - KH) / stride + 1.
+    /// Cross-correlation of `x` (N, C, H, W) with filters `w` (O, C, KH, KW), the same zero
+    /// padding on every side, giving (N, O, OH, OW) with OH = (H + 2 padding - KH) / stride + 1.
     public static func conv2d(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int) throws -> Tensor {
+        try conv2d(x, w, layout: ConvLayout(stride: stride, padding: padding))
+    }
+
+    public static func conv2dBackwardInput(_ gradOut: Tensor, _ w: Tensor, inputShape: [Int], stride: Int,
+                                           padding: Int) throws -> Tensor {
+        try conv2dBackwardInput(gradOut, w, inputShape: inputShape, layout: ConvLayout(stride: stride, padding: padding))
+    }
+
+    public static func conv2dBackwardFilter(_ gradOut: Tensor, _ x: Tensor, filterShape: [Int], stride: Int,
+                                            padding: Int) throws -> Tensor {
+        try conv2dBackwardFilter(gradOut, x, filterShape: filterShape, layout: ConvLayout(stride: stride, padding: padding))
+    }
+
+    /// Cross-correlation with a stride per axis and zero padding per side:
+    /// OH = (H + top + bottom - KH) / strideH + 1, OW likewise.
+    public static func conv2d(_ x: Tensor, _ w: Tensor, layout: ConvLayout) throws -> Tensor {
         try checkSameDType(x, w, op: "conv2d")
-        let g = try ConvGeometry(input: x.shape, filters: w.shape, stride: stride, padding: padding, op: "conv2d")
+        let g = try ConvGeometry(input: x.shape, filters: w.shape, layout: layout, op: "conv2d")
         let result = try Tensor.zeros(g.outputShape, dtype: x.dtype)
         if g.isEmpty { return result }
         try g.checkBLAS(op: "conv2d")
@@ -83,11 +144,11 @@ extension Tensor {
     }
 
     /// The gradient with respect to the input: each image's columns Wᵀ g scattered back.
-    public static func conv2dBackwardInput(_ gradOut: Tensor, _ w: Tensor, inputShape: [Int], stride: Int,
-                                           padding: Int) throws -> Tensor {
+    public static func conv2dBackwardInput(_ gradOut: Tensor, _ w: Tensor, inputShape: [Int],
+                                           layout: ConvLayout) throws -> Tensor {
         let op = "conv2dBackwardInput"
         try checkSameDType(gradOut, w, op: op)
-        let g = try ConvGeometry(input: inputShape, filters: w.shape, stride: stride, padding: padding, op: op)
+        let g = try ConvGeometry(input: inputShape, filters: w.shape, layout: layout, op: op)
         try checkGradientShape(gradOut, g, op: op)
         let result = try Tensor.zeros(inputShape, dtype: w.dtype)
         if g.isEmpty { return result }
@@ -102,11 +163,11 @@ extension Tensor {
     }
 
     /// The gradient with respect to the filters: the sum over images of g · columnsᵀ.
-    public static func conv2dBackwardFilter(_ gradOut: Tensor, _ x: Tensor, filterShape: [Int], stride: Int,
-                                            padding: Int) throws -> Tensor {
+    public static func conv2dBackwardFilter(_ gradOut: Tensor, _ x: Tensor, filterShape: [Int],
+                                            layout: ConvLayout) throws -> Tensor {
         let op = "conv2dBackwardFilter"
         try checkSameDType(gradOut, x, op: op)
-        let g = try ConvGeometry(input: x.shape, filters: filterShape, stride: stride, padding: padding, op: op)
+        let g = try ConvGeometry(input: x.shape, filters: filterShape, layout: layout, op: op)
         try checkGradientShape(gradOut, g, op: op)
         let result = try Tensor.zeros(filterShape, dtype: x.dtype)
         if g.isEmpty { return result }
@@ -167,17 +228,17 @@ extension Tensor {
             let plane = image + channel &* g.h &* g.w
             for i in 0..<g.kh {
                 for j in 0..<g.kw {
-                    let (first, last) = validRange(tap: j, g.stride, g.padding, g.w, g.ow)
+                    let (first, last) = validRange(tap: j, g.layout.strideW, g.layout.left, g.w, g.ow)
                     for oy in 0..<g.oh {
                         let out = row + oy &* g.ow
-                        let y = oy &* g.stride &+ i &- g.padding
+                        let y = oy &* g.layout.strideH &+ i &- g.layout.top
                         guard y >= 0 && y < g.h && first < last else {
                             out.update(repeating: 0, count: g.ow)
                             continue
                         }
                         let source = plane + y &* g.w
                         for ox in 0..<first { out[ox] = 0 }
-                        for ox in first..<last { out[ox] = source[ox &* g.stride &+ j &- g.padding] }
+                        for ox in first..<last { out[ox] = source[ox &* g.layout.strideW &+ j &- g.layout.left] }
                         for ox in last..<g.ow { out[ox] = 0 }
                     }
                     row += g.columns
@@ -193,12 +254,12 @@ extension Tensor {
             let plane = image + channel &* g.h &* g.w
             for i in 0..<g.kh {
                 for j in 0..<g.kw {
-                    let (first, last) = validRange(tap: j, g.stride, g.padding, g.w, g.ow)
+                    let (first, last) = validRange(tap: j, g.layout.strideW, g.layout.left, g.w, g.ow)
                     for oy in 0..<g.oh {
-                        let y = oy &* g.stride &+ i &- g.padding
+                        let y = oy &* g.layout.strideH &+ i &- g.layout.top
                         guard y >= 0 && y < g.h else { continue }
                         let input = row + oy &* g.ow, target = plane + y &* g.w
-                        for ox in first..<Swift.max(first, last) { target[ox &* g.stride &+ j &- g.padding] += input[ox] }
+                        for ox in first..<Swift.max(first, last) { target[ox &* g.layout.strideW &+ j &- g.layout.left] += input[ox] }
                     }
                     row += g.columns
                 }
@@ -207,7 +268,7 @@ extension Tensor {
     }
 
     /// The output columns `first..<last` whose kernel tap `tap` lands inside a row of
-    /// `width` pixels: 0 <= ox * stride + tap - padding < width.
+    /// `width` pixels: 0 <= ox * stride + tap - padding < width (`padding` is the left one).
     @inline(__always)
     private static func validRange(tap: Int, _ stride: Int, _ padding: Int, _ width: Int, _ outWidth: Int) -> (Int, Int) {
         let offset = padding &- tap                      // need ox * stride >= offset
@@ -224,21 +285,12 @@ extension Tensor {
     /// Max over `size`×`size` windows moved by `stride` on each (N, C) plane of `x`, and
     /// for each output the flat (row-major) index into `x` of the maximum it took.
     public static func maxPool2d(_ x: Tensor, size: Int, stride: Int) throws -> (output: Tensor, argmax: [Int32]) {
-        guard x.rank == 4 else { throw TensorError("maxPool2d: input must be 4-D (N, C, H, W), got shape \(describe(x.shape))") }
-        guard size >= 1 else { throw TensorError("maxPool2d: size must be positive, got \(size)") }
-        guard stride >= 1 else { throw TensorError("maxPool2d: stride must be positive, got \(stride)") }
-        let (h, w) = (x.shape[2], x.shape[3])
-        guard h >= size, w >= size else {
-            throw TensorError("maxPool2d: window \(size)×\(size) is larger than the input \(describe(x.shape))")
-        }
+        let window = try poolWindow(x.shape, size: size, stride: stride, op: "maxPool2d")
         guard Int32(exactly: x.count) != nil else {
             throw TensorError("maxPool2d: input \(describe(x.shape)) is too large")
         }
-        let (oh, ow) = ((h - size) / stride + 1, (w - size) / stride + 1)
-        let output = Tensor(validShape: [x.shape[0], x.shape[1], oh, ow], dtype: x.dtype,
-                            count: x.shape[0] &* x.shape[1] &* oh &* ow)
+        let output = Tensor(validShape: window.outputShape(x.shape), dtype: x.dtype, count: window.planes &* window.oh &* window.ow)
         var argmax = [Int32](repeating: 0, count: output.count)
-        let window = PoolWindow(planes: x.shape[0] &* x.shape[1], h: h, w: w, oh: oh, ow: ow, size: size, stride: stride)
         argmax.withUnsafeMutableBufferPointer { positions in
             switch x.dtype {
             case .float64: poolKernel(window, x.pointer(Double.self), output.pointer(Double.self), positions)
@@ -273,6 +325,21 @@ extension Tensor {
     /// Sizes of one pooling; `planes` is N × C.
     struct PoolWindow {
         let planes, h, w, oh, ow, size, stride: Int
+        func outputShape(_ input: [Int]) -> [Int] { [input[0], input[1], oh, ow] }
+    }
+
+    /// The checked window of a pooling of an (N, C, H, W) input.
+    static func poolWindow(_ shape: [Int], size: Int, stride: Int, op: String) throws -> PoolWindow {
+        guard shape.count == 4 else { throw TensorError("\(op): input must be 4-D (N, C, H, W), got shape \(describe(shape))") }
+        guard size >= 1 else { throw TensorError("\(op): size must be positive, got \(size)") }
+        guard stride >= 1 else { throw TensorError("\(op): stride must be positive, got \(stride)") }
+        _ = try checkedCount(shape)
+        let (h, w) = (shape[2], shape[3])
+        guard h >= size, w >= size else {
+            throw TensorError("\(op): window \(size)×\(size) is larger than the input \(describe(shape))")
+        }
+        return PoolWindow(planes: shape[0] &* shape[1], h: h, w: w, oh: (h - size) / stride + 1, ow: (w - size) / stride + 1,
+                          size: size, stride: stride)
     }
 
     /// The first maximum of each window wins ties; a NaN wins and sticks, as in `reduce`.
@@ -294,6 +361,74 @@ extension Tensor {
                     }
                     out[k] = bestValue
                     positions[k] = Int32(truncatingIfNeeded: best)
+                    k &+= 1
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Average pooling
+
+extension Tensor {
+    /// Mean over `size`×`size` windows moved by `stride` on each (N, C) plane of `x` (no
+    /// padding: pad() first for PyTorch's `padding:`, which counts the zeros in the mean).
+    public static func avgPool2d(_ x: Tensor, size: Int, stride: Int) throws -> Tensor {
+        let window = try poolWindow(x.shape, size: size, stride: stride, op: "avgPool2d")
+        let output = Tensor(validShape: window.outputShape(x.shape), dtype: x.dtype, count: window.planes &* window.oh &* window.ow)
+        switch x.dtype {
+        case .float64: averageKernel(window, x.pointer(Double.self), output.pointer(Double.self))
+        case .float32: averageKernel(window, x.pointer(Float.self), output.pointer(Float.self))
+        }
+        return output
+    }
+
+    /// Spreads each output gradient evenly over its window, adding where windows overlap.
+    public static func avgPool2dBackward(_ gradOut: Tensor, inputShape: [Int], size: Int, stride: Int) throws -> Tensor {
+        let window = try poolWindow(inputShape, size: size, stride: stride, op: "avgPool2dBackward")
+        guard gradOut.shape == window.outputShape(inputShape) else {
+            throw TensorError("avgPool2dBackward: gradient of shape \(describe(gradOut.shape)) does not match the output "
+                + "shape \(describe(window.outputShape(inputShape)))")
+        }
+        let result = try Tensor.zeros(inputShape, dtype: gradOut.dtype)
+        switch gradOut.dtype {
+        case .float64: averageScatter(window, gradOut.pointer(Double.self), result.pointer(Double.self))
+        case .float32: averageScatter(window, gradOut.pointer(Float.self), result.pointer(Float.self))
+        }
+        return result
+    }
+
+    private static func averageKernel<T: TensorScalar>(_ p: PoolWindow, _ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
+        let scale = T(Double(p.size &* p.size))
+        var k = 0
+        for plane in 0..<p.planes {
+            let base = plane &* p.h &* p.w
+            for oy in 0..<p.oh {
+                for ox in 0..<p.ow {
+                    var total = T(0.0)
+                    for i in 0..<p.size {
+                        let rowStart = base &+ (oy &* p.stride &+ i) &* p.w &+ ox &* p.stride
+                        for j in 0..<p.size { total += x[rowStart &+ j] }
+                    }
+                    out[k] = total / scale
+                    k &+= 1
+                }
+            }
+        }
+    }
+
+    private static func averageScatter<T: TensorScalar>(_ p: PoolWindow, _ g: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>) {
+        let scale = T(Double(p.size &* p.size))
+        var k = 0
+        for plane in 0..<p.planes {
+            let base = plane &* p.h &* p.w
+            for oy in 0..<p.oh {
+                for ox in 0..<p.ow {
+                    let share = g[k] / scale
+                    for i in 0..<p.size {
+                        let rowStart = base &+ (oy &* p.stride &+ i) &* p.w &+ ox &* p.stride
+                        for j in 0..<p.size { dx[rowStart &+ j] += share }
+                    }
                     k &+= 1
                 }
             }

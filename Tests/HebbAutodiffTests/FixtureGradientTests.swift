@@ -113,9 +113,9 @@ struct FixtureGradientTests {
 
     @Test func smallConvolutionalNetwork() throws {
         try check(GradFixtures.smallCnn) { v in
-            let features = try P.unary(.relu, P.op(.conv2d(stride: 1, padding: 1), input(v, "X"), input(v, "F1")))
+            let features = try P.unary(.relu, P.op(.conv2d(ConvLayout(stride: 1, padding: 1)), input(v, "X"), input(v, "F1")))
             let pooled = try P.op(.maxPool2d(size: 2, stride: 2), features)
-            let deeper = try P.op(.conv2d(stride: 2, padding: 0), pooled, input(v, "F2"))
+            let deeper = try P.op(.conv2d(ConvLayout(stride: 2, padding: 0)), pooled, input(v, "F2"))
             let logits = try matmul(P.op(.reshape([2, 4]), deeper), input(v, "W"))
             return try P.unary(.neg, P.sum(mul(input(v, "T"), P.op(.logSoftmax(axis: -1), logits))))
         }

@@ -12,7 +12,7 @@ import HebbTensor
 /// One `Op` case, without its parameters.
 enum OpFamily: String, CaseIterable, Sendable {
     case binary, scalarBinary, unary, matmul, transpose, reshape, broadcast, reduce, slice
-    case concat, stack, softmax, logSoftmax, select, cast, conv2d, maxPool2d, detach
+    case concat, stack, softmax, logSoftmax, select, cast, conv2d, maxPool2d, avgPool2d, pad, detach
 
     static func of(_ op: Op) -> OpFamily {
         switch op {
@@ -33,6 +33,8 @@ enum OpFamily: String, CaseIterable, Sendable {
         case .cast: return .cast
         case .conv2d: return .conv2d
         case .maxPool2d: return .maxPool2d
+        case .avgPool2d: return .avgPool2d
+        case .pad: return .pad
         case .detach: return .detach
         }
     }
@@ -61,6 +63,8 @@ enum OpCases {
         case .cast: return cast(inputs)
         case .conv2d: return conv2d(inputs)
         case .maxPool2d: return maxPool2d(inputs)
+        case .avgPool2d: return avgPool2d(inputs)
+        case .pad: return pad(inputs)
         case .detach: return detach(inputs)
         }
     }
@@ -301,13 +305,39 @@ enum OpCases {
     }
 
     static func conv2d(_ inputs: Inputs) -> [GradCase] {
-        let layouts: [(x: [Int], w: [Int], stride: Int, padding: Int)] = [
-            ([2, 3, 6, 6], [4, 3, 3, 3], 1, 0), ([1, 2, 7, 7], [3, 2, 3, 3], 2, 1), ([2, 1, 5, 5], [2, 1, 2, 2], 1, 2),
+        let layouts: [(x: [Int], w: [Int], layout: ConvLayout)] = [
+            ([2, 3, 6, 6], [4, 3, 3, 3], ConvLayout(stride: 1, padding: 0)),
+            ([1, 2, 7, 7], [3, 2, 3, 3], ConvLayout(stride: 2, padding: 1)),
+            ([2, 1, 5, 5], [2, 1, 2, 2], ConvLayout(stride: 1, padding: 2)),
+            // Per-side padding and a stride per axis (TensorFlow's "same" for an even kernel).
+            ([1, 2, 6, 5], [2, 2, 2, 3], ConvLayout(strideH: 1, strideW: 1, top: 0, bottom: 1, left: 1, right: 1)),
+            ([2, 1, 7, 6], [3, 1, 3, 2], ConvLayout(strideH: 2, strideW: 3, top: 1, bottom: 2, left: 0, right: 3)),
         ]
         return layouts.map { layout in
-            GradCase("conv2d x \(layout.x) w \(layout.w) stride \(layout.stride) padding \(layout.padding)",
+            GradCase("conv2d x \(layout.x) w \(layout.w) \(layout.layout)",
                      [inputs.normal(layout.x), inputs.normal(layout.w)]) { x in
-                try P.op(.conv2d(stride: layout.stride, padding: layout.padding), x[0], x[1])
+                try P.op(.conv2d(layout.layout), x[0], x[1])
+            }
+        }
+    }
+
+    static func avgPool2d(_ inputs: Inputs) -> [GradCase] {
+        let layouts: [(x: [Int], size: Int, stride: Int)] = [([2, 2, 4, 4], 2, 2), ([1, 2, 5, 5], 3, 1), ([1, 1, 7, 6], 2, 3)]
+        return layouts.map { layout in
+            GradCase("avg_pool2d x \(layout.x) size \(layout.size) stride \(layout.stride)", [inputs.normal(layout.x)]) { v in
+                try P.op(.avgPool2d(size: layout.size, stride: layout.stride), v[0])
+            }
+        }
+    }
+
+    static func pad(_ inputs: Inputs) -> [GradCase] {
+        let cases: [(x: [Int], widths: [(Int, Int)], value: Double)] = [
+            ([3, 4], [(1, 2), (0, 3)], 0), ([2], [(3, 0)], 1.5), ([1, 2, 3, 3], [(0, 0), (1, 0), (2, 1), (0, 2)], -2),
+        ]
+        return cases.map { item in
+            let widths = item.widths.map { Tensor.PadWidth(before: $0.0, after: $0.1) }
+            return GradCase("pad x \(item.x) widths \(item.widths) value \(item.value)", [inputs.normal(item.x)]) { v in
+                try P.op(.pad(widths, value: item.value), v[0])
             }
         }
     }

@@ -214,3 +214,63 @@ private func inner(_ a: Tensor, _ b: Tensor) throws -> Double {
         }
     }
 }
+
+@Suite struct ConvLayoutTests {
+    /// TensorFlow's SAME, worked by hand from its rule: out = ceil(in / stride), total =
+    /// max((out - 1) stride + kernel - in, 0), the odd one at the bottom/right.
+    @Test(arguments: [
+        (5, 2, 1, 0, 1), (7, 3, 2, 1, 1), (6, 3, 2, 0, 1), (8, 3, 3, 0, 1), (5, 1, 2, 0, 0), (4, 5, 1, 2, 2), (5, 3, 1, 1, 1),
+    ])
+    func sameSplitsThePadding(extent: Int, kernel: Int, stride: Int, before: Int, after: Int) {
+        let layout = ConvLayout.same(height: extent, width: 9, kernelH: kernel, kernelW: 1, strideH: stride, strideW: 1)
+        #expect((layout.top, layout.bottom) == (before, after))
+        #expect((layout.left, layout.right) == (0, 0))
+    }
+
+    /// "same" keeps ceil(extent / stride) positions whatever the kernel.
+    @Test func sameKeepsTheSize() throws {
+        for (extent, kernel, stride) in [(5, 2, 1), (7, 4, 2), (6, 3, 3), (9, 5, 2)] {
+            let x = try Tensor.ones([1, 1, extent, extent])
+            let w = try Tensor.ones([1, 1, kernel, kernel])
+            let layout = ConvLayout.same(height: extent, width: extent, kernelH: kernel, kernelW: kernel, strideH: stride, strideW: stride)
+            let out = (extent + stride - 1) / stride
+            #expect(try Tensor.conv2d(x, w, layout: layout).shape == [1, 1, out, out])
+        }
+    }
+
+    /// A 2×2 window of ones on iota(3, 3) with one zero row below and one zero column on the
+    /// right: every output is the sum of its window, worked by hand.
+    @Test func asymmetricPaddingByHand() throws {
+        let x = try K.iota([1, 1, 3, 3])   // 0 1 2 / 3 4 5 / 6 7 8
+        let layout = ConvLayout(strideH: 1, strideW: 1, top: 0, bottom: 1, left: 0, right: 1)
+        K.expect(try Tensor.conv2d(x, try Tensor.ones([1, 1, 2, 2]), layout: layout), [1, 1, 3, 3],
+                 [8, 12, 7, 20, 24, 13, 13, 15, 8])
+    }
+
+    @Test func averagePoolingByHand() throws {
+        let x = try K.iota([1, 1, 4, 4])
+        K.expect(try Tensor.avgPool2d(x, size: 2, stride: 2), [1, 1, 2, 2], [2.5, 4.5, 10.5, 12.5])
+        // Overlapping windows (size 2, stride 1 on 3×3): the centre is in all four windows.
+        let g = try Tensor.ones([1, 1, 2, 2])
+        K.expect(try Tensor.avgPool2dBackward(g, inputShape: [1, 1, 3, 3], size: 2, stride: 1), [1, 1, 3, 3],
+                 [0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25])
+        K.error("avgPool2dBackward: gradient of shape (1, 1, 3, 3) does not match the output shape (1, 1, 2, 2)") {
+            _ = try Tensor.avgPool2dBackward(try Tensor.ones([1, 1, 3, 3]), inputShape: [1, 1, 3, 3], size: 2, stride: 1)
+        }
+    }
+
+    @Test func padAndUnpad() throws {
+        let x = try K.iota([2, 2])
+        let widths = [Tensor.PadWidth(before: 1, after: 0), Tensor.PadWidth(before: 0, after: 2)]
+        let padded = try Tensor.pad(x, widths: widths, value: 9)
+        K.expect(padded, [3, 4], [9, 9, 9, 9, 0, 1, 9, 9, 2, 3, 9, 9])
+        K.expect(try Tensor.unpad(padded, originalShape: [2, 2], widths: widths), [2, 2], [0, 1, 2, 3])
+        K.error("pad: 1 pad widths for a tensor of shape (2, 2) (give one (before, after) per axis)") {
+            _ = try Tensor.pad(x, widths: [widths[0]])
+        }
+        K.error("pad: widths must be non-negative, got (0, -1)") {
+            _ = try Tensor.pad(x, widths: [widths[0], Tensor.PadWidth(before: 0, after: -1)])
+        }
+        #expect(throws: TensorError.self) { _ = try Tensor.pad(x, widths: [widths[0], Tensor.PadWidth(before: Int.max, after: 1)]) }
+    }
+}

@@ -92,6 +92,26 @@ struct Params {
         return value
     }
     func optionalInt(_ key: String) -> Int? { values[key]?.int }
+
+    /// A list of [a, b] pairs.
+    func pairs(_ key: String) throws -> [(Int, Int)] {
+        guard let items = values[key]?.array else { throw FixtureError(description: "param \(key) is not a list") }
+        return try items.map { item in
+            guard let pair = item.ints, pair.count == 2 else { throw FixtureError(description: "param \(key) holds a non-pair") }
+            return (pair[0], pair[1])
+        }
+    }
+
+    /// `stride` (n or [sh, sw]) and `padding` (n or [[top, bottom], [left, right]]).
+    func convLayout() throws -> ConvLayout {
+        if let stride = values["stride"]?.int, let padding = values["padding"]?.int {
+            return ConvLayout(stride: stride, padding: padding)
+        }
+        let stride = try ints("stride"), sides = try pairs("padding")
+        guard stride.count == 2, sides.count == 2 else { throw FixtureError(description: "malformed conv layout") }
+        return ConvLayout(strideH: stride[0], strideW: stride[1], top: sides[0].0, bottom: sides[0].1,
+                          left: sides[1].0, right: sides[1].1)
+    }
     func bool(_ key: String) -> Bool { values[key]?.bool ?? false }
     func dtype() -> DType { values["dtype"]?.string == "float32" ? .float32 : .float64 }
 
@@ -218,13 +238,18 @@ enum KernelRunner {
     private static func convolution(_ op: String, _ inputs: [Tensor], _ p: Params) throws -> Tensor {
         switch op {
         case "conv2d":
-            return try Tensor.conv2d(inputs[0], inputs[1], stride: p.int("stride"), padding: p.int("padding"))
+            return try Tensor.conv2d(inputs[0], inputs[1], layout: p.convLayout())
         case "conv2d_backward_input":
-            return try Tensor.conv2dBackwardInput(inputs[0], inputs[1], inputShape: p.ints("inputShape"),
-                                                  stride: p.int("stride"), padding: p.int("padding"))
+            return try Tensor.conv2dBackwardInput(inputs[0], inputs[1], inputShape: p.ints("inputShape"), layout: p.convLayout())
         case "conv2d_backward_filter":
-            return try Tensor.conv2dBackwardFilter(inputs[0], inputs[1], filterShape: p.ints("filterShape"),
-                                                   stride: p.int("stride"), padding: p.int("padding"))
+            return try Tensor.conv2dBackwardFilter(inputs[0], inputs[1], filterShape: p.ints("filterShape"), layout: p.convLayout())
+        case "avgpool2d":
+            return try Tensor.avgPool2d(inputs[0], size: p.int("size"), stride: p.int("stride"))
+        case "avgpool2d_backward":
+            return try Tensor.avgPool2dBackward(inputs[0], inputShape: p.ints("inputShape"), size: p.int("size"), stride: p.int("stride"))
+        case "pad":
+            let widths = try p.pairs("widths").map { Tensor.PadWidth(before: $0.0, after: $0.1) }
+            return try Tensor.pad(inputs[0], widths: widths, value: p.double("value"))
         case "maxpool2d":
             return try Tensor.maxPool2d(inputs[0], size: p.int("size"), stride: p.int("stride")).output
         case "maxpool2d_backward":
@@ -261,7 +286,7 @@ func firstMismatch(_ actual: Tensor, _ expected: Tensor, rtol: Double, atol: Dou
         let ops = Set(cases.map(\.op))
         for op in ["binary", "unary", "reduce", "matmul", "slice", "slice_add", "concat", "stack", "onehot", "softmax",
                    "log_softmax", "conv2d", "conv2d_backward_input", "conv2d_backward_filter", "maxpool2d",
-                   "maxpool2d_backward", "sum_to_shape", "broadcast_to", "axpy", "where", "transpose", "outer"] {
+                   "maxpool2d_backward", "avgpool2d", "avgpool2d_backward", "pad", "sum_to_shape", "broadcast_to", "axpy", "where", "transpose", "outer"] {
             #expect(ops.contains(op), "no fixture for \(op)")
         }
         let binaryOps = Set(cases.filter { $0.op == "binary" }.compactMap { $0.params["op"]?.string })

@@ -7,7 +7,7 @@ import Glibc
 
 /// Array creation, shape, math, reductions and products.
 enum ArrayBuiltins {
-    static let table: [Builtin] = creation + shapes + math + reductions + products + convolution
+    static let table: [Builtin] = creation + shapes + math + reductions + products + ConvolutionBuiltins.table
 
     // MARK: - Creation
 
@@ -300,20 +300,6 @@ enum ArrayBuiltins {
             let column = try Variable.apply(.reshape([-1, 1]), call.variable(0, "a"))
             let row = try Variable.apply(.reshape([1, -1]), call.variable(1, "b"))
             return .tensor(try Variable.apply(.matmul(transposeA: false, transposeB: false), column, row))
-        },
-    ]
-
-    // MARK: - Convolution
-
-    static let convolution: [Builtin] = [
-        Builtin("conv2d(x, w, stride: 1, padding: 0)", "2-d convolution (cross-correlation): x is N×C×H×W, w is F×C×KH×KW.") { call in
-            let op = Op.conv2d(stride: try call.integer(2, "stride", default: 1), padding: try call.integer(3, "padding", default: 0))
-            return .tensor(try Variable.apply(op, [call.variable(0, "x"), call.variable(1, "w")]))
-        },
-        Builtin("max_pool2d(x, size: 2, stride: size)", "Max-pooling over size×size windows of an N×C×H×W tensor. Gradient: each window's goes to its largest element; on a tie, all of it to the first one in row-major order (as PyTorch).") { call in
-            let size = try call.integer(1, "size", default: 2)
-            let op = Op.maxPool2d(size: size, stride: try call.integer(2, "stride", default: size))
-            return .tensor(try Variable.apply(op, [call.variable(0, "x")]))
         },
     ]
 }

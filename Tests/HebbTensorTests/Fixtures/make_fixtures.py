@@ -611,6 +611,93 @@ def convolution():
     add("maxPool2d window too big", "maxpool2d", [normal(1, 1, 2, 2)], None, {"size": 3, "stride": 1}, error=True)
 
 
+# MARK: - per-side padding, a stride per axis, average pooling, np.pad
+
+def conv2d_sides_ref(x, w, stride, padding):
+    """conv2d by loops with stride (sh, sw) and zero padding ((top, bottom), (left, right)),
+    the padding made with np.pad; returns the output and a function giving the input and
+    filter gradients of sum(grad * output)."""
+    (sh, sw), ((top, bottom), (left, right)) = stride, padding
+    xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    n, c, hp, wp = xp.shape
+    o, _, kh, kw = w.shape
+    oh, ow = (hp - kh) // sh + 1, (wp - kw) // sw + 1
+    out = np.zeros((n, o, oh, ow))
+    for b, f, i, j in itertools.product(range(n), range(o), range(oh), range(ow)):
+        out[b, f, i, j] = np.sum(xp[b, :, i * sh:i * sh + kh, j * sw:j * sw + kw] * w[f])
+
+    def backward(grad):
+        gxp, gw = np.zeros_like(xp), np.zeros_like(w)
+        for b, f, i, j in itertools.product(range(n), range(o), range(oh), range(ow)):
+            gxp[b, :, i * sh:i * sh + kh, j * sw:j * sw + kw] += grad[b, f, i, j] * w[f]
+            gw[f] += grad[b, f, i, j] * xp[b, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+        return gxp[:, :, top:top + x.shape[2], left:left + x.shape[3]], gw
+    return out, backward
+
+
+def tf_same_padding(extent, kernel, stride):
+    """TensorFlow's SAME rule (tf.nn.convolution docs): out = ceil(in / stride), the padding
+    split evenly with the odd one after."""
+    out = -(-extent // stride)
+    total = max((out - 1) * stride + kernel - extent, 0)
+    return (total // 2, total - total // 2)
+
+
+def avgpool_ref(x, size, stride):
+    n, c, h, w = x.shape
+    oh, ow = (h - size) // stride + 1, (w - size) // stride + 1
+    out = np.zeros((n, c, oh, ow))
+    for b, ch, i, j in itertools.product(range(n), range(c), range(oh), range(ow)):
+        out[b, ch, i, j] = x[b, ch, i * stride:i * stride + size, j * stride:j * stride + size].mean()
+    return out
+
+
+def avgpool_backward_ref(x, grad, size, stride):
+    gx = np.zeros_like(x)
+    _, _, oh, ow = grad.shape
+    for b, ch, i, j in itertools.product(range(x.shape[0]), range(x.shape[1]), range(oh), range(ow)):
+        gx[b, ch, i * stride:i * stride + size, j * stride:j * stride + size] += grad[b, ch, i, j] / size ** 2
+    return gx
+
+
+def convolution_layouts():
+    configs = [((1, 2, 6, 5), (2, 2, 2, 3), (1, 1), ((0, 1), (1, 1))),
+               ((2, 1, 7, 6), (3, 1, 3, 2), (2, 3), ((1, 2), (0, 3))),
+               ((1, 3, 5, 5), (2, 3, 3, 3), (1, 2), ((2, 2), (0, 0)))]
+    # TensorFlow's SAME for even kernels and strides, where it is asymmetric.
+    for xs, ws, stride in [((1, 2, 5, 5), (2, 2, 2, 2), (1, 1)), ((2, 1, 7, 6), (2, 1, 3, 3), (2, 2)),
+                           ((1, 1, 6, 8), (1, 1, 4, 3), (3, 2))]:
+        padding = (tf_same_padding(xs[2], ws[2], stride[0]), tf_same_padding(xs[3], ws[3], stride[1]))
+        configs.append((xs, ws, stride, padding))
+    for xs, ws, stride, padding in configs:
+        x, w = normal(*xs), normal(*ws)
+        out, backward = conv2d_sides_ref(x, w, stride, padding)
+        params = {"stride": list(stride), "padding": [list(p) for p in padding]}
+        label = f"x{list(xs)} w{list(ws)} s{list(stride)} p{params['padding']}"
+        add(f"conv2d {label}", "conv2d", [x, w], out, params, SUMS)
+        grad = normal(*out.shape)
+        gx, gw = backward(grad)
+        add(f"conv2dBackwardInput {label}", "conv2d_backward_input", [grad, w], gx, dict(params, inputShape=list(xs)), SUMS)
+        add(f"conv2dBackwardFilter {label}", "conv2d_backward_filter", [grad, x], gw, dict(params, filterShape=list(ws)),
+            SUMS)
+    for xs, size, stride in [((1, 1, 4, 4), 2, 2), ((2, 3, 5, 5), 3, 1), ((1, 2, 7, 6), 2, 3)]:
+        x = normal(*xs)
+        out = avgpool_ref(x, size, stride)
+        params = {"size": size, "stride": stride}
+        add(f"avgPool2d x{list(xs)} k{size} s{stride}", "avgpool2d", [x], out, params, SUMS)
+        grad = normal(*out.shape)
+        add(f"avgPool2dBackward x{list(xs)} k{size} s{stride}", "avgpool2d_backward", [grad], avgpool_backward_ref(x, grad, size, stride),
+            dict(params, inputShape=list(xs)), SUMS)
+    for xs, widths, value in [((3, 4), ((1, 2), (0, 3)), 0.0), ((2,), ((3, 0),), 1.5),
+                              ((1, 2, 3, 3), ((0, 0), (1, 0), (2, 1), (0, 2)), -2.0)]:
+        x = normal(*xs)
+        params = {"widths": [list(p) for p in widths], "value": value}
+        add(f"pad x{list(xs)} {params['widths']} value {value}", "pad", [x], np.pad(x, widths, constant_values=value),
+            params, EXACT)
+    add("pad negative width", "pad", [normal(2, 2)], None, {"widths": [[1, -1], [0, 0]], "value": 0.0}, error=True)
+    add("pad wrong count", "pad", [normal(2, 2)], None, {"widths": [[1, 1]], "value": 0.0}, error=True)
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
@@ -621,6 +708,7 @@ def main():
     indexing()
     softmax()
     convolution()
+    convolution_layouts()
     with open(os.path.join(OUT, "index.json"), "w") as f:
         json.dump({"generator": "Tests/HebbTensorTests/Fixtures/make_fixtures.py", "numpy": np.__version__,
                    "cases": cases}, f, indent=1)
