@@ -62,8 +62,11 @@ struct ConvGeometry {
         _ = try Tensor.checkedCount(input)
         _ = try Tensor.checkedCount(filters)
         guard input[1] == filters[1] else {
+            // TensorFlow's images are N×H×W×C: say so when the last axis is the channel count.
+            let layoutHint = input[3] == filters[1]
+                ? " (images are N×C×H×W here, as in PyTorch; for N×H×W×C write transpose(x, [0, 3, 1, 2]))" : ""
             throw TensorError("\(op): input \(Tensor.describe(input)) has \(input[1]) channels but filters "
-                + "\(Tensor.describe(filters)) expect \(filters[1])")
+                + "\(Tensor.describe(filters)) expect \(filters[1])" + layoutHint)
         }
         guard layout.strideH >= 1, layout.strideW >= 1 else {
             throw TensorError("\(op): stride must be positive, got \(layout.strideDescription)")

@@ -247,6 +247,12 @@ private func inner(_ a: Tensor, _ b: Tensor) throws -> Double {
                  [8, 12, 7, 20, 24, 13, 13, 15, 8])
     }
 
+    @Test func channelsLastInputIsNamed() {
+        K.error("conv2d: input (2, 8, 8, 3) has 8 channels but filters (4, 3, 3, 3) expect 3 (images are N×C×H×W here, as in PyTorch; for N×H×W×C write transpose(x, [0, 3, 1, 2]))") {
+            _ = try Tensor.conv2d(try Tensor.zeros([2, 8, 8, 3]), try Tensor.zeros([4, 3, 3, 3]), stride: 1, padding: 0)
+        }
+    }
+
     @Test func averagePoolingByHand() throws {
         let x = try K.iota([1, 1, 4, 4])
         K.expect(try Tensor.avgPool2d(x, size: 2, stride: 2), [1, 1, 2, 2], [2.5, 4.5, 10.5, 12.5])
