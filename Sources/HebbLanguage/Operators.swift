@@ -118,8 +118,9 @@ extension Interpreter {
 
     /// `==` for values that are not numbers or tensors: by value, as in Python, deep through
     /// lists, tuples and records (a record's field order does not matter, as for a dict);
-    /// functions by identity. A tensor inside a container equals only itself: comparing two
-    /// different ones has no single answer (NumPy raises too), so it is an error.
+    /// functions by identity. A tensor inside a container equals only itself: comparing it
+    /// with another tensor or a number has no single answer (NumPy raises too), so it is an
+    /// error; with none, a string or a list it is simply not equal (`W == none` is false).
     static func identical(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
         guard depth <= Conversion.maxRank else {
             throw RuntimeError("'==' on values nested more than \(Conversion.maxRank) levels deep (does a list contain itself?)")
@@ -131,7 +132,7 @@ extension Interpreter {
             return try numberValue(a, "operand") == numberValue(b, "operand")
         case (.string(let x), .string(let y)): return x == y
         case (.tensor(let x), .tensor(let y)) where x === y: return true
-        case (.tensor, _), (_, .tensor):
+        case (.tensor, .tensor), (.tensor, .number), (.number, .tensor), (.tensor, .bool), (.bool, .tensor):
             throw RuntimeError("'==' on lists, tuples or records that hold tensors has no single answer: "
                 + "compare the tensors themselves, e.g. all(a == b)")
         case (.tuple(let x), .tuple(let y)): return try elementsEqual(x, y, depth: depth)
@@ -148,7 +149,7 @@ extension Interpreter {
             return x.count == y.count && (x.count == 0 || x.start == y.start && (x.count == 1 || x.step == y.step))
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
-        default: return false
+        default: return false   // different kinds: a tensor is not none, a list is not a tuple
         }
     }
 
