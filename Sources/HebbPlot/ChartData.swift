@@ -101,30 +101,44 @@ struct LineRuns {
     /// The caption line for values the chart could not draw, or nil when there are none:
     /// "3 non-finite values (nan) not drawn: × on the x axis".
     static func nonFiniteCaption(_ series: [LineRuns]) -> String? {
-        let skipped = series.flatMap(\.skipped)
+        NonFinite.caption(series.flatMap(\.skipped), marked: Set(series.flatMap { $0.markers.map(\.kind) }))
+    }
+}
+
+extension NonFinite {
+    /// "3 non-finite values (nan) not drawn", with the markers of the `marked` kinds
+    /// explained; nil when nothing was skipped.
+    static func caption(_ skipped: [NonFinite], marked: Set<NonFinite> = [], noun: String = "value") -> String? {
         guard !skipped.isEmpty else { return nil }
         let kinds = NonFinite.allCases.filter(skipped.contains)
         let counts = kinds.map { kind in (kind, skipped.filter { $0 == kind }.count) }
         let breakdown = counts.count == 1 ? counts[0].0.name : counts.map { "\($0.1) \($0.0.name)" }.joined(separator: ", ")
-        let noun = skipped.count == 1 ? "value" : "values"
-        let marked = Set(series.flatMap { $0.markers.map(\.kind) })
         let legend = kinds.filter(marked.contains).map { "\($0.marker) \($0.name) \($0.placeDescription)" }
-        return "\(skipped.count) non-finite \(noun) (\(breakdown)) not drawn" + (legend.isEmpty ? "" : ": " + legend.joined(separator: ", "))
+        return "\(skipped.count) non-finite \(noun)\(skipped.count == 1 ? "" : "s") (\(breakdown)) not drawn"
+            + (legend.isEmpty ? "" : ": " + legend.joined(separator: ", "))
     }
 }
 
 /// Scatter points grouped by class label, classes in ascending order.
 struct ScatterClasses {
     var classes: [(label: Int, points: [Point])]
+    /// Points left out because a coordinate is NaN or infinite.
+    var skipped: [NonFinite] = []
 
     init(xs: [Double], ys: [Double], labels: [Int]) {
         var groups: [Int: [Point]] = [:]
-        for index in 0..<Swift.min(xs.count, ys.count) where xs[index].isFinite && ys[index].isFinite {
+        for index in 0..<Swift.min(xs.count, ys.count) {
+            guard xs[index].isFinite && ys[index].isFinite else {
+                if let kind = NonFinite(xs[index]) ?? NonFinite(ys[index]) { skipped.append(kind) }
+                continue
+            }
             let label = index < labels.count ? labels[index] : 0
             groups[label, default: []].append(Point(x: xs[index], y: ys[index]))
         }
         classes = groups.keys.sorted().map { ($0, groups[$0] ?? []) }
     }
+
+    var caption: String? { NonFinite.caption(skipped, noun: "point") }
 
     var points: [Point] { classes.flatMap(\.points) }
 }
@@ -134,9 +148,12 @@ struct Histogram {
     var lower: Double
     var upper: Double
     var counts: [Int]
+    /// Values left out of every bin because they are NaN or infinite.
+    var skipped: [NonFinite]
 
     init(values: [Double], bins: Int) {
         let finite = values.filter(\.isFinite)
+        skipped = values.compactMap(NonFinite.init)
         let binCount = Swift.min(Swift.max(bins, 1), 1000)
         var low = finite.min() ?? 0, high = finite.max() ?? 1
         if high <= low { (low, high) = (low - 0.5, high + 0.5) }
@@ -154,6 +171,8 @@ struct Histogram {
     }
 
     var binWidth: Double { (upper - lower) / Double(counts.count) }
+
+    var caption: String? { NonFinite.caption(skipped) }
 }
 
 /// Images normalised to 0...1 (each by its own min and max, like `imshow`), with a grid

@@ -37,7 +37,7 @@ public enum SVGRenderer {
     }
 
     static func scatterChart(_ spec: PlotSpec, classes: ScatterClasses) -> String {
-        var chart = AxesChart(spec: spec, bounds: Bounds(points: classes.points))
+        var chart = AxesChart(spec: spec, bounds: Bounds(points: classes.points), caption: classes.caption)
         for (index, group) in classes.classes.enumerated() {
             chart.dots(group.points, color: Palette.color(index))
         }
@@ -52,7 +52,7 @@ public enum SVGRenderer {
         let top = Double(histogram.counts.max() ?? 0)
         let bounds = Bounds(points: [Point(x: histogram.lower, y: 0), Point(x: histogram.upper, y: Swift.max(top, 1))],
                             includeZeroY: true)
-        var chart = AxesChart(spec: spec, bounds: bounds)
+        var chart = AxesChart(spec: spec, bounds: bounds, caption: histogram.caption)
         for (index, count) in histogram.counts.enumerated() where count > 0 {
             let left = histogram.lower + Double(index) * histogram.binWidth
             chart.bar(from: left, to: left + histogram.binWidth, height: Double(count), color: Palette.color(0))

@@ -12,9 +12,13 @@ public enum TextChart {
         case .line(let series):
             lines += lineChart(series.map(LineRuns.init), width: width, height: height, colour: colour)
         case .scatter(let xs, let ys, let labels):
-            lines += scatter(ScatterClasses(xs: xs, ys: ys, labels: labels), width: width, height: height, colour: colour)
+            let classes = ScatterClasses(xs: xs, ys: ys, labels: labels)
+            lines += scatter(classes, width: width, height: height, colour: colour)
+            lines += warning(classes.caption, colour: colour)
         case .histogram(let values, let bins):
-            lines += histogram(Histogram(values: values, bins: bins), width: width, height: height)
+            let histogram = Histogram(values: values, bins: bins)
+            lines += self.histogram(histogram, width: width, height: height)
+            lines += warning(histogram.caption, colour: colour)
         case .image(let pixels, let rows, let columns):
             lines += images(ImageGrid(pixels: pixels, rows: rows, columns: columns), width: width + 12, height: height)
         }
@@ -54,8 +58,13 @@ public enum TextChart {
         if series.count > 1 || series.contains(where: { $0.label != nil }) {
             lines.append(legend(series.enumerated().map { ($0.element.label ?? "series \($0.offset + 1)", $0.offset) }, colour: colour))
         }
-        if let caption { lines.append(colour ? "\u{1B}[31m" + caption + "\u{1B}[0m" : caption) }
-        return lines
+        return lines + warning(caption, colour: colour)
+    }
+
+    /// A caption about values that were not drawn, red with `colour`.
+    static func warning(_ caption: String?, colour: Bool) -> [String] {
+        guard let caption else { return [] }
+        return [colour ? "\u{1B}[31m" + caption + "\u{1B}[0m" : caption]
     }
 
     static func scatter(_ classes: ScatterClasses, width: Int, height: Int, colour: Bool) -> [String] {

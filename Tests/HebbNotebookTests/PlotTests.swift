@@ -83,6 +83,16 @@ import Testing
         #expect(!clean.contains("not drawn"))
     }
 
+    @Test func histogramsAndScattersCountWhatTheyLeaveOut() {
+        let histogram = PlotSpec(kind: .histogram(values: [1, .nan, 2, .infinity, .nan], bins: 4))
+        let caption = "3 non-finite values (2 nan, 1 inf) not drawn"
+        #expect(SVGRenderer.render(histogram).contains(">\(caption)<"))
+        #expect(TextChart.render(histogram).split(separator: "\n").last.map(String.init) == caption)
+        let scatter = PlotSpec(kind: .scatter(xs: [0, .nan, 1], ys: [1, 2, -.infinity], labels: [0, 1, 1]))
+        #expect(SVGRenderer.render(scatter).contains(">2 non-finite points (1 nan, 1 -inf) not drawn<"))
+        #expect(TextChart.render(PlotTests.spec("scatter")).contains("not drawn") == false)
+    }
+
     @Test func scatterColoursEachClass() {
         let svg = SVGRenderer.render(PlotTests.spec("scatter"))
         for colour in Palette.colors.prefix(3) { #expect(svg.contains(colour)) }
