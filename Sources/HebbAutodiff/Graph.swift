@@ -74,7 +74,7 @@ extension Variable {
             throw TensorError("grad: the cost must be a scalar, but it has shape \(Tensor.describe(cost.shape)); reduce it with sum() or mean()")
         }
         if let release = cost.releasedHistory {
-            throw TensorError("grad: this cost has no history left: " + release.explanation(of: "it"))
+            throw TensorError("grad: this cost has no history left: " + release.explanation(of: "it", limit: GraphContext.current.historyLimit))
         }
         GraphContext.current.beginGradWindow()
         let (order, generation) = topologicalOrder(from: cost)
@@ -123,7 +123,7 @@ extension Variable {
                 cause = "the cost has no recorded history (it was computed inside no_grad(...) or from constants), "
                     + "so it does not depend on \(name); compute it outside no_grad"
             } else if let release = released.first(where: { $0 == .byGrad }) ?? released.first {
-                cause = "the cost reaches \(name) only through history that was released: " + release.explanation(of: "a value it uses")
+                cause = "the cost reaches \(name) only through history that was released: " + release.explanation(of: "a value it uses", limit: GraphContext.current.historyLimit)
             } else {
                 cause = "the cost does not depend on \(name). If \(name) was updated after the cost was computed "
                     + "(a cost computed once before a loop, then `\(name) -= lr * g`), compute the cost again after each update, "

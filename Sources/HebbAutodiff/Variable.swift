@@ -134,10 +134,20 @@ public enum HistoryRelease: Sendable {
 /// How much history may be recorded with no `grad` call before the recording window is
 /// closed (so a loop that never takes a gradient, such as `x = x + 1` or an RNN sampling
 /// 10⁵ steps, runs in bounded memory). Counted per window: ops recorded and bytes of their
-/// results. `HEBB_HISTORY_LIMIT` (ops) and `HEBB_HISTORY_BYTES` override the defaults.
-public enum HistoryLimit {
-    nonisolated(unsafe) public static var maxOps: Int = environmentInteger("HEBB_HISTORY_LIMIT") ?? 200_000
-    nonisolated(unsafe) public static var maxBytes: Int = environmentInteger("HEBB_HISTORY_BYTES") ?? (4 << 30)
+/// results. Each `GraphContext` has its own; `HEBB_HISTORY_LIMIT` (ops) and
+/// `HEBB_HISTORY_BYTES` set the default.
+public struct HistoryLimit: Sendable {
+    public var maxOps: Int
+    public var maxBytes: Int
+
+    public init(maxOps: Int, maxBytes: Int) {
+        self.maxOps = maxOps
+        self.maxBytes = maxBytes
+    }
+
+    /// 200,000 ops (~50 MB of scalar history) or 4 GiB of results, unless the environment says otherwise.
+    public static let fromEnvironment = HistoryLimit(maxOps: environmentInteger("HEBB_HISTORY_LIMIT") ?? 200_000,
+                                                     maxBytes: environmentInteger("HEBB_HISTORY_BYTES") ?? (4 << 30))
 
     private static func environmentInteger(_ name: String) -> Int? {
         guard let text = getenv(name).map({ String(cString: $0) }), let value = Int(text), value > 0 else { return nil }
@@ -157,7 +167,9 @@ public final class GraphContext: @unchecked Sendable {
     /// The window the latest `grad` call opened (windows after it were opened by the limit).
     private(set) var lastGradEpoch = 0
     var recording = true
-    /// What the current window has recorded, against `HistoryLimit`.
+    /// When the current window closes with no `grad` call.
+    public var historyLimit = HistoryLimit.fromEnvironment
+    /// What the current window has recorded, against `historyLimit`.
     private var opsInWindow = 0
     private var bytesInWindow = 0
 
@@ -174,7 +186,7 @@ public final class GraphContext: @unchecked Sendable {
     @inline(__always) func countRecorded(bytes: Int) {
         opsInWindow &+= 1
         bytesInWindow &+= bytes
-        if opsInWindow > HistoryLimit.maxOps || bytesInWindow > HistoryLimit.maxBytes {
+        if opsInWindow > historyLimit.maxOps || bytesInWindow > historyLimit.maxBytes {
             epoch += 1
             opsInWindow = 0
             bytesInWindow = 0
@@ -245,14 +257,14 @@ import Darwin
 
 extension HistoryRelease {
     /// Why `subject` lost its history, and what to write instead.
-    func explanation(of subject: String) -> String {
+    func explanation(of subject: String, limit: HistoryLimit) -> String {
         switch self {
         case .byGrad:
             return "\(subject) was computed before an earlier grad() call, which closed its graph (as PyTorch's backward() does). "
                 + "Compute it again after that call, or take all gradients of one cost in one call: grad(J, [W1, b1, W2, b2])"
         case .byHistoryLimit:
-            return "history before this point was released to bound memory, because more than \(HistoryLimit.maxOps) ops "
-                + "(or \(HistoryLimit.maxBytes >> 20) MiB of results) were recorded with no grad() call. Compute the cost inside "
+            return "history before this point was released to bound memory, because more than \(limit.maxOps) ops "
+                + "(or \(limit.maxBytes >> 20) MiB of results) were recorded with no grad() call. Compute the cost inside "
                 + "the loop that takes its gradient, wrap evaluation loops in no_grad(fn() { ... }), "
                 + "or raise HEBB_HISTORY_LIMIT / HEBB_HISTORY_BYTES"
         }

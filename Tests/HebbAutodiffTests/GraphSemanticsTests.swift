@@ -50,9 +50,7 @@ struct GraphSemanticsTests {
 
     @Test func historyPastTheLimitIsReleasedAndGradSaysSo() throws {
         try isolated {
-            let saved = HistoryLimit.maxOps
-            HistoryLimit.maxOps = 100
-            defer { HistoryLimit.maxOps = saved }
+            GraphContext.current.historyLimit.maxOps = 100   // this test's own context (isolated)
             let w = Variable(tensor([], [1]))
             var x = w
             for _ in 0..<1_000 { x = try Variable.apply(.scalarBinary(.add, scalar: 1, scalarOnLeft: false), x) }
@@ -77,9 +75,7 @@ struct GraphSemanticsTests {
     /// stack when a loop's history was released).
     @Test func aMillionLongChainIsReleasedWithoutRecursion() throws {
         try isolated {
-            let saved = HistoryLimit.maxOps
-            HistoryLimit.maxOps = Int.max
-            defer { HistoryLimit.maxOps = saved }
+            GraphContext.current.historyLimit.maxOps = Int.max
             var x = Variable(tensor([], [0]))
             for _ in 0..<1_000_000 { x = try Variable.apply(.scalarBinary(.add, scalar: 1, scalarOnLeft: false), x) }
             #expect(x.value.element(0) == 1_000_000)

@@ -114,10 +114,8 @@ extension HebbRun {
     /// `for i in 1...300000 { x = x + 1 }` then `:reset` segfaulted: the chain's nodes were
     /// freed by nested deinits, one stack frame per link, on the REPL's ordinary stack.
     @Test func resetAfterALongHistoryReleasesItWithoutRecursion() throws {
-        let saved = HistoryLimit.maxOps
-        HistoryLimit.maxOps = 10_000_000   // keep the whole chain, as a big enough limit would
-        defer { HistoryLimit.maxOps = saved }
         let hebb = HebbRun()
+        hebb.session.graphContext.historyLimit.maxOps = 10_000_000   // keep the whole chain, as a big enough limit would
         try hebb.run("x = tensor(0.0)\nfor i in 1...300000 { x = x + 1 }")
         let output = try hebb.run("print(item(x))").output
         #expect(output == "300000\n")
