@@ -2,6 +2,7 @@
 
 import Foundation
 import HebbLanguage
+import HebbPlot
 
 /// Options for `NotebookTester.test`.
 public struct TestOptions {
@@ -108,7 +109,7 @@ struct NotebookCheck {
             let (items, files) = outcome.outputItems(cellNumber: cell.number, plotFolder: execution.plotFolder)
             promoted.setOutputs(items, ofCell: cell.number)
             plots += files
-            if let problem = check(cell, outcome, items) { problems.append(problem) }
+            if let problem = check(cell, outcome, items, plots: files) { problems.append(problem) }
             // Later cells would fail for want of what this one should have defined.
             if outcome.status == .failed || outcome.status == .timedOut { stoppedAfter = cell; return false }
             return true
@@ -150,7 +151,7 @@ struct NotebookCheck {
     // MARK: - Checks
 
     /// What is wrong with one cell's fresh run, or nil when it passes.
-    func check(_ cell: Cell, _ outcome: CellOutcome, _ items: [OutputItem]) -> Problem? {
+    func check(_ cell: Cell, _ outcome: CellOutcome, _ items: [OutputItem], plots: [PlotFile]) -> Problem? {
         let where_ = "\(path):\(cell.line): cell \(cell.number)" + (cell.labels.name.map { " (\($0))" } ?? "")
         switch outcome.status {
         case .timedOut:
@@ -172,11 +173,11 @@ struct NotebookCheck {
         case .ok where cell.labels.noCompare:
             return nil
         case .ok, .interrupted:
-            return compare(cell, items, where: where_)
+            return compare(cell, items, where: where_) ?? comparePlots(plots, cell: cell, where: where_)
         }
     }
 
-    /// Compares rendered outputs line by line (tolerant); then checks plot files exist.
+    /// Compares rendered outputs line by line (tolerant).
     func compare(_ cell: Cell, _ items: [OutputItem], where where_: String) -> Problem? {
         let tolerance = Tolerance(labels: cell.labels)
         let expected = OutputComparison.comparedLines(NotebookCheck.transcript(cell.outputs))
@@ -186,11 +187,35 @@ struct NotebookCheck {
         if !diff.isEmpty {
             return Problem(lines: ["\(where_): output differs"] + diff.map { "  " + $0 }, promotable: true)
         }
+        return nil
+    }
+
+    /// Compares each fresh plot's values with those saved in its SVG file (same tolerance
+    /// as printed numbers), so that a different curve under the same caption fails.
+    func comparePlots(_ plots: [PlotFile], cell: Cell, where where_: String) -> Problem? {
         let folder = NotebookFiles.directory(of: path)
-        for case .plot(_, let plotPath) in items where !FileManager.default.fileExists(atPath: folder + "/" + plotPath) {
-            return Problem(lines: ["\(where_): plot file \(plotPath) is missing"], promotable: true)
+        for plot in plots {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + plot.relativePath) else {
+                return Problem(lines: ["\(where_): plot file \(plot.relativePath) is missing"], promotable: true)
+            }
+            guard let saved = PlotData.lines(inSVG: String(decoding: data, as: UTF8.self)) else {
+                return Problem(lines: ["\(where_): plot file \(plot.relativePath) holds no plotted values to compare "
+                                       + "(an older hebb wrote it): re-run the notebook with `hebb run`"], promotable: true)
+            }
+            let fresh = PlotData.lines(inSVG: plot.svg) ?? []
+            let tolerance = Tolerance(labels: cell.labels)
+            let diff = LineDiff.unified(LineDiff.edits(saved, fresh) { OutputComparison.linesMatch($0, $1, tolerance: tolerance) })
+            if !diff.isEmpty {
+                return Problem(lines: ["\(where_): plot \(plot.relativePath) differs in its plotted values"]
+                               + NotebookCheck.shortened(diff).map { "  " + $0 }, promotable: true)
+            }
         }
         return nil
+    }
+
+    /// At most 40 lines of a diff (a whole different image would be thousands).
+    static func shortened(_ diff: [String], limit: Int = 40) -> [String] {
+        diff.count <= limit ? diff : Array(diff.prefix(limit)) + ["… \(diff.count - limit) more lines of differences"]
     }
 
     /// The output part as the file shows it (LF line endings), for comparing and diffing.

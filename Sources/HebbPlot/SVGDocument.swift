@@ -54,6 +54,13 @@ struct SVGDocument {
         return ([header] + body + ["</svg>"]).joined(separator: "\n") + "\n"
     }
 
+    /// `svg` (as `rendered()` returns it) with `element` as its last child.
+    static func inserting(_ element: String, beforeEndOf svg: String) -> String {
+        let end = "</svg>\n"
+        guard svg.hasSuffix(end) else { return svg }
+        return String(svg.dropLast(end.count)) + element + "\n" + end
+    }
+
     static func attributeText(_ attributes: [(String, String)]) -> String {
         attributes.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
     }

@@ -4,16 +4,19 @@
 /// plot files diff cleanly.
 public enum SVGRenderer {
     /// The figure as a complete SVG document (UTF-8 text, newline-terminated).
+    /// The plotted values are kept in a `<metadata>` element (see `PlotData`), so that a
+    /// saved figure can be compared with a fresh one by its data.
     public static func render(_ spec: PlotSpec) -> String {
-        switch spec.kind {
-        case .line(let series): return lineChart(spec, series: series.map(LineRuns.init))
+        let drawing = switch spec.kind {
+        case .line(let series): lineChart(spec, series: series.map(LineRuns.init))
         case .scatter(let xs, let ys, let labels):
-            return scatterChart(spec, classes: ScatterClasses(xs: xs, ys: ys, labels: labels))
+            scatterChart(spec, classes: ScatterClasses(xs: xs, ys: ys, labels: labels))
         case .image(let pixels, let rows, let columns):
-            return imageGrid(spec, grid: ImageGrid(pixels: pixels, rows: rows, columns: columns))
+            imageGrid(spec, grid: ImageGrid(pixels: pixels, rows: rows, columns: columns))
         case .histogram(let values, let bins):
-            return histogram(spec, histogram: Histogram(values: values, bins: bins))
+            histogram(spec, histogram: Histogram(values: values, bins: bins))
         }
+        return SVGDocument.inserting(PlotData.element(spec), beforeEndOf: drawing)
     }
 
     static let width = 640.0

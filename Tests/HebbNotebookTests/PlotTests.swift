@@ -40,6 +40,7 @@ import Testing
         #expect(svg.hasSuffix("</svg>\n"), "\(name)")
         let attributes = svg.components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
         #expect(!attributes.contains { $0.contains("nan") || $0.contains("inf") }, "\(name): non-finite coordinates")
+        #expect(PlotData.lines(inSVG: svg) == PlotData.lines(spec), "\(name): the data reads back")
         #expect(try xmlProblem(svg) == nil, "\(name)")
         #expect(SVGRenderer.render(spec) == svg, "\(name): deterministic")
     }
@@ -98,6 +99,28 @@ import Testing
         for colour in Palette.colors.prefix(3) { #expect(svg.contains(colour)) }
         #expect(svg.contains(">class 2<"))
         #expect(svg.components(separatedBy: "<circle").count - 1 == 5 + 3, "5 points and 3 legend dots")
+    }
+
+    @Test func plotDataListsThePlottedValues() {
+        let line = PlotSpec(kind: .line([.init(xs: [], ys: [3, 0.1, .nan, -1e-05], label: "a<b & \"c\""),
+                                         .init(xs: Array(1...12).map(Double.init), ys: Array(repeating: 2, count: 12), label: nil)]))
+        #expect(PlotData.lines(line) == [
+            "series 1 \"a<b & \"c\"\": 4 points", "y[0]: 3.0 0.1 nan -1e-05",
+            "series 2: 12 points", "x[0]: 1.0 2.0 3.0 4.0 5.0 6.0 7.0 8.0 9.0 10.0", "x[10]: 11.0 12.0",
+            "y[0]: 2.0 2.0 2.0 2.0 2.0 2.0 2.0 2.0 2.0 2.0", "y[10]: 2.0 2.0",
+        ])
+        #expect(PlotData.lines(inSVG: SVGRenderer.render(line)) == PlotData.lines(line))
+        #expect(PlotData.lines(PlotSpec(kind: .scatter(xs: [0, 1], ys: [2, 3], labels: [1, 0])))
+                == ["scatter: 2 points", "x[0]: 0.0 1.0", "y[0]: 2.0 3.0", "class[0]: 1 0"])
+        #expect(PlotData.lines(PlotSpec(kind: .image(pixels: [[1, 2, 3, 4], [5]], rows: 2, columns: 2)))
+                == ["image 1: 2x2", "row 0[0]: 1.0 2.0", "row 1[0]: 3.0 4.0", "image 2: 2x2", "row 0[0]: 5.0"])
+        #expect(PlotData.lines(PlotSpec(kind: .histogram(values: [0, 1, 1, 4], bins: 2)))
+                == ["histogram: 4 values, 2 bins from 0.0 to 4.0", "count[0]: 3 1"])
+        #expect(PlotData.lines(inSVG: "<svg></svg>") == nil)
+        let long = PlotData.lines(PlotSpec(kind: .line([.init(xs: [], ys: (0..<2000).map(Double.init), label: nil)])))
+        #expect(long.count == 1 + 200, "long arrays are summarised in 200 buckets")
+        #expect(long[1] == "y[0..<10]: min 0.0 mean 4.5 max 9.0")
+        #expect(long.last == "y[1990..<2000]: min 1990.0 mean 1994.5 max 1999.0")
     }
 
     @Test func niceTicks() {

@@ -11,7 +11,8 @@ import Synchronization
 /// `print TEXT`, `value TEXT`, `fail MESSAGE`, `sleep SECONDS` (stops when interrupted),
 /// `hang SECONDS` (ignores interrupts), `awkward` (prints control bytes and fences), `plot TITLE`, `scatter`, `stop` (Ctrl-C),
 /// `set NAME TEXT`, `get NAME` (prints a variable: cells share one environment),
-/// `lines N` (prints `line 1` … `line N`, one write each).
+/// `lines N` (prints `line 1` … `line N`, one write each), `curve Y1 Y2 …` (a line chart
+/// titled "cost" of those values).
 final class FakeExecutor: CellExecutor, @unchecked Sendable {
     let output: OutputSink
     private let interrupted = Atomic<Bool>(false)
@@ -41,6 +42,9 @@ final class FakeExecutor: CellExecutor, @unchecked Sendable {
             case "sleep": try sleep(Double(argument) ?? 0, span: span, file: file)
             case "hang": Thread.sleep(forTimeInterval: Double(argument) ?? 0)
             case "plot": output.plot(PlotSpec(kind: .line([.init(xs: [], ys: [3, 1, 2], label: "cost")]), title: argument))
+            case "curve":
+                let ys = argument.split(separator: " ").compactMap { Double($0) }
+                output.plot(PlotSpec(kind: .line([.init(xs: [], ys: ys, label: nil)]), title: "cost"))
             case "scatter": output.plot(PlotSpec(kind: .scatter(xs: [0, 1, 2], ys: [1, 0, 1], labels: [0, 1, 1])))
             case "stop":
                 NotebookRunner.requestStop()

@@ -125,6 +125,36 @@ extension ExecutionTests {
         #expect(runTester([path]).2.contains("  \(path):1: cell 1: plot file demo.files/cell-1-1.svg is missing"))
     }
 
+    /// A plot is compared by its values, not only by its caption.
+    @Test func plotsAreComparedByTheirValues() throws {
+        write("```hebb\ncurve 9 4 1 0.5\n```\n", to: path)
+        _ = try NotebookRunner.run(path: path, options: fakeOptions())
+        #expect(runTester([path]).0 == 1)
+        let saved = read(path)
+        write(saved.replacingOccurrences(of: "curve 9 4 1 0.5", with: "curve 9 4 1.0000000001 0.5"), to: path)
+        #expect(runTester([path]).0 == 1, "round-off within the tolerance passes")
+        write(saved.replacingOccurrences(of: "curve 9 4 1 0.5", with: "curve 1 2 3 4"), to: path)
+        let (_, failed, lines) = runTester([path])
+        #expect(failed == 1)
+        #expect(lines.contains("  \(path):1: cell 1: plot demo.files/cell-1-1.svg differs in its plotted values"), "\(lines)")
+        #expect(lines.contains("    -y[0]: 9.0 4.0 1.0 0.5"))
+        #expect(lines.contains("    +y[0]: 1.0 2.0 3.0 4.0"))
+        write(saved.replacingOccurrences(of: "```hebb\ncurve 9 4 1 0.5", with: "```hebb tol=0.2\ncurve 9 4 1.1 0.5"), to: path)
+        #expect(runTester([path]).0 == 1, "a cell's tol= label applies to its plots")
+        write(saved.replacingOccurrences(of: "curve 9 4 1 0.5", with: "curve 9 4 1 0.5 0.25"), to: path)
+        #expect(runTester([path]).1 == 1, "an extra point fails")
+    }
+
+    @Test func aPlotFileWithoutDataFailsAndSaysWhy() throws {
+        write("```hebb\ncurve 9 4\n```\n", to: path)
+        _ = try NotebookRunner.run(path: path, options: fakeOptions())
+        write("<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n", to: folder + "/demo.files/cell-1-1.svg")
+        let (_, failed, lines) = runTester([path])
+        #expect(failed == 1)
+        #expect(lines.contains("  \(path):1: cell 1: plot file demo.files/cell-1-1.svg holds no plotted values to compare "
+                               + "(an older hebb wrote it): re-run the notebook with `hebb run`"), "\(lines)")
+    }
+
     @Test func foldersAreSearchedAndBadNotebooksCountAsFailures() {
         try? FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: true)
         write("```hebb\nprint a\n```\n```output\na\n```\n", to: folder + "/sub/b.nb")
