@@ -137,6 +137,31 @@ struct GraphSemanticsTests {
         }
     }
 
+    /// maximum/minimum split a tie's gradient equally whether the other operand is a
+    /// constant number (either side) or a tensor (either side); relu'(0) and abs'(0) are 0.
+    /// Expected values by hand (torch.maximum and jax.numpy.maximum give the same).
+    @Test func maximumAndMinimumSplitTiesTheSameForNumbersAndTensors() throws {
+        try isolated {
+            let x = Variable(tensor([3], [0, 1, -1]))
+            func gradient(_ build: (Variable) throws -> Variable) throws -> [Double] {
+                values(try Variable.gradients(of: P.sum(build(x)), withRespectTo: [x])[0])
+            }
+            let zeros = P.constant(tensor([3], [0, 0, 0]))
+            for op in [Tensor.BinaryOp.maximum, .minimum] {
+                let chosen: [Double] = op == .maximum ? [0.5, 1, 0] : [0.5, 0, 1]
+                let numberRight = try gradient { try Variable.apply(.scalarBinary(op, scalar: 0, scalarOnLeft: false), $0) }
+                let numberLeft = try gradient { try Variable.apply(.scalarBinary(op, scalar: 0, scalarOnLeft: true), $0) }
+                let tensorRight = try gradient { try P.binary(op, $0, zeros) }
+                let tensorLeft = try gradient { try P.binary(op, zeros, $0) }
+                #expect([numberRight, numberLeft, tensorRight, tensorLeft] == [chosen, chosen, chosen, chosen], "\(op)")
+            }
+            let relu = try gradient { try P.unary(.relu, $0) }
+            let abs = try gradient { try P.unary(.abs, $0) }
+            #expect(relu == [0, 1, 0])
+            #expect(abs == [0, 1, -1])
+        }
+    }
+
     @Test func castToFloat32AndBackPassesTheGradientInTheInputType() throws {
         try isolated {
             let x = Variable(Inputs(seed: 3).normal([2, 3]))
