@@ -42,6 +42,7 @@ public enum GradientCheck {
         switch copy.dtype {
         case .float64: copy.withMutableElements(Double.self) { $0[element] += delta }
         case .float32: copy.withMutableElements(Float.self) { $0[element] += Float(delta) }
+        case .bool: throw TensorError("gradcheck: a bool mask has no gradient; check a float tensor")
         }
         return copy
     }

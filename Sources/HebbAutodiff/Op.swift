@@ -15,6 +15,9 @@ public enum Op {
     case broadcast([Int])
     case reduce(Tensor.ReduceOp, axis: Int?, keepDims: Bool)
     case slice([Tensor.IndexSpec])
+    /// `x[mask]` for a bool mask (the second input, which gets no gradient): the elements, or
+    /// leading-axis rows, where the mask is true.
+    case maskSelect
     case concat(axis: Int)
     case stack(axis: Int)
     case softmax(axis: Int)
@@ -43,6 +46,7 @@ public enum Op {
         case .broadcast: return "broadcast"
         case .reduce(let op, _, _): return "\(op)"
         case .slice: return "index"
+        case .maskSelect: return "mask_select"
         case .concat: return "concat"
         case .stack: return "stack"
         case .softmax: return "softmax"
@@ -75,6 +79,7 @@ extension Op {
         case .broadcast(let shape): return (try Tensor.broadcast(x[0], to: shape), nil)
         case .reduce(let op, let axis, let keep): return (try Tensor.reduce(op, x[0], axis: axis, keepDims: keep), nil)
         case .slice(let specs): return (try Tensor.slice(x[0], specs), nil)
+        case .maskSelect: return (try Tensor.maskSelect(x[0], x[1]), nil)
         case .concat(let axis): return (try Tensor.concat(x, axis: axis), nil)
         case .stack(let axis): return (try Tensor.stack(x, axis: axis), nil)
         case .softmax(let axis): return (try Tensor.softmax(x[0], axis: axis), nil)
@@ -127,6 +132,11 @@ extension Op {
             var full = try Tensor.zeros(x[0].shape, dtype: x[0].dtype)
             try Tensor.sliceAdd(&full, specs, g)
             return [full]
+        case .maskSelect:
+            // The selected places are distinct, so scattering g into zeros is the adjoint.
+            var full = try Tensor.zeros(x[0].shape, dtype: g.dtype)
+            try Tensor.maskAssign(&full, x[1], g)
+            return [full, nil]
         case .concat(let axis):
             return try concatGradients(x, axis: axis, g)
         case .stack(let axis):
@@ -152,7 +162,8 @@ extension Op {
             let gb = needed[2] ? try Tensor.sumToShape(Tensor.where_(x[0], zeros, g), x[2].shape) : nil
             return [nil, ga, gb]
         case .cast:
-            return [try g.cast(to: x[0].dtype)]
+            // A mask converted to numbers is data: no gradient flows into it.
+            return [x[0].dtype == .bool ? nil : try g.cast(to: x[0].dtype)]
         case .conv2d(let layout):
             let gx = needed[0] ? try Tensor.conv2dBackwardInput(g, x[1], inputShape: x[0].shape, layout: layout) : nil
             let gw = needed[1] ? try Tensor.conv2dBackwardFilter(g, x[0], filterShape: x[1].shape, layout: layout) : nil
@@ -316,7 +327,7 @@ extension Op {
             return try Tensor.broadcast(Tensor.binary(.div, gKept, scalar: Double(reducedCount)), to: x.shape)
         case .max, .min:
             // Ties share the gradient equally.
-            let mask = try Tensor.binary(.equal, x, y.reshaped(keptShape))
+            let mask = try Tensor.binary(.equal, x, y.reshaped(keptShape)).cast(to: g.dtype)
             let ties = try Tensor.reduce(.sum, mask, axis: axis, keepDims: true)
             return try Tensor.binary(.mul, mask, Tensor.binary(.div, gKept, ties))
         case .argmax, .argmin:

@@ -126,11 +126,11 @@ struct BuiltinCall {
         return try Interpreter.truthValue(value)
     }
 
-    /// `dtype: "float32"` (default float64).
+    /// `dtype: "float32"` or `"bool"` (default float64).
     func dtype(default fallback: DType = .float64) throws -> DType {
         guard let value = arguments.value("dtype") else { return fallback }
         guard case .string(let text) = value, let dtype = DType(rawValue: text) else {
-            throw RuntimeError("\(name)(): dtype must be \"float64\" or \"float32\"")
+            throw RuntimeError("\(name)(): dtype must be \"float64\", \"float32\" or \"bool\"")
         }
         return dtype
     }
@@ -183,6 +183,17 @@ enum Conversion {
         var values: [Double] = []
         try flatten(value, depth: 0, shape: &shape, into: &values)
         return try Tensor(shape: shape, values: values, dtype: dtype)
+    }
+
+    /// True for a non-empty (nested) list or tuple whose elements are all `true`/`false`.
+    static func holdsOnlyBools(_ value: Value, depth: Int = 0) -> Bool {
+        guard depth <= maxRank else { return false }
+        switch value {
+        case .bool: return depth > 0
+        case .list(let list): return !list.items.isEmpty && list.items.allSatisfy { holdsOnlyBools($0, depth: depth + 1) }
+        case .tuple(let items): return !items.isEmpty && items.allSatisfy { holdsOnlyBools($0, depth: depth + 1) }
+        default: return false
+        }
     }
 
     /// NumPy's limit on dimensions; a deeper list (or one that contains itself) is an error.

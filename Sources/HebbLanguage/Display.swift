@@ -74,6 +74,7 @@ enum Display {
     /// A tensor: 0-d prints as its number; large ones get a shape/dtype line, as NumPy does.
     static func tensor(_ tensor: Tensor) -> String {
         if tensor.rank == 0, let value = tensor.scalarValue {
+            if tensor.dtype == .bool { return value != 0 ? "True" : "False" }  // NumPy's np.True_
             if value.isNaN { return "nan" }   // NumPy prints NaN without its sign bit
             return tensor.dtype == .float32 ? "\(Float(value))" : "\(value)"
         }

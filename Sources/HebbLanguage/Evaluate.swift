@@ -38,11 +38,7 @@ extension Interpreter {
             let b = try evaluate(right, scope)
             return try located(expression.span) { try binary(op, a, b) }
         case .logical(let op, let left, let right):
-            let a = try truth(evaluate(left, scope), left.span)
-            switch op {
-            case .and: return a ? .bool(try truth(evaluate(right, scope), right.span)) : .bool(false)
-            case .or: return a ? .bool(true) : .bool(try truth(evaluate(right, scope), right.span))
-            }
+            return try evaluateLogical(op, left, right, expression.span, scope)
         case .range(let start, let end, let inclusive):
             let a = try number(evaluate(start, scope), start.span)
             let b = try number(evaluate(end, scope), end.span)
@@ -59,6 +55,38 @@ extension Interpreter {
         case .function(let declaration):
             return .function(Closure(declaration: declaration, file: file, captured: scope))
         }
+    }
+
+    /// `and` / `or`: on truth values they short-circuit, as in Python; when an operand is a
+    /// tensor of rank 1 or more (a mask), both sides are evaluated and combined elementwise,
+    /// as NumPy's `(x > 0) & (x < 5)`.
+    private func evaluateLogical(_ op: LogicalOperator, _ left: Expr, _ right: Expr, _ span: SourceSpan,
+                                 _ scope: Scope?) throws -> Value {
+        let a = try evaluate(left, scope)
+        if a.isMask {
+            let b = try evaluate(right, scope)
+            return try located(span) { try Interpreter.elementwiseLogic(op, a, b) }
+        }
+        let truthA = try truth(a, left.span)
+        if op == .and ? !truthA : truthA { return .bool(truthA) }
+        let b = try evaluate(right, scope)
+        if b.isMask { return try located(span) { try Interpreter.elementwiseLogic(op, a, b) } }
+        return .bool(try truth(b, right.span))
+    }
+
+    /// The elementwise `and` / `or` of two operands, one of them a mask.
+    static func elementwiseLogic(_ op: LogicalOperator, _ a: Value, _ b: Value) throws -> Value {
+        let x = try logicOperand(a), y = try logicOperand(b)
+        return .tensor(Variable(try Tensor.logical(op == .and ? .and : .or, x, y)))
+    }
+
+    /// A truth-valued operand as a tensor (numbers and booleans as 0-d).
+    static func logicOperand(_ value: Value) throws -> Tensor {
+        if case .tensor(let variable) = value { return variable.value }
+        guard value.isScalarLike else {
+            throw RuntimeError("and/or combine a mask with a mask, a number or a boolean, not a \(value.typeName)")
+        }
+        return Tensor(scalar: try numberValue(value, "operand"))
     }
 
     /// `a @ b`, where an operand written `X.T` or `transpose(X)` of a matrix is passed to

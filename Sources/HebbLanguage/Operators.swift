@@ -11,6 +11,7 @@ import Glibc
 extension Interpreter {
     func unary(_ op: UnaryOperator, _ value: Value) throws -> Value {
         switch (op, value) {
+        case (.not, _) where value.isMask: return .tensor(Variable(try Tensor.logicalNot(Interpreter.logicOperand(value))))
         case (.not, _): return .bool(!(try Interpreter.truthValue(value)))
         case (.plus, .number), (.plus, .tensor): return value
         case (.negate, .number(let number)): return .number(-number)
@@ -161,6 +162,12 @@ extension Interpreter {
 }
 
 extension Value {
+    /// A tensor of rank 1 or more: `and`, `or` and `not` act on it elementwise.
+    var isMask: Bool {
+        if case .tensor(let variable) = self { return variable.value.rank >= 1 }
+        return false
+    }
+
     /// Numbers and booleans combine with tensors as scalars.
     var isScalarLike: Bool {
         switch self {

@@ -32,12 +32,13 @@ extension Tensor {
         switch a.dtype {
         case .float64: broadcastKernel(a, into: &result, Double.self)
         case .float32: broadcastKernel(a, into: &result, Float.self)
+        case .bool: broadcastKernel(a, into: &result, UInt8.self)
         }
         return result
     }
 
-    private static func broadcastKernel<T: TensorScalar>(_ a: Tensor, into result: inout Tensor, _: T.Type) {
-        let source = a.pointer(T.self), target = result.pointer(T.self)
+    private static func broadcastKernel<T>(_ a: Tensor, into result: inout Tensor, _: T.Type) {
+        let source = a.rawElements(T.self), target = result.rawElements(T.self)
         let layout = StridedLayout(shape: result.shape, operands: [result.shape, a.shape])
         let length = layout.rowLength, step = layout.innerStride(1)
         layout.forEachRow { offsets in
@@ -53,6 +54,7 @@ extension Tensor {
     /// Sums `a` over the axes along which `shape` was broadcast to `a.shape`, giving a tensor
     /// of `shape`: the gradient of a broadcast operand.
     public static func sumToShape(_ a: Tensor, _ shape: [Int]) throws -> Tensor {
+        let a = a.numeric()
         guard broadcasts(shape, to: a.shape), shape.allSatisfy({ $0 >= 0 }) else {
             throw TensorError("sumToShape: shape \(describe(a.shape)) cannot be summed to \(describe(shape))")
         }
@@ -62,6 +64,7 @@ extension Tensor {
         switch a.dtype {
         case .float64: sumToShapeKernel(a, into: &result, Double.self)
         case .float32: sumToShapeKernel(a, into: &result, Float.self)
+        case .bool: break  // made numeric above
         }
         return result
     }

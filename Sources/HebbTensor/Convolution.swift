@@ -132,6 +132,7 @@ extension Tensor {
     /// Cross-correlation with a stride per axis and zero padding per side:
     /// OH = (H + top + bottom - KH) / strideH + 1, OW likewise.
     public static func conv2d(_ x: Tensor, _ w: Tensor, layout: ConvLayout) throws -> Tensor {
+        let (x, w) = numericPair(x, w)
         try checkSameDType(x, w, op: "conv2d")
         let g = try ConvGeometry(input: x.shape, filters: w.shape, layout: layout, op: "conv2d")
         let result = try Tensor.zeros(g.outputShape, dtype: x.dtype)
@@ -142,6 +143,7 @@ extension Tensor {
         switch x.dtype {
         case .float64: convForward(blas, g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
         case .float32: convForward(blas, g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .bool: break  // made numeric above
         }
         return result
     }
@@ -150,6 +152,7 @@ extension Tensor {
     public static func conv2dBackwardInput(_ gradOut: Tensor, _ w: Tensor, inputShape: [Int],
                                            layout: ConvLayout) throws -> Tensor {
         let op = "conv2dBackwardInput"
+        let (gradOut, w) = numericPair(gradOut, w)
         try checkSameDType(gradOut, w, op: op)
         let g = try ConvGeometry(input: inputShape, filters: w.shape, layout: layout, op: op)
         try checkGradientShape(gradOut, g, op: op)
@@ -161,6 +164,7 @@ extension Tensor {
         switch w.dtype {
         case .float64: convBackwardInput(blas, g, gradOut.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
         case .float32: convBackwardInput(blas, g, gradOut.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .bool: break  // made numeric above
         }
         return result
     }
@@ -169,6 +173,7 @@ extension Tensor {
     public static func conv2dBackwardFilter(_ gradOut: Tensor, _ x: Tensor, filterShape: [Int],
                                             layout: ConvLayout) throws -> Tensor {
         let op = "conv2dBackwardFilter"
+        let (gradOut, x) = numericPair(gradOut, x)
         try checkSameDType(gradOut, x, op: op)
         let g = try ConvGeometry(input: x.shape, filters: filterShape, layout: layout, op: op)
         try checkGradientShape(gradOut, g, op: op)
@@ -180,6 +185,7 @@ extension Tensor {
         switch x.dtype {
         case .float64: convBackwardFilter(blas, g, gradOut.pointer(Double.self), x.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
         case .float32: convBackwardFilter(blas, g, gradOut.pointer(Float.self), x.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .bool: break  // made numeric above
         }
         return result
     }
@@ -288,6 +294,7 @@ extension Tensor {
     /// Max over `size`×`size` windows moved by `stride` on each (N, C) plane of `x`, and
     /// for each output the flat (row-major) index into `x` of the maximum it took.
     public static func maxPool2d(_ x: Tensor, size: Int, stride: Int) throws -> (output: Tensor, argmax: [Int32]) {
+        let x = x.numeric()
         let window = try poolWindow(x.shape, size: size, stride: stride, op: "maxPool2d")
         guard Int32(exactly: x.count) != nil else {
             throw TensorError("maxPool2d: input \(describe(x.shape)) is too large")
@@ -298,6 +305,7 @@ extension Tensor {
             switch x.dtype {
             case .float64: poolKernel(window, x.pointer(Double.self), output.pointer(Double.self), positions)
             case .float32: poolKernel(window, x.pointer(Float.self), output.pointer(Float.self), positions)
+            case .bool: break  // made numeric above
             }
         }
         return (output, argmax)
@@ -306,6 +314,7 @@ extension Tensor {
     /// Routes each output gradient to the input position its maximum came from (adding
     /// where windows overlap).
     public static func maxPool2dBackward(_ gradOut: Tensor, argmax: [Int32], inputShape: [Int]) throws -> Tensor {
+        let gradOut = gradOut.numeric()
         guard argmax.count == gradOut.count else {
             throw TensorError("maxPool2dBackward: \(argmax.count) positions for a gradient of shape \(describe(gradOut.shape))")
         }
@@ -317,6 +326,7 @@ extension Tensor {
         switch gradOut.dtype {
         case .float64: scatterAdd(gradOut.pointer(Double.self), argmax, result.pointer(Double.self))
         case .float32: scatterAdd(gradOut.pointer(Float.self), argmax, result.pointer(Float.self))
+        case .bool: break  // made numeric above
         }
         return result
     }

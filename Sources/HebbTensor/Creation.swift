@@ -21,6 +21,7 @@ extension Tensor {
         switch dtype {
         case .float64: result.withMutableElements(Double.self) { for i in 0..<n { $0[i &* (n &+ 1)] = 1 } }
         case .float32: result.withMutableElements(Float.self) { for i in 0..<n { $0[i &* (n &+ 1)] = 1 } }
+        case .bool: result.withMutableFlags { for i in 0..<n { $0[i &* (n &+ 1)] = 1 } }
         }
         return result
     }
@@ -41,6 +42,7 @@ extension Tensor {
         switch dtype {
         case .float64: result.withMutableElements(Double.self) { for i in 0..<count { $0[i] = start + Double(i) * step } }
         case .float32: result.withMutableElements(Float.self) { for i in 0..<count { $0[i] = Float(start + Double(i) * step) } }
+        case .bool: result.withMutableFlags { for i in 0..<count { $0[i] = flag(start + Double(i) * step) } }
         }
         return result
     }
@@ -54,23 +56,35 @@ extension Tensor {
         switch dtype {
         case .float64: result.withMutableElements(Double.self) { for i in 0..<count { $0[i] = value(i) } }
         case .float32: result.withMutableElements(Float.self) { for i in 0..<count { $0[i] = Float(value(i)) } }
+        case .bool: result.withMutableFlags { for i in 0..<count { $0[i] = flag(value(i)) } }
         }
         return result
     }
 
-    /// The same values in another dtype (self when the dtype already matches).
+    /// The same values in another dtype (self when the dtype already matches). To bool, any
+    /// nonzero value (NaN too) is true, as in NumPy; from bool, true is 1.
     public func cast(to dtype: DType) throws -> Tensor {
         if dtype == self.dtype { return self }
-        // Checked: float32 -> float64 doubles the bytes.
+        // Checked: float32 -> float64 doubles the bytes, bool -> float64 multiplies them by 8.
         let result = try Tensor(uninitializedShape: shape, dtype: dtype)
         let n = count
-        switch dtype {
-        case .float32:
+        switch (self.dtype, dtype) {
+        case (.float64, .float32):
             let source = pointer(Double.self), target = result.pointer(Float.self)
             for i in 0..<n { target[i] = Float(source[i]) }
-        case .float64:
+        case (.float32, .float64):
             let source = pointer(Float.self), target = result.pointer(Double.self)
             for i in 0..<n { target[i] = Double(source[i]) }
+        case (.float64, .bool):
+            let source = pointer(Double.self), target = result.flagPointer
+            for i in 0..<n { target[i] = source[i] != 0 ? 1 : 0 }
+        case (.float32, .bool):
+            let source = pointer(Float.self), target = result.flagPointer
+            for i in 0..<n { target[i] = source[i] != 0 ? 1 : 0 }
+        case (.bool, _):
+            return numeric(preferring: dtype)
+        case (.float64, .float64), (.float32, .float32):
+            return self
         }
         return result
     }

@@ -6,10 +6,18 @@
 // (op, dtype, layout) pair compiles to its own tight loop over raw pointers.
 
 extension Tensor {
-    /// Elementwise binary operations. Comparisons give 0/1 masks of the operands' dtype.
+    /// Elementwise binary operations. Comparisons give bool masks.
     public enum BinaryOp: String, CaseIterable, Sendable {
         case add, sub, mul, div, pow, maximum, minimum
         case equal, notEqual, less, lessEqual, greater, greaterEqual
+
+        /// True for the ops whose result is a bool mask.
+        public var isComparison: Bool {
+            switch self {
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
+            case .add, .sub, .mul, .div, .pow, .maximum, .minimum: return false
+            }
+        }
     }
 
     /// Elementwise unary operations.
@@ -41,72 +49,83 @@ enum BinaryPlan {
 }
 
 extension Tensor {
-    /// `a op b` with NumPy broadcasting.
+    /// `a op b` with NumPy broadcasting. Comparisons give a bool mask; a bool operand takes
+    /// part in arithmetic as 0/1 in the other operand's dtype (float64 when both are bool).
     public static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if a.dtype == .bool || b.dtype == .bool {
+            return try binary(op, a.numeric(preferring: b.dtype), b.numeric(preferring: a.dtype))
+        }
         guard a.dtype == b.dtype else { throw dtypeMismatch(a, b, op: op.rawValue) }
+        let outputType = op.isComparison ? DType.bool : a.dtype
         // Same shapes first, with nothing built on the way: this is most calls, and on tiny
         // tensors the bookkeeping costs more than the arithmetic.
         if a.shape == b.shape {
             let count = a.count
-            let result = Tensor(validShape: a.shape, dtype: a.dtype, count: count)
+            let result = Tensor(validShape: a.shape, dtype: outputType, count: count)
             switch a.dtype {
-            case .float64: sameShapeKernel(op, count, a.pointer(Double.self), b.pointer(Double.self), result.pointer(Double.self))
-            case .float32: sameShapeKernel(op, count, a.pointer(Float.self), b.pointer(Float.self), result.pointer(Float.self))
+            case .float64: sameShapeKernel(op, count, a.pointer(Double.self), b.pointer(Double.self), result.storage.pointer)
+            case .float32: sameShapeKernel(op, count, a.pointer(Float.self), b.pointer(Float.self), result.storage.pointer)
+            case .bool: break  // promoted above
             }
             return result
         }
-        let (plan, shape, count) = try binaryPlan(op, a.shape, b.shape)
+        let (plan, shape, count) = try binaryPlan(op.rawValue, a.shape, b.shape)
         let result: Tensor
         if case .general = plan {
             // A broadcast result can be far larger than either operand: check the allocation.
-            result = try Tensor(uninitializedShape: shape, dtype: a.dtype)
+            result = try Tensor(uninitializedShape: shape, dtype: outputType)
         } else {
-            result = Tensor(validShape: shape, dtype: a.dtype, count: count)
+            result = Tensor(validShape: shape, dtype: outputType, count: count)
         }
         if count == 0 { return result }
         switch a.dtype {
-        case .float64: binaryKernel(op, plan, a.pointer(Double.self), b.pointer(Double.self), result.pointer(Double.self))
-        case .float32: binaryKernel(op, plan, a.pointer(Float.self), b.pointer(Float.self), result.pointer(Float.self))
+        case .float64: binaryKernel(op, plan, a.pointer(Double.self), b.pointer(Double.self), result.storage.pointer)
+        case .float32: binaryKernel(op, plan, a.pointer(Float.self), b.pointer(Float.self), result.storage.pointer)
+        case .bool: break  // promoted above
         }
         return result
     }
 
-    /// `a op s` for a constant `s` (converted to `a`'s dtype).
+    /// `a op s` for a constant `s` (converted to `a`'s dtype; a mask counts as float64 0/1).
     public static func binary(_ op: BinaryOp, _ a: Tensor, scalar: Double) -> Tensor {
+        let a = a.numeric()
         // x ** 2 (squared errors) as x * x: the same correctly rounded numbers, without a
         // pow() call per element (NumPy special-cases it too).
         if op == .pow && scalar == 2 { return unary(.square, a) }
         let count = a.count
-        let result = Tensor(validShape: a.shape, dtype: a.dtype, count: count)
+        let result = Tensor(validShape: a.shape, dtype: op.isComparison ? .bool : a.dtype, count: count)
         switch a.dtype {
         case .float64:
             var s = scalar
-            binaryKernel(op, .scalarRight(count: count), a.pointer(Double.self), &s, result.pointer(Double.self))
+            binaryKernel(op, .scalarRight(count: count), a.pointer(Double.self), &s, result.storage.pointer)
         case .float32:
             var s = Float(scalar)
-            binaryKernel(op, .scalarRight(count: count), a.pointer(Float.self), &s, result.pointer(Float.self))
+            binaryKernel(op, .scalarRight(count: count), a.pointer(Float.self), &s, result.storage.pointer)
+        case .bool: break  // made numeric above
         }
         return result
     }
 
-    /// `s op b` for a constant `s` (converted to `b`'s dtype).
+    /// `s op b` for a constant `s` (converted to `b`'s dtype; a mask counts as float64 0/1).
     public static func binary(_ op: BinaryOp, scalar: Double, _ b: Tensor) -> Tensor {
+        let b = b.numeric()
         let count = b.count
-        let result = Tensor(validShape: b.shape, dtype: b.dtype, count: count)
+        let result = Tensor(validShape: b.shape, dtype: op.isComparison ? .bool : b.dtype, count: count)
         switch b.dtype {
         case .float64:
             var s = scalar
-            binaryKernel(op, .scalarLeft(count: count), &s, b.pointer(Double.self), result.pointer(Double.self))
+            binaryKernel(op, .scalarLeft(count: count), &s, b.pointer(Double.self), result.storage.pointer)
         case .float32:
             var s = Float(scalar)
-            binaryKernel(op, .scalarLeft(count: count), &s, b.pointer(Float.self), result.pointer(Float.self))
+            binaryKernel(op, .scalarLeft(count: count), &s, b.pointer(Float.self), result.storage.pointer)
+        case .bool: break  // made numeric above
         }
         return result
     }
 
     /// Chooses the loop for `a op b` and the result's shape and element count. The fast
     /// paths reuse an operand's shape array; only the general path allocates.
-    static func binaryPlan(_ op: BinaryOp, _ a: [Int], _ b: [Int]) throws -> (BinaryPlan, [Int], Int) {
+    static func binaryPlan(_ op: String, _ a: [Int], _ b: [Int]) throws -> (BinaryPlan, [Int], Int) {
         if a == b {
             let count = product(a, 0..<a.count)
             return (.same(count: count), a, count)
@@ -126,42 +145,54 @@ extension Tensor {
             return (.columnLeft(rows: countA, rowLength: countB / countA), b, countB)
         }
         guard let shape = broadcastShapes(a, b) else {
-            throw TensorError("\(op.rawValue): shapes \(describe(a)) and \(describe(b)) cannot be broadcast")
+            throw TensorError("\(op): shapes \(describe(a)) and \(describe(b)) cannot be broadcast")
         }
         let count = try checkedCount(shape)
         return (.general(StridedLayout(shape: shape, operands: [shape, a, b])), shape, count)
     }
 
-    /// Dispatches on the op once; each case inlines its closure into `runBinary`.
+    /// Dispatches on the op once; each case inlines its closure into `runBinary`. `out` holds
+    /// `T`s, or bytes (0/1) for the comparisons.
     static func binaryKernel<T: TensorScalar>(_ op: BinaryOp, _ plan: BinaryPlan, _ a: UnsafePointer<T>,
-                                              _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
+                                              _ b: UnsafePointer<T>, _ out: UnsafeMutableRawPointer) {
+        let values = out.assumingMemoryBound(to: T.self)
         switch op {
-        case .add: runBinary(plan, a, b, out) { $0 + $1 }
-        case .sub: runBinary(plan, a, b, out) { $0 - $1 }
-        case .mul: runBinary(plan, a, b, out) { $0 * $1 }
-        case .div: runBinary(plan, a, b, out) { $0 / $1 }
-        case .pow: runBinary(plan, a, b, out) { T.pow($0, $1) }
+        case .add: runBinary(plan, a, b, values) { $0 + $1 }
+        case .sub: runBinary(plan, a, b, values) { $0 - $1 }
+        case .mul: runBinary(plan, a, b, values) { $0 * $1 }
+        case .div: runBinary(plan, a, b, values) { $0 / $1 }
+        case .pow: runBinary(plan, a, b, values) { T.pow($0, $1) }
         // NumPy's maximum/minimum propagate NaN from either side.
-        case .maximum: runBinary(plan, a, b, out) { $0 >= $1 || $0.isNaN ? $0 : $1 }
-        case .minimum: runBinary(plan, a, b, out) { $0 <= $1 || $0.isNaN ? $0 : $1 }
+        case .maximum: runBinary(plan, a, b, values) { $0 >= $1 || $0.isNaN ? $0 : $1 }
+        case .minimum: runBinary(plan, a, b, values) { $0 <= $1 || $0.isNaN ? $0 : $1 }
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            comparisonKernel(op, plan, a, b, out.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// The comparisons, writing one byte (0 or 1) per element.
+    private static func comparisonKernel<T: TensorScalar>(_ op: BinaryOp, _ plan: BinaryPlan, _ a: UnsafePointer<T>,
+                                                          _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<UInt8>) {
+        switch op {
         case .equal: runBinary(plan, a, b, out) { $0 == $1 ? 1 : 0 }
         case .notEqual: runBinary(plan, a, b, out) { $0 != $1 ? 1 : 0 }
         case .less: runBinary(plan, a, b, out) { $0 < $1 ? 1 : 0 }
         case .lessEqual: runBinary(plan, a, b, out) { $0 <= $1 ? 1 : 0 }
         case .greater: runBinary(plan, a, b, out) { $0 > $1 ? 1 : 0 }
         case .greaterEqual: runBinary(plan, a, b, out) { $0 >= $1 ? 1 : 0 }
+        case .add, .sub, .mul, .div, .pow, .maximum, .minimum: break  // not comparisons
         }
     }
 
     /// The same-shape loop of every op, without a plan.
     static func sameShapeKernel<T: TensorScalar>(_ op: BinaryOp, _ count: Int, _ a: UnsafePointer<T>,
-                                                 _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
+                                                 _ b: UnsafePointer<T>, _ out: UnsafeMutableRawPointer) {
         binaryKernel(op, .same(count: count), a, b, out)
     }
 
     @inline(__always)
-    static func runBinary<T: TensorScalar>(_ plan: BinaryPlan, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
-                                           _ out: UnsafeMutablePointer<T>, _ f: (T, T) -> T) {
+    static func runBinary<T, R>(_ plan: BinaryPlan, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+                                              _ out: UnsafeMutablePointer<R>, _ f: (T, T) -> R) {
         switch plan {
         case .same(let count):
             for i in 0..<count { out[i] = f(a[i], b[i]) }
@@ -214,13 +245,15 @@ extension Tensor {
 // MARK: - Unary
 
 extension Tensor {
-    /// `op(a)` elementwise.
+    /// `op(a)` elementwise; a mask counts as float64 0/1 (`-mask` is a float tensor).
     public static func unary(_ op: UnaryOp, _ a: Tensor) -> Tensor {
+        let a = a.numeric()
         let count = a.count
         let result = Tensor(validShape: a.shape, dtype: a.dtype, count: count)
         switch a.dtype {
         case .float64: unaryKernel(op, count, a.pointer(Double.self), result.pointer(Double.self))
         case .float32: unaryKernel(op, count, a.pointer(Float.self), result.pointer(Float.self))
+        case .bool: break  // made numeric above
         }
         return result
     }
@@ -263,6 +296,8 @@ extension Tensor {
 extension Tensor {
     /// `y += alpha * x` for tensors of one shape, in place when `y`'s storage is not shared.
     public static func axpy(_ alpha: Double, _ x: Tensor, _ y: inout Tensor) throws {
+        guard y.dtype != .bool else { throw TensorError("axpy: cannot update a bool mask in place; convert it with float64(mask)") }
+        let x = x.numeric(preferring: y.dtype)
         try checkSameDType(x, y, op: "axpy")
         guard x.shape == y.shape else {
             throw TensorError("axpy: shapes \(describe(x.shape)) and \(describe(y.shape)) differ")
@@ -279,12 +314,17 @@ extension Tensor {
             y.withMutableElements(Float.self) { target in
                 for i in 0..<count { target[i] += scale * source[i] }
             }
+        case .bool: break  // refused above
         }
     }
 
     /// `mask != 0 ? a : b` elementwise, all three broadcast together. The mask may have
-    /// either dtype; `a` and `b` must agree.
+    /// any dtype; `a` and `b` must agree, except that a bool side takes the other's dtype
+    /// (two bool sides give a bool result).
     public static func where_(_ mask: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if a.dtype != b.dtype && (a.dtype == .bool || b.dtype == .bool) {
+            return try where_(mask, a.numeric(preferring: b.dtype), b.numeric(preferring: a.dtype))
+        }
         try checkSameDType(a, b, op: "where")
         guard let valueShape = broadcastShapes(a.shape, b.shape),
               let shape = broadcastShapes(mask.shape, valueShape) else {
@@ -292,16 +332,18 @@ extension Tensor {
         }
         let result = try Tensor(uninitializedShape: shape, dtype: a.dtype)
         if result.count == 0 { return result }
-        let condition = try mask.cast(to: a.dtype)
+        let condition = try mask.cast(to: .bool)
         switch a.dtype {
         case .float64: whereKernel(condition, a, b, result, Double.self)
         case .float32: whereKernel(condition, a, b, result, Float.self)
+        case .bool: whereKernel(condition, a, b, result, UInt8.self)
         }
         return result
     }
 
-    private static func whereKernel<T: TensorScalar>(_ mask: Tensor, _ a: Tensor, _ b: Tensor, _ result: Tensor, _: T.Type) {
-        let m = mask.pointer(T.self), x = a.pointer(T.self), y = b.pointer(T.self), out = result.pointer(T.self)
+    private static func whereKernel<T>(_ mask: Tensor, _ a: Tensor, _ b: Tensor, _ result: Tensor, _: T.Type) {
+        let m = mask.flagPointer, x = a.storage.pointer.assumingMemoryBound(to: T.self)
+        let y = b.storage.pointer.assumingMemoryBound(to: T.self), out = result.storage.pointer.assumingMemoryBound(to: T.self)
         if mask.shape == result.shape && a.shape == result.shape && b.shape == result.shape {
             for i in 0..<result.count { out[i] = m[i] != 0 ? x[i] : y[i] }
             return
@@ -313,5 +355,38 @@ extension Tensor {
             let o = out + offsets[0], mm = m + offsets[1], xx = x + offsets[2], yy = y + offsets[3]
             for i in 0..<length { o[i] = mm[i &* sm] != 0 ? xx[i &* sa] : yy[i &* sb] }
         }
+    }
+}
+
+// MARK: - Logical ops on masks
+
+extension Tensor {
+    /// Elementwise logic on truth values (anything nonzero is true), giving a bool mask.
+    public enum LogicalOp: String, CaseIterable, Sendable {
+        case and, or, xor
+    }
+
+    /// `a op b` on the truth of each element, with NumPy broadcasting (`logical_and` ...).
+    public static func logical(_ op: LogicalOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let x = try a.cast(to: .bool), y = try b.cast(to: .bool)
+        let (plan, shape, count) = try binaryPlan("logical_\(op.rawValue)", x.shape, y.shape)
+        let result = try Tensor(uninitializedShape: shape, dtype: .bool)
+        if count == 0 { return result }
+        let p = UnsafePointer(x.flagPointer), q = UnsafePointer(y.flagPointer), out = result.flagPointer
+        switch op {
+        case .and: runBinary(plan, p, q, out) { $0 & $1 }
+        case .or: runBinary(plan, p, q, out) { $0 | $1 }
+        case .xor: runBinary(plan, p, q, out) { $0 ^ $1 }
+        }
+        return result
+    }
+
+    /// The negated truth of each element, as a bool mask (`logical_not`).
+    public static func logicalNot(_ a: Tensor) throws -> Tensor {
+        var result = try a.cast(to: .bool)
+        result.withMutableFlags { flags in
+            for i in flags.indices { flags[i] ^= 1 }
+        }
+        return result
     }
 }

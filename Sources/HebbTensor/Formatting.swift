@@ -10,6 +10,11 @@ extension Tensor {
         guard count > 0 else { return "[]" }
         let layout = ArrayPrintLayout(shape: shape, summarise: count > ArrayPrintLayout.threshold)
         let values = toDoubles()
+        if dtype == .bool {
+            // NumPy's BoolFormat: " True" lines up with "False", except in a 0-d array.
+            let truth = rank == 0 ? "True" : " True"
+            return layout.render { values[$0] != 0 ? truth : "False" }
+        }
         let shown = layout.summarise ? layout.edgeOffsets().map { values[$0] } : values
         let format = FloatFormat(values: shown, dtype: dtype, precision: max(0, precision))
         return layout.render { format.string(values[$0]) }
@@ -62,6 +67,8 @@ struct FloatFormat {
         case .float32:
             let (large, small) = (Float(largest), Float(smallest))
             return large >= 1e6 || small < Float(0.0001) || large / small > 1000
+        case .bool:
+            return false  // masks never reach the number format
         }
     }
 

@@ -16,6 +16,7 @@ extension Tensor {
 
     /// One pass of an activation's gradient rule.
     public static func activationGradient(_ kind: ActivationGradient, _ g: Tensor, _ y: Tensor) throws -> Tensor {
+        let (g, y) = numericPair(g, y)
         try checkSameDType(g, y, op: "activation gradient")
         guard g.shape == y.shape else {
             throw TensorError("activation gradient: shapes \(describe(g.shape)) and \(describe(y.shape)) differ")
@@ -24,6 +25,7 @@ extension Tensor {
         switch g.dtype {
         case .float64: activationGradientKernel(kind, g.count, g.pointer(Double.self), y.pointer(Double.self), result.pointer(Double.self))
         case .float32: activationGradientKernel(kind, g.count, g.pointer(Float.self), y.pointer(Float.self), result.pointer(Float.self))
+        case .bool: break  // made numeric above
         }
         return result
     }
@@ -42,6 +44,8 @@ extension Tensor {
     /// param' = param - mom'. Returns (param', ms', mom'); the inputs are not changed.
     public static func rmspropStep(param: Tensor, grad: Tensor, ms: Tensor, mom: Tensor, lr: Double,
                                    decay: Double, momentum: Double, eps: Double) throws -> (param: Tensor, ms: Tensor, mom: Tensor) {
+        guard param.dtype != .bool else { throw TensorError("rmsprop_update: the parameter is a bool mask; convert it with float64(mask)") }
+        let (grad, ms, mom) = (grad.numeric(preferring: param.dtype), ms.numeric(preferring: param.dtype), mom.numeric(preferring: param.dtype))
         for (name, tensor) in [("grad", grad), ("ms", ms), ("mom", mom)] {
             try checkSameDType(param, tensor, op: "rmsprop_update")
             guard tensor.shape == param.shape else {
@@ -60,6 +64,7 @@ extension Tensor {
             rmspropKernel(param.count, param.pointer(Float.self), grad.pointer(Float.self), ms.pointer(Float.self),
                           mom.pointer(Float.self), newParam.pointer(Float.self), newMs.pointer(Float.self),
                           newMom.pointer(Float.self), Float(lr), Float(decay), Float(momentum), Float(eps))
+        case .bool: break  // refused above
         }
         return (newParam, newMs, newMom)
     }

@@ -25,6 +25,7 @@ extension Tensor {
         switch a.dtype {
         case .float64: gather(plan, a.pointer(Double.self), result.pointer(Double.self))
         case .float32: gather(plan, a.pointer(Float.self), result.pointer(Float.self))
+        case .bool: gather(plan, a.flagPointer, result.flagPointer)
         }
         return result
     }
@@ -36,14 +37,17 @@ extension Tensor {
     }
 
     /// Writes `value` (broadcast to the selection's shape) into the selection of `a`. With
-    /// repeated list indices the last write wins.
+    /// repeated list indices the last write wins. A mask written into floats counts as 0/1,
+    /// numbers written into a mask as "not zero".
     public static func sliceAssign(_ a: inout Tensor, _ specs: [IndexSpec], _ value: Tensor) throws {
+        let value = a.dtype == .bool || value.dtype == .bool ? try value.cast(to: a.dtype) : value
         let (plan, values) = try prepareScatter(a, specs, value, op: "sliceAssign")
         if plan.count == 0 { return }
         a.makeUnique()
         switch a.dtype {
         case .float64: scatter(plan, values.pointer(Double.self), a.pointer(Double.self), accumulate: false)
         case .float32: scatter(plan, values.pointer(Float.self), a.pointer(Float.self), accumulate: false)
+        case .bool: scatter(plan, values.flagPointer, a.flagPointer)
         }
     }
 
@@ -56,6 +60,7 @@ extension Tensor {
         switch a.dtype {
         case .float64: scatter(plan, values.pointer(Double.self), a.pointer(Double.self), accumulate: true)
         case .float32: scatter(plan, values.pointer(Float.self), a.pointer(Float.self), accumulate: true)
+        case .bool: throw TensorError("sliceAdd: cannot add into a bool mask; convert it with float64(mask)")
         }
     }
 
@@ -71,12 +76,22 @@ extension Tensor {
         return (plan, try broadcast(value, to: plan.shape))
     }
 
-    private static func gather<T: TensorScalar>(_ plan: SlicePlan, _ source: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
+    private static func gather<T>(_ plan: SlicePlan, _ source: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
         let block = plan.blockLength
         var written = 0
         plan.forEachBlock { offset in
             if block == 1 { out[written] = source[offset] } else { (out + written).update(from: source + offset, count: block) }
             written &+= block
+        }
+    }
+
+    /// Copies the values into the selection (the last write wins on repeats).
+    private static func scatter<T>(_ plan: SlicePlan, _ values: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>) {
+        let block = plan.blockLength
+        var read = 0
+        plan.forEachBlock { offset in
+            if block == 1 { target[offset] = values[read] } else { (target + offset).update(from: values + read, count: block) }
+            read &+= block
         }
     }
 
@@ -95,6 +110,58 @@ extension Tensor {
             }
             read &+= block
         }
+    }
+}
+
+// MARK: - Boolean masks
+
+extension Tensor {
+    /// NumPy's `a[mask]`: the positions where a bool `mask` is true, in row-major order. The
+    /// mask has the shape of `a` (the result is 1-d) or of its leading axes (whole rows or
+    /// blocks are picked: `X[Y == 3]` gives the rows whose label is 3).
+    public static func maskSelect(_ a: Tensor, _ mask: Tensor) throws -> Tensor {
+        let (selected, block) = try maskPlan(a, mask)
+        let result = try Tensor(uninitializedShape: [selected.count] + a.shape[mask.rank...], dtype: a.dtype)
+        let bytes = block &* a.dtype.byteSize
+        for (position, row) in selected.enumerated() where bytes > 0 {
+            (result.storage.pointer + position &* bytes).copyMemory(from: a.storage.pointer + row &* bytes, byteCount: bytes)
+        }
+        return result
+    }
+
+    /// NumPy's `a[mask] = value`: writes `value`, broadcast to the shape of `a[mask]` (a
+    /// number, or one value per selected element or row), where the mask is true.
+    public static func maskAssign(_ a: inout Tensor, _ mask: Tensor, _ value: Tensor) throws {
+        let (selected, block) = try maskPlan(a, mask)
+        let shape = [selected.count] + a.shape[mask.rank...]
+        let value = a.dtype == .bool || value.dtype == .bool ? try value.cast(to: a.dtype) : value
+        try checkSameDType(a, value, op: "mask assignment")
+        guard broadcasts(value.shape, to: shape) else {
+            throw TensorError("mask assignment: value of shape \(describe(value.shape)) cannot be broadcast to "
+                + "the \(selected.count) selected \(mask.rank == a.rank ? "elements" : "rows"), shape \(describe(shape))")
+        }
+        let values = try broadcast(value, to: shape)
+        let bytes = block &* a.dtype.byteSize
+        if selected.isEmpty || bytes == 0 { return }
+        a.makeUnique()
+        for (position, row) in selected.enumerated() {
+            (a.storage.pointer + row &* bytes).copyMemory(from: values.storage.pointer + position &* bytes, byteCount: bytes)
+        }
+    }
+
+    /// The positions (over the mask's axes) where `mask` is true, and the elements per
+    /// position; throws unless `mask` is a bool tensor shaped like the leading axes of `a`.
+    private static func maskPlan(_ a: Tensor, _ mask: Tensor) throws -> (selected: [Int], block: Int) {
+        guard mask.dtype == .bool else {
+            throw TensorError("index: a mask must be a bool tensor (a comparison such as x > 0), got \(mask.dtype.rawValue)")
+        }
+        guard mask.rank >= 1, mask.rank <= a.rank, Array(a.shape[..<mask.rank]) == mask.shape else {
+            let leading = a.rank > 1 ? " or the shape of its leading axes, such as \(describe([a.shape[0]]))" : ""
+            throw TensorError("index: a mask of shape \(describe(mask.shape)) does not fit a tensor of shape "
+                + "\(describe(a.shape)); the mask must have the tensor's shape\(leading)")
+        }
+        let selected = mask.withFlags { flags in flags.indices.filter { flags[$0] != 0 } }
+        return (selected, product(a.shape, mask.rank..<a.rank))
     }
 }
 

@@ -3,6 +3,9 @@
 extension Tensor {
     /// Joins tensors along an existing axis; all other extents must agree.
     public static func concat(_ parts: [Tensor], axis: Int) throws -> Tensor {
+        // Masks join masks as they are; among float parts they count as 0/1 in the floats' dtype.
+        let floatType = parts.first { $0.dtype != .bool }?.dtype
+        let parts = floatType.map { type in parts.map { $0.numeric(preferring: type) } } ?? parts
         guard let first = parts.first else { throw TensorError("concat: need at least one tensor") }
         guard first.rank > 0 else { throw TensorError("concat: 0-d tensors cannot be concatenated") }
         let k = try normalizeAxis(axis, rank: first.rank, op: "concat")
@@ -45,6 +48,8 @@ extension Tensor {
 
     /// Joins same-shape tensors along a new axis (`axis` may be `rank`, or negative).
     public static func stack(_ parts: [Tensor], axis: Int) throws -> Tensor {
+        let floatType = parts.first { $0.dtype != .bool }?.dtype
+        let parts = floatType.map { type in parts.map { $0.numeric(preferring: type) } } ?? parts
         guard let first = parts.first else { throw TensorError("stack: need at least one tensor") }
         let k = try normalizeAxis(axis, rank: first.rank + 1, op: "stack")
         var expanded = first.shape
@@ -77,6 +82,7 @@ extension Tensor {
             switch dtype {
             case .float64: result.pointer(Double.self)[position] = 1
             case .float32: result.pointer(Float.self)[position] = 1
+            case .bool: result.flagPointer[position] = 1
             }
         }
         return result

@@ -23,7 +23,29 @@ extension Tensor {
     /// Typed base pointer of the elements (read-only use).
     @inline(__always)
     func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {
-        storage.pointer.assumingMemoryBound(to: T.self)
+        assert(T.dtype == dtype, "\(dtype) tensor read as \(T.dtype)")
+        return storage.pointer.assumingMemoryBound(to: T.self)
+    }
+
+    /// Base pointer of the elements as `T`, for kernels that only move elements (copies,
+    /// transposes, gathers) and so serve every dtype: the caller passes the storage type
+    /// (`Double`, `Float`, or `UInt8` for bool).
+    @inline(__always)
+    func rawElements<T>(_: T.Type) -> UnsafeMutablePointer<T> {
+        assert(MemoryLayout<T>.size == dtype.byteSize, "\(dtype) tensor moved as \(T.self)")
+        return storage.pointer.assumingMemoryBound(to: T.self)
+    }
+
+    /// Both operands in a dtype arithmetic runs in (a bool side takes the other's dtype).
+    static func numericPair(_ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
+        (a.numeric(preferring: b.dtype), b.numeric(preferring: a.dtype))
+    }
+
+    /// Base pointer of a bool tensor's bytes.
+    @inline(__always)
+    var flagPointer: UnsafeMutablePointer<UInt8> {
+        assert(dtype == .bool, "\(dtype) tensor read as bool")
+        return storage.pointer.assumingMemoryBound(to: UInt8.self)
     }
 }
 

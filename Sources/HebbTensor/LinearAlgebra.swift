@@ -66,6 +66,7 @@ extension Tensor {
     /// set (flags apply to 2-D operands only). 1-D @ 2-D and 2-D @ 1-D give 1-D results;
     /// 1-D @ 1-D is the dot product (0-d).
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
+        let (a, b) = numericPair(a, b)
         try checkSameDType(a, b, op: "matmul")
         let ta = transposeA && a.rank == 2, tb = transposeB && b.rank == 2
         let (m, k, n) = try productSizes(a, b, ta, tb)
@@ -82,6 +83,7 @@ extension Tensor {
         let finished = switch a.dtype {
         case .float64: productKernel(blas, a, b, ta, tb, m, k, n, result, Double.self)
         case .float32: productKernel(blas, a, b, ta, tb, m, k, n, result, Float.self)
+        case .bool: false  // made numeric above
         }
         guard finished else { throw TensorError("interrupted") }
         return result
@@ -133,12 +135,14 @@ extension Tensor {
 
     /// The outer product of two vectors (other shapes are flattened): (m,) x (n,) -> (m, n).
     public static func outer(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let (a, b) = numericPair(a, b)
         try checkSameDType(a, b, op: "outer")
         let m = a.count, n = b.count
         let result = try Tensor(uninitializedShape: [m, n], dtype: a.dtype)
         switch a.dtype {
         case .float64: outerKernel(a.pointer(Double.self), m, b.pointer(Double.self), n, result.pointer(Double.self))
         case .float32: outerKernel(a.pointer(Float.self), m, b.pointer(Float.self), n, result.pointer(Float.self))
+        case .bool: break  // made numeric above
         }
         return result
     }
@@ -165,6 +169,7 @@ extension Tensor {
         switch a.dtype {
         case .float64: transposeKernel(a, permutation, result, Double.self)
         case .float32: transposeKernel(a, permutation, result, Float.self)
+        case .bool: transposeKernel(a, permutation, result, UInt8.self)
         }
         return result
     }
@@ -183,8 +188,8 @@ extension Tensor {
         }
     }
 
-    private static func transposeKernel<T: TensorScalar>(_ a: Tensor, _ permutation: [Int], _ result: Tensor, _: T.Type) {
-        let source = a.pointer(T.self), target = result.pointer(T.self)
+    private static func transposeKernel<T>(_ a: Tensor, _ permutation: [Int], _ result: Tensor, _: T.Type) {
+        let source = a.rawElements(T.self), target = result.rawElements(T.self)
         let sourceStrides = contiguousStrides(a.shape)
         // Walk the output in order, reading the input through permuted strides.
         let layout = StridedLayout(shape: result.shape,
@@ -202,7 +207,7 @@ extension Tensor {
     }
 
     /// Cache-blocked 2-D transpose: out (cols×rows) = in (rows×cols)ᵀ.
-    private static func transpose2D<T: TensorScalar>(_ input: UnsafePointer<T>, rows: Int, cols: Int,
+    private static func transpose2D<T>(_ input: UnsafePointer<T>, rows: Int, cols: Int,
                                                      _ out: UnsafeMutablePointer<T>) {
         let block = 32
         for i0 in stride(from: 0, to: rows, by: block) {

@@ -29,9 +29,14 @@ extension Tensor {
         return tensor
     }
 
-    /// Writes the tensor as a version 1 .npy file (`<f8` or `<f4`), atomically.
+    /// Writes the tensor as a version 1 .npy file (`<f8`, `<f4`, or `|b1` for a mask), atomically.
     public func saveNPY(path: String) throws {
-        let header = NPYHeader.encode(descr: dtype == .float64 ? "<f8" : "<f4", shape: shape)
+        let descr = switch dtype {
+        case .float64: "<f8"
+        case .float32: "<f4"
+        case .bool: "|b1"
+        }
+        let header = NPYHeader.encode(descr: descr, shape: shape)
         let byteCount = count * dtype.byteSize
         try writeFileAtomically(path: path, context: "saveNPY") { descriptor in
             try header.withUnsafeBytes { try writeAll(descriptor, $0, path: path, context: "saveNPY") }
@@ -89,8 +94,14 @@ enum NPYElement: String {
         }
     }
 
-    /// Floats keep their width; integers and booleans load as float64.
-    var dtype: DType { self == .f4 ? .float32 : .float64 }
+    /// Floats keep their width, booleans load as masks, integers as float64.
+    var dtype: DType {
+        switch self {
+        case .f4: return .float32
+        case .b1: return .bool
+        case .f8, .i8, .i4, .i2, .i1, .u8, .u4, .u2, .u1: return .float64
+        }
+    }
 
     /// Parses a `descr` such as `<f8`; throws for big-endian, structured or unknown types.
     static func parse(_ descr: String, path: String) throws -> NPYElement {
@@ -123,6 +134,11 @@ enum NPYElement: String {
             try tensor.withMutableElements(Float.self) { buffer in
                 if let base = buffer.baseAddress { try reader.read(into: base, count: count * 4, what: what) }
                 if !hostIsLittleEndian { for i in buffer.indices { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) } }
+            }
+        case .b1:
+            try tensor.withMutableFlags { flags in
+                if let base = flags.baseAddress { try reader.read(into: base, count: count, what: what) }
+                for i in flags.indices where flags[i] > 1 { flags[i] = 1 }  // any nonzero byte is True
             }
         default:
             try tensor.withMutableElements(Double.self) { buffer in

@@ -149,6 +149,8 @@ extension Tensor {
             result.withMutableElements(Float.self) { buffer in
                 for index in buffer.indices { buffer[index] = min(Float(generator.uniform()), Float(1).nextDown) }
             }
+        case .bool:
+            throw TensorError("rand: dtype bool is not a float dtype; write rand(...) < 0.5 for random masks")
         }
         return result
     }
@@ -165,6 +167,8 @@ extension Tensor {
             result.withMutableElements(Float.self) { buffer in
                 for index in buffer.indices { buffer[index] = Float(generator.normal()) }
             }
+        case .bool:
+            throw TensorError("randn: dtype bool is not a float dtype; write randn(...) > 0 for random masks")
         }
         return result
     }

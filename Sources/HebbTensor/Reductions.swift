@@ -12,7 +12,9 @@ extension Tensor {
 
     /// Reduces `a` over `axis` (all elements when nil, giving a 0-d tensor). With `keepDims`
     /// the reduced axis stays with extent 1 (every axis, when `axis` is nil).
+    /// A mask is reduced as float64 0/1: `sum(Y == 3)` counts, `mean(P == Y)` is a rate.
     public static func reduce(_ op: ReduceOp, _ a: Tensor, axis: Int?, keepDims: Bool = false) throws -> Tensor {
+        let a = a.numeric()
         let outer: Int, n: Int, inner: Int, shape: [Int]
         if let axis {
             let k = try normalizeAxis(axis, rank: a.rank, op: op.rawValue)
@@ -33,6 +35,7 @@ extension Tensor {
         switch a.dtype {
         case .float64: reduceKernel(op, a.pointer(Double.self), result.pointer(Double.self), outer, n, inner)
         case .float32: reduceKernel(op, a.pointer(Float.self), result.pointer(Float.self), outer, n, inner)
+        case .bool: break  // made numeric above
         }
         return result
     }

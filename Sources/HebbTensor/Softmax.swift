@@ -13,6 +13,7 @@ extension Tensor {
     }
 
     private static func softmaxFamily(_ a: Tensor, axis: Int, log: Bool) throws -> Tensor {
+        let a = a.numeric()
         let k = try normalizeAxis(axis, rank: a.rank, op: log ? "logSoftmax" : "softmax")
         let outer = product(a.shape, 0..<k), n = a.shape[k], inner = product(a.shape, (k + 1)..<a.rank)
         let result = Tensor(validShape: a.shape, dtype: a.dtype, count: a.count)
@@ -20,6 +21,7 @@ extension Tensor {
         switch a.dtype {
         case .float64: softmaxKernel(a.pointer(Double.self), result.pointer(Double.self), outer, n, inner, log: log)
         case .float32: softmaxKernel(a.pointer(Float.self), result.pointer(Float.self), outer, n, inner, log: log)
+        case .bool: break  // made numeric above
         }
         return result
     }

@@ -1,11 +1,22 @@
 // The n-d array of the engine: a shape, a dtype and contiguous row-major storage.
 
-/// The element types a tensor can hold. Float64 is the default everywhere.
+/// The element types a tensor can hold. Float64 is the default everywhere. `bool` is what
+/// comparisons give (one byte per element, 0 or 1): masks are selected by, combined with
+/// `and`/`or`/`not`, and promoted to a float dtype by every numeric op (see `numeric()`).
 public enum DType: String, Sendable, CaseIterable {
-    case float64, float32
+    case float64, float32, bool
 
     /// Bytes per element.
-    public var byteSize: Int { self == .float64 ? 8 : 4 }
+    public var byteSize: Int {
+        switch self {
+        case .float64: return 8
+        case .float32: return 4
+        case .bool: return 1
+        }
+    }
+
+    /// True for the dtypes arithmetic runs in (everything but `bool`).
+    public var isFloatingPoint: Bool { self != .bool }
 }
 
 /// A location-free engine error; the interpreter adds the source span of the call.
@@ -176,6 +187,7 @@ extension Tensor {
     /// Typed read access to the elements (the caller must pass the tensor's own scalar type).
     @inline(__always)
     public func withElements<T: TensorScalar, R>(_: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
+        assert(T.dtype == dtype, "\(dtype) tensor read as \(T.dtype)")
         let typed = storage.pointer.assumingMemoryBound(to: T.self)
         return try body(UnsafeBufferPointer(start: typed, count: count))
     }
@@ -183,6 +195,7 @@ extension Tensor {
     /// Typed write access; copies shared storage first.
     @inline(__always)
     public mutating func withMutableElements<T: TensorScalar, R>(_: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
+        assert(T.dtype == dtype, "\(dtype) tensor written as \(T.dtype)")
         makeUnique()
         let typed = storage.pointer.assumingMemoryBound(to: T.self)
         return try body(UnsafeMutableBufferPointer(start: typed, count: count))
@@ -193,6 +206,7 @@ extension Tensor {
         switch dtype {
         case .float64: return storage.pointer.assumingMemoryBound(to: Double.self)[index]
         case .float32: return Double(storage.pointer.assumingMemoryBound(to: Float.self)[index])
+        case .bool: return storage.pointer.assumingMemoryBound(to: UInt8.self)[index] != 0 ? 1 : 0
         }
     }
 
@@ -201,6 +215,7 @@ extension Tensor {
         switch dtype {
         case .float64: return withElements(Double.self) { Array($0) }
         case .float32: return withElements(Float.self) { $0.map(Double.init) }
+        case .bool: return withFlags { $0.map { $0 != 0 ? 1 : 0 } }
         }
     }
 
@@ -218,6 +233,9 @@ extension Tensor {
         case .float32: withMutableElements(Float.self) { buffer in
             for index in values.indices { buffer[index] = Float(values[index]) }
         }
+        case .bool: withMutableFlags { flags in
+            for index in values.indices { flags[index] = Tensor.flag(values[index]) }
+        }
         }
     }
 
@@ -227,6 +245,7 @@ extension Tensor {
         switch dtype {
         case .float64: withMutableElements(Double.self) { $0.initialize(repeating: value) }
         case .float32: withMutableElements(Float.self) { $0.initialize(repeating: Float(value)) }
+        case .bool: withMutableFlags { $0.initialize(repeating: Tensor.flag(value)) }
         }
     }
 
@@ -239,6 +258,49 @@ extension Tensor {
         switch dtype {
         case .float64: storage.pointer.assumingMemoryBound(to: Double.self)[0] = scalar
         case .float32: storage.pointer.assumingMemoryBound(to: Float.self)[0] = Float(scalar)
+        case .bool: storage.pointer.assumingMemoryBound(to: UInt8.self)[0] = Tensor.flag(scalar)
         }
+    }
+}
+
+// MARK: - Bool storage
+
+extension Tensor {
+    /// A number as a mask element: anything but zero is true (NaN too, as in NumPy).
+    @inline(__always)
+    static func flag(_ value: Double) -> UInt8 { value != 0 ? 1 : 0 }
+
+    /// Read access to a bool tensor's elements, one byte each (0 or 1).
+    @inline(__always)
+    public func withFlags<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        assert(dtype == .bool, "\(dtype) tensor read as bool")
+        return try body(UnsafeBufferPointer(start: storage.pointer.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+
+    /// Write access to a bool tensor's elements; copies shared storage first.
+    @inline(__always)
+    public mutating func withMutableFlags<R>(_ body: (UnsafeMutableBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        assert(dtype == .bool, "\(dtype) tensor written as bool")
+        makeUnique()
+        return try body(UnsafeMutableBufferPointer(start: storage.pointer.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+
+    /// The tensor in a dtype arithmetic runs in: a mask becomes float64 0/1 (or `preferred`,
+    /// the other operand's dtype, as NumPy promotes bool with float32 to float32); float
+    /// tensors are returned unchanged. Every numeric kernel calls this at its entry, so no
+    /// kernel ever reads mask bytes as floats.
+    public func numeric(preferring preferred: DType = .float64) -> Tensor {
+        guard dtype == .bool else { return self }
+        let target: DType = preferred == .bool ? .float64 : preferred
+        let n = count
+        let result = Tensor(validShape: shape, dtype: target, count: n)
+        withFlags { flags in
+            switch target {
+            case .float64: let out = result.pointer(Double.self); for i in 0..<n { out[i] = Double(flags[i]) }
+            case .float32: let out = result.pointer(Float.self); for i in 0..<n { out[i] = Float(flags[i]) }
+            case .bool: break
+            }
+        }
+        return result
     }
 }

@@ -14,7 +14,9 @@ enum ArrayBuiltins {
     static func fromValues(_ call: BuiltinCall) throws -> Value {
         let value = try call.argument(0, "values")
         if case .tensor(let variable) = value { return .tensor(try variable.value.cast(to: call.dtype(default: variable.dtype))) }
-        return .tensor(try Conversion.tensor(from: value, dtype: call.dtype()))
+        // Only true/false inside makes a mask, as NumPy's np.array([True, False]) does.
+        let fallback: DType = Conversion.holdsOnlyBools(value) ? .bool : .float64
+        return .tensor(try Conversion.tensor(from: value, dtype: call.dtype(default: fallback)))
     }
 
     static let creation: [Builtin] = [
@@ -139,31 +141,48 @@ enum ArrayBuiltins {
         Builtin("onehot(labels, classes, dtype: \"float64\")", "The N×K indicator matrix of integer labels (the book's y2indicator).") { call in
             .tensor(try Tensor.onehot(call.tensor(0, "labels"), classes: call.integer(1, "classes"), dtype: call.dtype()))
         },
-        Builtin("float32(x)", "x as a float32 tensor.") { call in
+        Builtin("float32(x)", "x as a float32 tensor (a mask becomes 1 where true, 0 elsewhere).") { call in
             .tensor(try Variable.apply(.cast(.float32), call.variable(0, "x")))
         },
-        Builtin("float64(x)", "x as a float64 tensor.") { call in
+        Builtin("float64(x)", "x as a float64 tensor (a mask becomes 1 where true, 0 elsewhere).") { call in
             .tensor(try Variable.apply(.cast(.float64), call.variable(0, "x")))
         },
-        Builtin("item(x)", "The number held by a one-element tensor.") { call in
+        Builtin("bool(x)", "x as a bool mask (true where x is not zero, NaN included); a number gives true or false.") { call in
+            let x = try call.argument(0, "x")
+            if x.isScalarLike { return .bool(try Interpreter.truthValue(x)) }
+            return .tensor(Variable(try call.asVariable(x, "x").value.cast(to: .bool)))
+        },
+        Builtin("item(x)", "The number held by a one-element tensor (true or false for a mask).") { call in
             let x = try call.tensor(0, "x")
             guard let value = x.scalarValue else {
                 throw RuntimeError("item(): a tensor of shape \(Tensor.describe(x.shape)) has \(x.count) elements, not 1")
             }
-            return .number(value)
+            return x.dtype == .bool ? .bool(value != 0) : .number(value)
         },
         Builtin("detach(x)", "The same values without autodiff history: gradients do not flow through.") { call in
             .tensor(Variable(try call.tensor(0, "x")))
         },
-        Builtin("nonzero(x)", "Indices of the non-zero elements of a 1-d tensor, as a 1-d tensor: X[nonzero(Y == 3)] selects the rows where Y is 3.") { call in
+        Builtin("nonzero(x)", "Indices of the non-zero (true) elements of a 1-d tensor, as a 1-d tensor of numbers: nonzero(Y == 3) lists the rows where Y is 3.") { call in
             let x = try call.tensor(0, "x")
             guard x.rank == 1 else { throw RuntimeError("nonzero() needs a 1-d tensor, got shape \(Tensor.describe(x.shape))") }
             let indices = x.toDoubles().enumerated().filter { $0.element != 0 }.map { Double($0.offset) }
             return .tensor(try Tensor(shape: [indices.count], values: indices))
         },
-        Builtin("where(mask, a, b)", "Elementwise mask != 0 ? a : b, with broadcasting.") { call in
+        Builtin("where(mask, a, b)", "Elementwise: a where mask is true (or non-zero), b elsewhere, with broadcasting; the gradient flows to a and b.") { call in
             let mask = try call.variable(0, "mask"), a = try call.variable(1, "a"), b = try call.variable(2, "b")
             return .tensor(try Variable.apply(.select, [mask, a, b]))
+        },
+        Builtin("logical_and(a, b)", "Elementwise and of truth values, as a bool mask (same as a and b on masks).") { call in
+            try logical(call, .and)
+        },
+        Builtin("logical_or(a, b)", "Elementwise or of truth values, as a bool mask (same as a or b on masks).") { call in
+            try logical(call, .or)
+        },
+        Builtin("logical_xor(a, b)", "Elementwise exclusive or of truth values, as a bool mask.") { call in
+            try logical(call, .xor)
+        },
+        Builtin("logical_not(x)", "Elementwise not of truth values, as a bool mask (same as not x on a mask).") { call in
+            .tensor(Variable(try Tensor.logicalNot(Interpreter.logicOperand(call.argument(0, "x")))))
         },
         Builtin("maximum(a, b)", """
                 Elementwise larger of a and b, with broadcasting; a NaN on either side gives NaN, as in NumPy. \
@@ -183,6 +202,11 @@ enum ArrayBuiltins {
             try elementwise(call, .pow)
         },
     ]
+
+    static func logical(_ call: BuiltinCall, _ op: Tensor.LogicalOp) throws -> Value {
+        let a = try Interpreter.logicOperand(call.argument(0, "a")), b = try Interpreter.logicOperand(call.argument(1, "b"))
+        return .tensor(Variable(try Tensor.logical(op, a, b)))
+    }
 
     static func tensorList(_ call: BuiltinCall, _ index: Int, _ label: String) throws -> [Variable] {
         let value = try call.argument(index, label)
