@@ -11,7 +11,7 @@ import HebbTensor
 
 /// One `Op` case, without its parameters.
 enum OpFamily: String, CaseIterable, Sendable {
-    case binary, scalarBinary, unary, matmul, transpose, reshape, broadcast, reduce, slice
+    case binary, scalarBinary, unary, matmul, transpose, reshape, broadcast, reduce, slice, maskSelect
     case concat, stack, softmax, logSoftmax, select, cast, conv2d, maxPool2d, avgPool2d, pad, detach
 
     static func of(_ op: Op) -> OpFamily {
@@ -25,6 +25,7 @@ enum OpFamily: String, CaseIterable, Sendable {
         case .broadcast: return .broadcast
         case .reduce: return .reduce
         case .slice: return .slice
+        case .maskSelect: return .maskSelect
         case .concat: return .concat
         case .stack: return .stack
         case .softmax: return .softmax
@@ -55,6 +56,7 @@ enum OpCases {
         case .broadcast: return broadcast(inputs)
         case .reduce: return reduce(inputs)
         case .slice: return slice(inputs)
+        case .maskSelect: return maskSelect(inputs)
         case .concat: return concat(inputs)
         case .stack: return stack(inputs)
         case .softmax: return softmax(inputs, log: false)
@@ -254,6 +256,23 @@ enum OpCases {
         ]
         return specs.map { shape, spec in
             GradCase("slice \(shape) \(spec)", [inputs.normal(shape)]) { x in try P.op(.slice(spec), x[0]) }
+        }
+    }
+
+    /// `x[mask]`: a same-shape mask (elements), a 1-d mask over rows, a 2-d mask over the
+    /// leading axes of a 3-d tensor; the mask is an input that gets no gradient.
+    static func maskSelect(_ inputs: Inputs) -> [GradCase] {
+        let layouts: [(x: [Int], maskShape: [Int], mask: [Double])] = [
+            ([3, 4], [3, 4], [1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1]),
+            ([4, 3], [4], [0, 1, 1, 0]),
+            ([2, 3, 2], [2, 3], [1, 0, 1, 1, 1, 0]),
+            ([5], [5], [1, 1, 0, 1, 0]),
+        ]
+        return layouts.compactMap { layout in
+            guard let mask = try? Tensor(shape: layout.maskShape, values: layout.mask, dtype: .bool) else { return nil }
+            return GradCase("mask_select x \(layout.x) mask \(layout.maskShape)", [inputs.normal(layout.x), mask], targets: [0]) { x in
+                try Variable.apply(.maskSelect, x)
+            }
         }
     }
 

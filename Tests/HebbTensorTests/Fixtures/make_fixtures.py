@@ -8,8 +8,8 @@ the call is invalid and the kernel must throw), "rtol", "atol"}. Inputs are dete
 the script gives identical files. Convolution and pooling references are plain loops, written
 from the definitions rather than with any NumPy convolution helper.
 
-Semantics follow the contract where it differs from raw NumPy: comparisons give 0/1 in the
-operands' dtype, argmax/argmin give float indices, integer labels are floats, and a `single`
+Semantics follow the contract where it differs from raw NumPy: comparisons give bool arrays
+(as NumPy's do), argmax/argmin give float indices, integer labels are floats, and a `single`
 index next to a `list` index drops its axis in place (the contract's per-axis rule, not
 NumPy's "advanced indices go first" rule).
 """
@@ -38,7 +38,7 @@ F32 = (2e-5, 1e-6)
 def save(array, role):
     """Saves under a name derived from the content, so arrays shared by cases are stored once."""
     array = np.array(array, order="C")  # (np.ascontiguousarray would make 0-d arrays 1-D)
-    if array.dtype not in (np.float64, np.float32):
+    if array.dtype not in (np.float64, np.float32, np.bool_):
         array = array.astype(np.float64)
     buffer = io.BytesIO()
     np.save(buffer, array)
@@ -139,15 +139,20 @@ def binary_inputs(op, shape, dtype):
     return a
 
 
+def result(op, array, dtype):
+    """A binary op's expected output: comparisons stay bool, the rest take the operands' dtype."""
+    return array if op in COMPARISONS else array.astype(dtype)
+
+
 def elementwise():
     with np.errstate(all="ignore"):
         for op, fn in BINARY.items():
             tol = EXACT if op in COMPARISONS or op in ("maximum", "minimum") else (LIBM if op == "pow" else TIGHT)
             for sa, sb in BROADCAST_PAIRS:
                 a, b = binary_inputs(op, sa, np.float64), binary_inputs(op, sb, np.float64)
-                add(f"{op} {sa} {sb}", "binary", [a, b], fn(a, b).astype(np.float64), {"op": op}, tol)
+                add(f"{op} {sa} {sb}", "binary", [a, b], result(op, fn(a, b), np.float64), {"op": op}, tol)
             a, b = binary_inputs(op, [2, 3], np.float32), binary_inputs(op, [3], np.float32)
-            add(f"{op} float32", "binary", [a, b], fn(a, b).astype(np.float32), {"op": op}, tol)
+            add(f"{op} float32", "binary", [a, b], result(op, fn(a, b), np.float32), {"op": op}, tol)
             a = binary_inputs(op, [2, 3], np.float64)
             for scalar in [2.0, -0.5, 0.0]:
                 if op == "pow" and scalar < 0:
@@ -155,10 +160,10 @@ def elementwise():
                 if op == "div" and scalar == 0:
                     continue
                 add(f"{op} tensor-scalar {scalar}", "binary_scalar_right", [a],
-                    fn(a, scalar).astype(np.float64), {"op": op, "scalar": scalar}, tol)
+                    result(op, fn(a, scalar), np.float64), {"op": op, "scalar": scalar}, tol)
                 b = np.abs(a) + 0.5 if op in ("div", "pow") else a
                 add(f"{op} scalar-tensor {scalar}", "binary_scalar_left", [b],
-                    fn(scalar, b).astype(np.float64), {"op": op, "scalar": scalar}, tol)
+                    result(op, fn(scalar, b), np.float64), {"op": op, "scalar": scalar}, tol)
             for sa, sb in BAD_PAIRS:
                 add(f"{op} {sa} {sb} incompatible", "binary", [normal(*sa), normal(*sb)], None, {"op": op}, error=True)
         add("dtype mismatch", "binary", [normal(2), normal(2, dtype=np.float32)], None, {"op": "add"}, error=True)
@@ -174,7 +179,7 @@ def elementwise():
         add("where nan mask", "where", [np.array([np.nan, 0.0, -0.0, 2.0]), np.ones(4), np.zeros(4)],
             np.where(np.array([np.nan, 0.0, -0.0, 2.0]) != 0, 1.0, 0.0), {}, EXACT)
         add("compare nan", "binary", [np.array([np.nan, 1.0]), np.array([np.nan, np.nan])],
-            np.not_equal([np.nan, 1.0], [np.nan, np.nan]).astype(float), {"op": "notEqual"}, EXACT)
+            np.not_equal([np.nan, 1.0], [np.nan, np.nan]), {"op": "notEqual"}, EXACT)
 
         for (sa, sb) in BROADCAST_PAIRS + BAD_PAIRS:
             try:
