@@ -98,7 +98,7 @@ import Testing
         ("reshape(ones(6), 4, -1)", "reshape: cannot reshape tensor of size 6 into shape (4, -1)"),
         ("load_csv(42)", "load_csv() argument 'path' must be a string, not a number"),
         ("grad(ones(3), ones(3))", "grad: the cost must be a scalar, but it has shape (3,)"),
-        ("x = zeros(2, dtype: \"int8\")", "zeros(): dtype must be \"float64\" or \"float32\""),
+        ("x = zeros(2, dtype: \"int8\")", "zeros(): dtype must be \"float64\", \"float32\" or \"bool\""),
         ("float32(ones(2)) + ones(2)", "add: dtype float32 and float64 differ"),
         ("print(\"{3.5:d}\")", "formatted value must be a whole number, got 3.5"),
         ("print(\"{1:q}\")", "invalid format spec 'q'"),
