@@ -27,9 +27,10 @@ extension Session {
         a == b, a != b
         Numbers, strings, booleans and none compare by value. Lists, tuples and records
         compare by value too, deeply, as in Python ([1, [2]] == [1, [2]] is true; a record's
-        field order does not matter). Tensors compare elementwise and give a mask; a tensor
-        inside a list equals only itself: against another tensor or a number it is an error
-        (use all(a == b)); against none, a string or a list it is not equal (W == none is false).
+        field order does not matter). Tensors compare elementwise and give a bool mask (hebb
+        help >); a tensor inside a list equals only itself: against another tensor or a number
+        it is an error (use all(a == b)); against none, a string or a list it is not equal
+        (W == none is false).
         Functions are equal only to themselves.
         """,
     ]

@@ -159,7 +159,7 @@ public final class Session {
 
     /// The documentation of a builtin, stdlib or user function.
     public func documentation(for name: String) -> String? {
-        if let text = stdlibDocs[name] ?? Session.keywordDocs[name] { return text }
+        if let text = stdlibDocs[name] ?? Session.keywordDocs[name] ?? Topics.table[name] { return text }
         guard let symbol = symbols.lookup(name), let value = interpreter.globals.get(symbol) else { return nil }
         switch value {
         case .builtin(let builtin): return builtin.signature + "\n" + builtin.doc
