@@ -9,7 +9,9 @@ enum Topics {
         mask, printed as NumPy prints one ([False  True  True]; x.dtype is "bool").
         A mask selects: x[x > 0] (see `hebb help indexing`). In arithmetic it counts as
         0/1 in the other operand's dtype (float64 alone): sum(Y == 3) counts, mean(P == Y)
-        is a rate, x * (x > 0) zeroes the negatives. float64(mask) converts it.
+        is a rate, x * (x > 0) zeroes the negatives. float64(mask) converts it. Between two
+        masks NumPy's rules hold: + is "or" and * is "and" (the result is a mask), - is an
+        error.
         Combine masks with and, or, not (or logical_and, logical_or, logical_xor, logical_not).
         """
 

@@ -50,8 +50,20 @@ enum BinaryPlan {
 
 extension Tensor {
     /// `a op b` with NumPy broadcasting. Comparisons give a bool mask; a bool operand takes
-    /// part in arithmetic as 0/1 in the other operand's dtype (float64 when both are bool).
+    /// part in arithmetic as 0/1 in the other operand's dtype. Between two masks, NumPy's
+    /// rules: `+` and `maximum` are "or", `*` and `minimum` are "and" (so `(Y == 0) + (Y == 1)`
+    /// is still a mask), `-` is refused, `/` and `**` give float64.
     public static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if a.dtype == .bool && b.dtype == .bool {
+            switch op {
+            case .add, .maximum: return try logical(.or, a, b)
+            case .mul, .minimum: return try logical(.and, a, b)
+            case .sub:
+                throw TensorError("sub: subtracting one mask from another is not defined (NumPy refuses it too); "
+                    + "write a and not b for \"a but not b\", or float64(a) - float64(b) for numbers")
+            case .div, .pow, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: break
+            }
+        }
         if a.dtype == .bool || b.dtype == .bool {
             return try binary(op, a.numeric(preferring: b.dtype), b.numeric(preferring: a.dtype))
         }

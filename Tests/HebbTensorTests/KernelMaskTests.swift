@@ -37,7 +37,13 @@ import Testing
         #expect(try Tensor.binary(.add, m, x).dtype == .float64)
         #expect(try Tensor.binary(.mul, f32, m).dtype == .float32)
         K.expect(try Tensor.binary(.mul, f32, m), [3], [0, 2, 3])
-        K.expect(try Tensor.binary(.add, m, m), [3], [0, 2, 2])   // numbers, not logic
+        // Between two masks NumPy's rules: + is or, * is and, - is refused.
+        let other = try mask([3], [true, false, true])
+        #expect(try Tensor.binary(.add, m, other).dtype == .bool)
+        K.expect(try Tensor.binary(.add, m, other), [3], [1, 1, 1])
+        K.expect(try Tensor.binary(.mul, m, other), [3], [0, 0, 1])
+        K.expect(try Tensor.binary(.div, m, other), [3], [0, .infinity, 1])
+        #expect(throws: TensorError.self) { try Tensor.binary(.sub, m, other) }
         K.expect(Tensor.binary(.mul, m, scalar: 2), [3], [0, 2, 2])
         let negated = Tensor.unary(.neg, m)
         #expect(negated.dtype == .float64)
