@@ -387,17 +387,20 @@ extension Tensor {
     /// Mean over `size`×`size` windows moved by `stride` on each (N, C) plane of `x` (no
     /// padding: pad() first for PyTorch's `padding:`, which counts the zeros in the mean).
     public static func avgPool2d(_ x: Tensor, size: Int, stride: Int) throws -> Tensor {
+        let x = x.numeric()
         let window = try poolWindow(x.shape, size: size, stride: stride, op: "avgPool2d")
         let output = Tensor(validShape: window.outputShape(x.shape), dtype: x.dtype, count: window.planes &* window.oh &* window.ow)
         switch x.dtype {
         case .float64: averageKernel(window, x.pointer(Double.self), output.pointer(Double.self))
         case .float32: averageKernel(window, x.pointer(Float.self), output.pointer(Float.self))
+        case .bool: break  // made numeric above
         }
         return output
     }
 
     /// Spreads each output gradient evenly over its window, adding where windows overlap.
     public static func avgPool2dBackward(_ gradOut: Tensor, inputShape: [Int], size: Int, stride: Int) throws -> Tensor {
+        let gradOut = gradOut.numeric()
         let window = try poolWindow(inputShape, size: size, stride: stride, op: "avgPool2dBackward")
         guard gradOut.shape == window.outputShape(inputShape) else {
             throw TensorError("avgPool2dBackward: gradient of shape \(describe(gradOut.shape)) does not match the output "
@@ -407,6 +410,7 @@ extension Tensor {
         switch gradOut.dtype {
         case .float64: averageScatter(window, gradOut.pointer(Double.self), result.pointer(Double.self))
         case .float32: averageScatter(window, gradOut.pointer(Float.self), result.pointer(Float.self))
+        case .bool: break  // made numeric above
         }
         return result
     }
