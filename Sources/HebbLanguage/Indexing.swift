@@ -121,6 +121,10 @@ enum Indexing {
                 case .range(let range):
                     return .list(try Conversion.rangeElements(range).map { try Interpreter.integerValue(.number($0), "index") })
                 case .tensor(let variable) where variable.dtype == .bool:
+                    guard variable.value.rank > 0 else {
+                        throw RuntimeError("a 0-d mask (a single True or False) cannot index a tensor; test it with if, "
+                            + "or compare whole tensors to get a mask with the tensor's shape")
+                    }
                     guard variable.value.rank == 1 else {
                         throw RuntimeError("a mask of shape \(Tensor.describe(variable.shape)) cannot be combined with other "
                             + "indices; index with it alone (X[mask]), or use a 1-d mask per axis")
