@@ -143,6 +143,7 @@ enum Display {
         }
         let padding = max(0, width - rendered.count)
         guard padding > 0 else { return rendered }
+        try Interpreter.checkJoinedSize(width, bytesPerItem: 1, "string", unit: "bytes")
         let isNumeric = value.isScalarLike || { if case .tensor = value { return true } else { return false } }()
         if zeroPadded, isNumeric {
             let sign = rendered.first == "-" || rendered.first == "+" ? String(rendered.removeFirst()) : ""

@@ -53,7 +53,7 @@ extension Interpreter {
             let target = try evaluate(object, scope)
             return try located(expression.span) { try field(target, name) }
         case .function(let declaration):
-            return .function(Closure(declaration: declaration, file: file, captured: scope))
+            return closure(declaration, capturing: scope)
         }
     }
 
@@ -144,7 +144,11 @@ extension Interpreter {
                 text += literal
             case .interpolation(let expression, let format):
                 let value = try evaluate(expression, scope)
-                text += try located(expression.span) { try Display.format(value, spec: format) }
+                let piece = try located(expression.span) { try Display.format(value, spec: format) }
+                try located(expression.span) {
+                    try Interpreter.checkJoinedSize(text.utf8.count + piece.utf8.count, bytesPerItem: 1, "string", unit: "bytes")
+                }
+                text += piece
             }
         }
         return text

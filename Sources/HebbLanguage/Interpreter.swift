@@ -15,7 +15,10 @@ enum Flow {
 final class Interpreter {
     let symbols: SymbolTable
     let globals = Globals()
-    let session: Session
+    /// Unowned: the session owns its interpreter (a strong reference back was a cycle that
+    /// kept every session, and all its tensors, alive until the process ended).
+    unowned let session: Session
+    let capturedScopes = CapturedScopes()
     /// The file of the code being run (closures switch it to their own on call).
     var file: SourceFile
     var callDepth = 0
@@ -34,6 +37,8 @@ final class Interpreter {
         file = program.file
         defer { file = previousFile }
         for (index, statement) in program.statements.enumerated() {
+            // Between top-level statements no function runs: the globals are all the roots.
+            if callDepth == 0 { collectCyclesIfWorthwhile() }
             if index == program.statements.count - 1, case .expression(let expression) = statement.kind {
                 return try evaluate(expression, nil)
             }
@@ -52,7 +57,9 @@ final class Interpreter {
     @inline(__always)
     func located<T>(_ span: SourceSpan, _ body: () throws -> T) throws -> T {
         do {
-            return try body()
+            let result = try body()
+            try TensorLimits.throwIfOverLimit()
+            return result
         } catch let error as Diagnostic {
             throw error
         } catch let error as TensorError {
@@ -108,7 +115,7 @@ final class Interpreter {
             }
             try assign(target, updated, scope)
         case .function(let declaration):
-            let closure = Value.function(Closure(declaration: declaration, file: file, captured: scope))
+            let closure = closure(declaration, capturing: scope)
             let symbol = symbols.intern(declaration.name ?? "")
             if let scope { scope.define(symbol, closure) } else { globals.set(symbol, closure) }
         case .ifElse(let condition, let thenBody, let otherwise):

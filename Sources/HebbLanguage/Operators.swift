@@ -71,10 +71,8 @@ extension Interpreter {
     /// Joining strings, lists or tuples obeys the same size limit as a tensor allocation, so
     /// `s = s + s` in a loop is an error rather than the process being killed for memory.
     static func checkJoinedSize(_ count: Int, bytesPerItem: Int, _ what: String, unit: String = "items") throws {
-        let limit = TensorLimits.maxAllocationBytes
-        guard count <= limit / bytesPerItem else {
-            throw RuntimeError("a \(what) of \(count) \(unit) exceeds the limit of \(limit >> 20) MiB (set HEBB_MAX_ALLOC to change it)")
-        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: bytesPerItem)
+        try TensorLimits.check(overflow ? Int.max : bytes, "a \(what) of \(count) \(unit)")
     }
 
     private func tensorOp(_ op: BinaryOperator, _ left: Value, _ right: Value) throws -> Tensor.BinaryOp {

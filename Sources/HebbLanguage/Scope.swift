@@ -46,6 +46,15 @@ public final class Scope {
         define(symbol, value)
     }
 
+    /// The values of this scope's own locals.
+    var allValues: [Value] { values }
+
+    /// Forgets every local and returns their values (to break closure cycles).
+    func removeAll() -> [Value] {
+        defer { symbols = []; values = [] }
+        return values
+    }
+
     func define(_ symbol: Int, _ value: Value) {
         if let index = localIndex(symbol) { values[index] = value; return }
         symbols.append(symbol)
@@ -77,6 +86,12 @@ final class Globals {
     func isBuiltin(_ symbol: Int) -> Bool { symbol < builtins.count && builtins[symbol] != nil }
 
     func removeAllUserValues() { values = [] }
+
+    /// Forgets user values and builtins alike (the session is ending) and returns them.
+    func removeEverything() -> [Value] {
+        defer { values = []; builtins = [] }
+        return (values + builtins).compactMap { $0 }
+    }
 
     /// Moves every current global into the builtin layer (used after loading the stdlib,
     /// so stdlib functions are not listed as user variables and `:reset` keeps them).

@@ -87,11 +87,14 @@ public final class Session {
     /// the interpreter's depth limit (a clean error) long before the native stack ends.
     private func onLargeStack<T>(_ body: @escaping () throws -> T) throws -> T {
         nonisolated(unsafe) var result: Result<T, Error>?
-        nonisolated(unsafe) let work = body
+        // The thread drops `body` (which holds this session) before it signals: it may live
+        // on for a moment after `wait` returns, and must not keep the session alive then.
+        nonisolated(unsafe) var work: (() throws -> T)? = body
         let context = graphContext
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            result = Result { try GraphContext.withCurrent(context) { try work() } }
+            if let body = work { result = Result { try GraphContext.withCurrent(context) { try body() } } }
+            work = nil
             done.signal()
         }
         thread.stackSize = 1 << 29
@@ -132,6 +135,11 @@ public final class Session {
         }
     }
 
+    /// The value of a global (tests look at what a program made).
+    func value(named name: String) -> Value? {
+        symbols.lookup(name).flatMap { interpreter.globals.get($0) }
+    }
+
     static func summary(_ value: Value) -> String {
         switch value {
         case .tensor(let variable):
@@ -168,9 +176,17 @@ public final class Session {
         }
     }
 
+    /// Empties the containers of this session, so reference cycles among its values (a
+    /// closure and the scope that holds it) do not outlive it.
+    deinit {
+        interpreter.dismantleAll()
+        Tensor.releaseCachedMemory()
+    }
+
     /// Forgets user variables (builtins and stdlib stay) and reseeds the generator.
     public func reset() {
         interpreter.globals.removeAllUserValues()
+        interpreter.collectCycles()
         random = RandomGenerator(seed: seed)
         warningsShown = []
     }

@@ -65,6 +65,12 @@ public final class RecordBox {
     }
 
     var fields: [(name: String, value: Value)] { Array(zip(names, values)) }
+
+    /// Forgets every field and returns the values (to break reference cycles).
+    func removeAll() -> [Value] {
+        defer { names = []; values = [] }
+        return values
+    }
 }
 
 /// A user function with the scope it was defined in (a closure).

@@ -149,7 +149,9 @@ struct NotebookExecution {
 
 /// One cell's code running on its own thread, so the runner can wait with a deadline.
 final class CellJob: @unchecked Sendable {
-    let executor: any CellExecutor
+    /// Dropped as soon as the cell ends: the thread may outlive `done` for a moment, and
+    /// must not keep the notebook's session (and its memory) alive into the next notebook.
+    private var executor: (any CellExecutor)?
     let source: String
     let fileName: String
     let lineOffset: Int
@@ -163,11 +165,17 @@ final class CellJob: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
-            do { value = try executor.run(source, fileName: fileName, lineOffset: lineOffset) } catch { thrown = error }
+            runAndRelease()
             done.signal()
         }
         thread.stackSize = 16 << 20   // Session.run itself moves to a thread with a larger stack
         thread.start()
+    }
+
+    private func runAndRelease() {
+        guard let executor else { return }
+        self.executor = nil
+        do { value = try executor.run(source, fileName: fileName, lineOffset: lineOffset) } catch { thrown = error }
     }
 
     /// The result; only valid after `done` was signalled.

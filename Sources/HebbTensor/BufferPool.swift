@@ -20,25 +20,75 @@ final class BufferPool: Sendable {
         var idleBytes = 0
     }
     private let state = Mutex(State())
+    /// Bytes of the blocks handed out and not yet given back: what big tensors hold.
+    private let bytesHeld = Atomic<Int>(0)
 
-    func take(byteCount: Int) -> UnsafeMutableRawPointer {
+    /// Bytes held by tensors' (non-inline) storage.
+    var bytesInUse: Int { bytesHeld.load(ordering: .relaxed) }
+    /// Bytes of freed blocks kept for reuse.
+    var bytesIdle: Int { state.withLock { $0.idleBytes } }
+
+    /// A block of `byteCount` bytes; nil when the system has no memory for it.
+    func take(byteCount: Int) -> UnsafeMutableRawPointer? {
         if byteCount >= minimumCachedBytes {
             let cached = state.withLock { state -> UInt? in
                 guard let block = state.freeBlocks[byteCount]?.popLast() else { return nil }
                 state.idleBytes -= byteCount
                 return block
             }
-            if let cached, let block = UnsafeMutableRawPointer(bitPattern: cached) { return block }
+            if let cached, let block = UnsafeMutableRawPointer(bitPattern: cached) {
+                bytesHeld.wrappingAdd(byteCount, ordering: .relaxed)
+                return block
+            }
         }
         // Small blocks come straight from malloc (16-byte aligned, served from its per-thread
         // cache). Swift's `allocate` always goes through posix_memalign, which bypasses that
         // cache and dominated the cost of ops on tiny tensors.
         if byteCount < minimumCachedBytes, let block = malloc(byteCount) { return block }
+        if byteCount >= mappedBytes {
+            TensorLimits.noteUncheckedAllocation(byteCount)
+            guard let block = BufferPool.map(byteCount) else { return nil }
+            bytesHeld.wrappingAdd(byteCount, ordering: .relaxed)
+            return block
+        }
+        bytesHeld.wrappingAdd(byteCount, ordering: .relaxed)
         // 64-byte alignment suits AVX loads and BLAS.
         return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
     }
 
+    /// Blocks from this size up are mapped from the system directly (page-aligned) and
+    /// unmapped when freed. Through malloc they would come from its heap once its mmap
+    /// threshold has risen (the first such free raises it), and stay resident after free.
+    private let mappedBytes = 1 << 20
+
+    /// Fresh zeroed pages, or nil when the system refuses them (a memory limit).
+    private static func map(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+        let address = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let address, address != MAP_FAILED else { return nil }
+        return address
+    }
+
+    /// Returns a block to the allocator it came from.
+    private func release(_ block: UnsafeMutableRawPointer, byteCount: Int) {
+        if byteCount >= mappedBytes { munmap(block, byteCount) } else { free(block) }
+    }
+
+    /// Frees every idle block (when a session ends, its buffers would otherwise stay
+    /// resident beside the next session's, which rarely has the same sizes).
+    func releaseIdle() {
+        let blocks = state.withLock { state -> [Int: [UInt]] in
+            defer { state.freeBlocks = [:]; state.idleBytes = 0 }
+            return state.freeBlocks
+        }
+        for (byteCount, addresses) in blocks {
+            for address in addresses {
+                if let block = UnsafeMutableRawPointer(bitPattern: address) { release(block, byteCount: byteCount) }
+            }
+        }
+    }
+
     func give(_ block: UnsafeMutableRawPointer, byteCount: Int) {
+        bytesHeld.wrappingSubtract(byteCount, ordering: .relaxed)
         if byteCount >= minimumCachedBytes {
             let address = UInt(bitPattern: block)
             let kept = state.withLock { state -> Bool in
@@ -49,7 +99,6 @@ final class BufferPool: Sendable {
             }
             if kept { return }
         }
-        // Both allocation paths end in glibc's allocator, so free() releases either.
-        free(block)
+        release(block, byteCount: byteCount)
     }
 }

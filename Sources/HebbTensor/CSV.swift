@@ -224,7 +224,7 @@ struct CSVLoader {
         // Room for every value, estimated from the length of the first row.
         data.reserveCapacity(min(width * (scanner.bytes.count / max(scanner.position, 1) + 1),
                                  TensorLimits.maxAllocationBytes / dtype.byteSize))
-        var rows = 0
+        var rows = 0, checkedUpTo = 0
         var line: Int? = firstLine
         if isHeader { line = try nextNonBlankRecord() }
         while let current = line {
@@ -233,9 +233,12 @@ struct CSVLoader {
             }
             try appendRow(line: current, label: label, data: &data, labels: &labels)
             rows += 1
-            guard data.count <= TensorLimits.maxAllocationBytes / dtype.byteSize else {
-                throw TensorError("\(path):\(current): the data passes the allocation limit of "
-                    + "\(TensorLimits.maxAllocationBytes >> 20) MiB (set HEBB_MAX_ALLOC to change it)")
+            // Before the values array grows (it doubles), ask for room for the grown array and
+            // the tensor made from it.
+            if data.count >= checkedUpTo {
+                checkedUpTo = max(2 * data.count, 1 << 16)
+                try TensorLimits.check(checkedUpTo * MemoryLayout<Double>.stride + data.count * dtype.byteSize,
+                                       "\(path):\(current): the data read so far")
             }
             line = try nextNonBlankRecord()
         }

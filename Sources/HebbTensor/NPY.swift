@@ -52,11 +52,8 @@ extension Tensor {
             throw TensorError("loadNPY: \(path): \(error.message)")
         }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: header.element.dtype.byteSize)
-        guard !overflow, bytes <= TensorLimits.maxAllocationBytes else {
-            throw TensorError("loadNPY: \(path): shape \(describe(header.shape)) needs "
-                + "\(overflow ? "more than \(Int.max)" : "\(bytes)") bytes, over the allocation limit of "
-                + "\(TensorLimits.maxAllocationBytes >> 20) MiB (set HEBB_MAX_ALLOC to change it)")
-        }
+        try TensorLimits.check(overflow ? Int.max : bytes,
+                               "loadNPY: \(path): shape \(describe(header.shape)) (\(overflow ? "more than \(Int.max)" : "\(bytes)") bytes)")
         return count
     }
 

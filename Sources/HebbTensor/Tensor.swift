@@ -26,16 +26,12 @@ public struct TensorError: Error, CustomStringConvertible, Equatable {
     public var description: String { message }
 }
 
-/// Limits that protect the process from user programs (a huge `zeros(1e6, 1e6)` must be an
-/// error, not an OOM kill).
-public enum TensorLimits {
-    /// Largest single tensor allocation in bytes; `HEBB_MAX_ALLOC` (bytes) overrides it.
-    nonisolated(unsafe) public static var maxAllocationBytes: Int = {
-        if let text = getenv("HEBB_MAX_ALLOC").map({ String(cString: $0) }), let value = Int(text), value > 0 {
-            return value
-        }
-        return 4 << 30
-    }()
+extension Tensor {
+    /// Returns the engine's cached free buffers to the system (a session ending calls it).
+    public static func releaseCachedMemory() { BufferPool.shared.releaseIdle() }
+
+    /// Bytes held by the storage of tensors above the inline size (tiny ones are not counted).
+    public static var bytesInUse: Int { BufferPool.shared.bytesInUse }
 }
 
 #if canImport(Glibc)
@@ -60,7 +56,18 @@ public final class TensorStorage: ManagedBuffer<StorageHeader, Double> {
     /// Tensors up to this many bytes live inline.
     static let inlineByteLimit = 4096
 
+    /// Storage for kernels' results, whose sizes were checked when their operands were
+    /// made. Should the system still refuse the memory, stop with a message rather than
+    /// write through a null pointer.
     static func make(byteCount: Int) -> TensorStorage {
+        guard let storage = make(orNilByteCount: byteCount) else {
+            fatalError("hebb: out of memory allocating \(byteCount) bytes for a tensor")
+        }
+        return storage
+    }
+
+    /// Storage of `byteCount` bytes, or nil when the system has no memory for it.
+    static func make(orNilByteCount byteCount: Int) -> TensorStorage? {
         if byteCount <= inlineByteLimit {
             let buffer = TensorStorage.create(minimumCapacity: (byteCount + 7) / 8) { buffer in
                 let elements = buffer.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
@@ -68,7 +75,7 @@ public final class TensorStorage: ManagedBuffer<StorageHeader, Double> {
             }
             return unsafeDowncast(buffer, to: TensorStorage.self)
         }
-        let block = BufferPool.shared.take(byteCount: byteCount)
+        guard let block = BufferPool.shared.take(byteCount: byteCount) else { return nil }
         let buffer = TensorStorage.create(minimumCapacity: 0) { _ in
             StorageHeader(pointer: block, byteCount: byteCount, pooled: true)
         }
@@ -103,13 +110,14 @@ public struct Tensor {
     public init(uninitializedShape shape: [Int], dtype: DType = .float64) throws {
         let elements = try Tensor.checkedCount(shape)
         let (bytes, overflow) = elements.multipliedReportingOverflow(by: dtype.byteSize)
-        guard !overflow, bytes <= TensorLimits.maxAllocationBytes else {
-            throw TensorError("allocation of \(Tensor.describe(shape)) \(dtype.rawValue) exceeds the limit of "
-                + "\(TensorLimits.maxAllocationBytes >> 20) MiB (set HEBB_MAX_ALLOC to change it)")
+        let what = "allocation of \(Tensor.describe(shape)) \(dtype.rawValue)"
+        try TensorLimits.check(overflow ? Int.max : bytes, what)
+        guard let storage = TensorStorage.make(orNilByteCount: max(bytes, 1)) else {
+            throw TensorError("\(what) failed: the system has no memory for it")
         }
         self.shape = shape
         self.dtype = dtype
-        self.storage = TensorStorage.make(byteCount: max(bytes, 1))
+        self.storage = storage
     }
 
     /// Product of a shape, with overflow and negative extents reported as errors.

@@ -28,8 +28,14 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hebb-memory-\(UUID().uuidString).hebb").path
         try source.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
+        return try peakResidentKilobytes(arguments: [path], environment: extra)
+    }
+
+    /// Runs hebb with `arguments` (stdout discarded, `extra` added to the environment) and
+    /// returns its exit status and its peak RSS in kB, from wait4's rusage of that child.
+    static func peakResidentKilobytes(arguments: [String], environment extra: [String] = []) throws -> (status: Int32, kilobytes: Int) {
         var pid: pid_t = 0
-        let arguments = [BinaryRunner.executable.path, path]
+        let arguments = [BinaryRunner.executable.path] + arguments
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
@@ -73,5 +79,46 @@ import Testing
         // Without the limit, 500,000 links of history hold ~110 MB.
         #expect(long.kilobytes - short.kilobytes < 15_000,
                 "peak RSS \(short.kilobytes) kB after 50,000 steps, \(long.kilobytes) kB after 500,000")
+    }
+
+    /// A notebook holding ~100 MB: a 32 MB tensor, and a momentum optimizer whose velocity
+    /// (32 MB more) lives in the record its `step` closure holds (a reference cycle).
+    static let heavyNotebook = """
+        # Heavy
+
+        ```hebb
+        big = ones(2000, 2000)
+        opt = momentum(lr: 0.5)
+        P = opt.step([big], [big])
+        shape(P[0])
+        ```
+
+        ```hebb
+        sum(P[0]) / 4000000
+        ```
+
+        """
+
+    /// Sessions are freed when a notebook ends: `hebb test` over five copies of a notebook
+    /// peaks about where one copy does. Five leaked sessions would add ~4 × 100 MB.
+    @Test func testingManyNotebooksNeedsNoMoreMemoryThanOne() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hebb-sessions-\(UUID().uuidString)")
+        let one = root.appendingPathComponent("one"), five = root.appendingPathComponent("five")
+        try FileManager.default.createDirectory(at: one, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: five, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let notebook = one.appendingPathComponent("heavy.nb")
+        try Self.heavyNotebook.write(to: notebook, atomically: true, encoding: .utf8)
+        let saved = try BinaryRunner.run(["run", notebook.path], timeout: 120)
+        #expect(saved.status == 0, "hebb run: \(saved.stderr)")
+        for copy in 1...5 {
+            try FileManager.default.copyItem(at: notebook, to: five.appendingPathComponent("heavy\(copy).nb"))
+        }
+        let single = try Self.peakResidentKilobytes(arguments: ["test", one.path])
+        let many = try Self.peakResidentKilobytes(arguments: ["test", five.path])
+        #expect(single.status == 0 && many.status == 0)
+        #expect(single.kilobytes > 60_000, "the notebook should hold ~100 MB; peak \(single.kilobytes) kB")
+        #expect(many.kilobytes - single.kilobytes < 40_000,
+                "peak RSS \(single.kilobytes) kB testing one notebook, \(many.kilobytes) kB testing five copies")
     }
 }

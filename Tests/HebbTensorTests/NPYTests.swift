@@ -102,7 +102,7 @@ import Testing
             ("short data", Array(good[0..<(good.count - 1)]), "data is shorter than the header promises"),
             ("no data", Array(good[0..<128]), "needs 48 bytes, the file has 0"),
             ("huge shape", header("{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000, 100000), }"),
-             "over the allocation limit"),
+             "exceeds the limit of"),
             ("overflowing shape", header("{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807, 4), }"),
              "is too large"),
             ("giant integer", header("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999999,), }"),

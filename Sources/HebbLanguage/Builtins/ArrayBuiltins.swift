@@ -86,9 +86,8 @@ enum ArrayBuiltins {
     /// Refuses a vector of `count` float64 values over the allocation limit before the
     /// values are computed (the tensor would be refused anyway, after minutes of work).
     static func checkLength(_ count: Int, _ call: BuiltinCall) throws {
-        guard count <= TensorLimits.maxAllocationBytes / MemoryLayout<Double>.stride else {
-            throw RuntimeError("\(call.name)(): \(count) values exceed the limit of \(TensorLimits.maxAllocationBytes >> 20) MiB (set HEBB_MAX_ALLOC to change it)")
-        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+        try TensorLimits.check(overflow ? Int.max : bytes, "\(call.name)(): allocation of \(count) values")
     }
 
     // MARK: - Shapes

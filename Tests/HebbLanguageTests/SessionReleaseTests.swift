@@ -1,0 +1,59 @@
+// A dropped session frees everything it made: the session itself (its interpreter used to
+// hold it strongly), and the cycles a closure makes with the scope that holds it (every
+// stdlib optimizer: `opt.step` captures the scope holding `opt`).
+
+import Testing
+@testable import HebbLanguage
+
+struct SessionReleaseTests {
+    /// The record a global names in `hebb`, for watching it through a weak reference.
+    private func record(_ name: String, in hebb: HebbRun) -> RecordBox? {
+        guard case .record(let record)? = hebb.session.value(named: name) else { return nil }
+        return record
+    }
+
+    @Test func droppedSessionIsFreed() throws {
+        weak var weakSession: Session?
+        do {
+            let hebb = HebbRun()
+            try hebb.run("x = randn(10, 10)\nfn f(a) { return a + 1 }\ny = f(x)")
+            weakSession = hebb.session
+            #expect(weakSession != nil)
+        }
+        #expect(weakSession == nil, "the session outlived its last user")
+    }
+
+    @Test func closureCyclesAreFreedWithTheSession() throws {
+        weak var optimizer: RecordBox?
+        do {
+            let hebb = HebbRun()
+            try hebb.run("opt = momentum(lr: 0.1)\nW = ones(3)\nP = opt.step([W], [ones(3)])")
+            optimizer = record("opt", in: hebb)
+            #expect(optimizer != nil)
+        }
+        #expect(optimizer == nil, "an optimizer (a record whose step closure holds it) outlived its session")
+    }
+
+    @Test func resetFreesClosureCycles() throws {
+        let hebb = HebbRun()
+        try hebb.run("opt = adam()")
+        weak var optimizer = record("opt", in: hebb)
+        #expect(optimizer != nil)
+        hebb.session.reset()
+        #expect(optimizer == nil, "an optimizer outlived :reset")
+    }
+
+    /// Garbage cycles are collected between top-level statements once enough closure
+    /// scopes have been made, so a session that keeps making optimizers stays bounded.
+    @Test func unreachableClosureCyclesAreCollectedDuringASession() throws {
+        let hebb = HebbRun()
+        try hebb.run("opt = sgd()")
+        weak var first = record("opt", in: hebb)
+        #expect(first != nil)
+        try hebb.run("for i in range(600) { opt = sgd(lr: i) }\nlast = opt.lr")
+        #expect(first == nil, "an unreachable optimizer survived 600 newer ones")
+        // What the globals still reach is kept, and works.
+        #expect(try hebb.numbers("sum(opt.step([ones(2)], [ones(2)])[0])") == [-1196])
+        #expect(try hebb.numbers("keep = sgd(lr: 3)\nfor i in range(600) { o = sgd() }\nsum(keep.step([ones(1)], [ones(1)])[0])") == [-2])
+    }
+}
