@@ -63,11 +63,12 @@ public struct MemoryLimits: Equatable, Sendable {
         return value
     }
 
-    /// The limit that binds first, with a name for messages.
+    /// The limit that binds first, with a name for messages. Of physical memory only half
+    /// counts: the machine is shared, and arithmetic on a value needs room for its result.
     public var binding: (bytes: Int, source: String)? {
         let candidates: [(Int?, String)] = [
             (addressSpace, "the address-space limit, ulimit -v"), (dataSegment, "the data-segment limit, ulimit -d"),
-            (cgroup, "the cgroup's memory limit"), (physical, "physical memory"),
+            (cgroup, "the cgroup's memory limit"), (physical.map { $0 / 2 }, "half of physical memory"),
         ]
         return candidates.compactMap { limit, source in limit.map { ($0, source) } }.min { $0.0 < $1.0 }
     }
@@ -120,7 +121,7 @@ public enum TensorLimits {
     }
 
     /// `HEBB_MAX_ALLOC` (bytes) when set, else the limit that binds first (ulimit -v or -d,
-    /// the cgroup's memory limit, physical memory); 4 GiB when none can be read.
+    /// the cgroup's memory limit, half of physical memory); 4 GiB when none can be read.
     public static func derive(_ limits: MemoryLimits, override: String?) -> Budget {
         if let override, let bytes = Int(override), bytes > 0 { return Budget(bytes: bytes, source: "HEBB_MAX_ALLOC") }
         if let (bytes, source) = limits.binding { return Budget(bytes: bytes, source: source) }
