@@ -1,5 +1,6 @@
 # Two commands: `make demo` (install what is missing, build, run the demo) and `make test`
-# (the whole test suite, as CI runs it).
+# (the whole test suite, as CI runs it). The demo script lives in examples/ and reads
+# data/ (outside its folder), so it is granted that folder: see Permissions in README.md.
 .PHONY: demo test deps build release
 
 deps:
@@ -9,7 +10,7 @@ release: deps
 	swift build -c release --product hebb
 
 demo: release
-	.build/release/hebb examples/digits_mlp.hebb
+	.build/release/hebb --allow-read data examples/digits_mlp.hebb
 
 build: deps
 	swift build

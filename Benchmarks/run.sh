@@ -49,10 +49,12 @@ t0=$(date +%s%N); "$HEBB" test notebooks | tail -1; t1=$(date +%s%N)
 echo "hebb test notebooks: $(( (t1 - t0) / 1000000 )) ms"
 
 echo "### MLP 784-500-10, RMSprop+momentum, 200 steps"
+# The MLP scripts read their data from $PEERS_DIR, outside the repository: grant exactly that.
+PEERS_FLAGS=(--allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}")
 for dt in float64 float32; do
-    peak env HEBB_DTYPE=$dt "$HEBB" Benchmarks/mlp_rmsprop.hebb
-    peak env HEBB_DTYPE=$dt "$HEBB" Benchmarks/mlp_hand.hebb
-    peak env HEBB_DTYPE=$dt "$HEBB" Benchmarks/mlp_floor.hebb
+    peak env HEBB_DTYPE=$dt "$HEBB" "${PEERS_FLAGS[@]}" Benchmarks/mlp_rmsprop.hebb
+    peak env HEBB_DTYPE=$dt "$HEBB" "${PEERS_FLAGS[@]}" Benchmarks/mlp_hand.hebb
+    peak env HEBB_DTYPE=$dt "$HEBB" "${PEERS_FLAGS[@]}" Benchmarks/mlp_floor.hebb
     peak "$PY" "$PEERS/mlp_gemm_floor.py" --dtype $dt
     peak "$PY" "$PEERS/mlp_numpy.py" --dtype $dt
     if [ "${1:-}" = peers ]; then

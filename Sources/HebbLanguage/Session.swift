@@ -21,6 +21,8 @@ public final class Session {
     /// Relative paths in `load_csv` and friends resolve against this (a notebook's folder);
     /// nil means the working directory.
     public var baseDirectory: String?
+    /// What the program may touch; starts from the command line's grants.
+    public var permissions = Permissions.granted
     let seed: UInt64
     var random: RandomGenerator
     private let symbols = SymbolTable()
@@ -108,6 +110,20 @@ public final class Session {
     func resolve(_ path: String) -> String {
         guard !path.hasPrefix("/"), let baseDirectory else { return path }
         return (baseDirectory as NSString).appendingPathComponent(path)
+    }
+
+    /// `path` resolved, after checking the program may read it.
+    func readablePath(_ path: String, by builtin: String) throws -> String {
+        let resolved = resolve(path)
+        try permissions.checkRead(resolved, by: builtin)
+        return resolved
+    }
+
+    /// `path` resolved, after checking the program may write it.
+    func writablePath(_ path: String, by builtin: String) throws -> String {
+        let resolved = resolve(path)
+        try permissions.checkWrite(resolved, by: builtin)
+        return resolved
     }
 
     /// True when `source` is an unfinished statement (the REPL asks for another line).

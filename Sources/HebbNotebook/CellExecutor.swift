@@ -26,6 +26,8 @@ final class SessionExecutor: CellExecutor {
     init(output: OutputSink, baseDirectory: String?, seed: UInt64 = 42) {
         session = Session(output: output, seed: seed)
         session.baseDirectory = baseDirectory
+        // A notebook owns its folder tree: that is what it may read and write by default.
+        if let baseDirectory { session.permissions.home = baseDirectory }
     }
 
     static func factory(_ output: OutputSink, _ directory: String) -> any CellExecutor {

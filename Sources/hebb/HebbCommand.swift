@@ -22,7 +22,7 @@ struct Hebb: ParsableCommand {
 
     /// Exit codes: 0 success, 1 a user error in the program or notebook, 2 bad usage.
     static func main() {
-        var arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = PermissionOptions.normalize(Array(CommandLine.arguments.dropFirst()))
         // `hebb help` alone lists the commands; `hebb help NAME` documents a builtin.
         if arguments.first == "help" {
             if arguments.count == 1 {
@@ -89,6 +89,9 @@ extension Hebb {
 
         func validate() throws { try NotebookCommands.validate(timeout: timeout) }
 
+        @OptionGroup(title: "Permissions")
+        var permissions: PermissionOptions
+
         /// The settings of a run, with the defaults of the flags above.
         struct Options {
             var seed: UInt64 = 42
@@ -98,6 +101,7 @@ extension Hebb {
         }
 
         func run() throws {
+            permissions.install()
             try Run.start(path: path, options: Options(seed: seed, checkFinite: checkFinite, keepGoing: keepGoing, timeout: timeout))
         }
 
@@ -107,7 +111,7 @@ extension Hebb {
             guard let path else {
                 if isatty(STDIN_FILENO) == 1 { throw ExitCode(REPL.run(seed: seed)) }
                 let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                runScript(source, name: "<stdin>", seed: seed)
+                runScript(source, name: "<stdin>", seed: seed, home: nil)
                 return
             }
             if path.hasSuffix(".nb") {
@@ -122,11 +126,13 @@ extension Hebb {
             guard let source = String(data: data, encoding: .utf8) else {
                 failUserError("hebb: error: '\(path)' is not UTF-8 text")
             }
-            runScript(source, name: path, seed: seed)
+            runScript(source, name: path, seed: seed, home: (path as NSString).deletingLastPathComponent)
         }
 
-        private static func runScript(_ source: String, name: String, seed: UInt64) {
+        /// Runs a script that owns the folder tree `home` (nil: the working directory).
+        private static func runScript(_ source: String, name: String, seed: UInt64, home: String?) {
             let session = Session(output: TerminalOutput(), seed: seed)
+            if let home { session.permissions.home = home.isEmpty ? "." : home }
             do {
                 _ = try session.run(source, fileName: name)
             } catch let diagnostic as Diagnostic {
@@ -154,9 +160,13 @@ extension Hebb {
         @Flag(help: "Stop at the first failing notebook.")
         var failFast = false
 
+        @OptionGroup(title: "Permissions")
+        var permissions: PermissionOptions
+
         func validate() throws { try NotebookCommands.validate(timeout: timeout) }
 
         func run() throws {
+            permissions.install()
             let ok = NotebookCommands.test(paths: paths.isEmpty ? ["notebooks"] : paths, promote: promote,
                                            timeout: timeout, failFast: failFast)
             if !ok { throw ExitCode(1) }

@@ -183,12 +183,12 @@ import Testing
     @Test func missingFiles() throws {
         for (call, what) in [("load_csv", "loadCSV"), ("load_npy", "loadNPY")] {
             let source = "X = \(call)(\"/nonexistent/hebb/data.file\")"
-            let run = try Program(source).run()
+            let run = try Program(source).run(flags: ["--allow-all"])
             run.expectUserError()
             run.expectDiagnostic(line: 1, column: 5,
                                  "\(what): cannot open '/nonexistent/hebb/data.file': No such file or directory", source: source)
         }
-        let save = try Program("save_csv(\"/nonexistent/hebb/out.csv\", ones(2))").run()
+        let save = try Program("save_csv(\"/nonexistent/hebb/out.csv\", ones(2))").run(flags: ["--allow-all"])
         save.expectUserError()
         #expect(save.result.stderr.contains("cannot write '/nonexistent/hebb/out.csv'"), "\(save.result.stderr)")
     }
@@ -203,12 +203,12 @@ import Testing
         for (contents, message) in cases {
             let path = try folder.write("ragged.csv", contents)
             let source = "X = load_csv(\"\(path)\")"
-            let run = try Program(source).run()
+            let run = try Program(source).run(flags: ["--allow-all"])
             run.expectUserError()
             run.expectDiagnostic(line: 1, column: 5, message, source: source)
         }
         let label = try folder.write("labels.csv", "y,a\n1,2\n")
-        let run = try Program("X, y = load_csv(\"\(label)\", label: \"nope\")").run()
+        let run = try Program("X, y = load_csv(\"\(label)\", label: \"nope\")").run(flags: ["--allow-all"])
         run.expectUserError()
         #expect(run.result.stderr.contains("nope"), "\(run.result.stderr)")
     }
@@ -240,12 +240,12 @@ import Testing
         for (name, data) in files {
             let path = try folder.write(name, data)
             let source = "X = load_npy(\"\(path)\")"
-            let run = try Program(source).run()
+            let run = try Program(source).run(flags: ["--allow-all"])
             run.expectUserError()
             run.expectDiagnostic(line: 1, column: 5, "loadNPY: \(path)", source: source)
         }
         let good = try folder.write("good.npy", npy(header, payload: 32))
-        let ok = try Program("print(load_npy(\"\(good)\"))").run()
+        let ok = try Program("print(load_npy(\"\(good)\"))").run(flags: ["--allow-all"])
         #expect(ok.result.status == 0 && ok.result.stdout == "[0. 0. 0. 0.]\n", "\(ok.result.stdout)\(ok.result.stderr)")
     }
 
@@ -267,7 +267,7 @@ import Testing
     }
 
     @Test func runawayRecursionIsACleanError() throws {
-        let run = try Program("fn f(n) { return f(n + 1) }\nf(0)").run()
+        let run = try Program("fn f(n) { return f(n + 1) }\nf(0)").run(flags: ["--allow-all"])
         run.expectUserError()
         run.expectDiagnostic(line: 1, column: 18, "maximum recursion depth (200) exceeded in f()", source: "fn f(n) { return f(n + 1) }")
         #expect(run.result.stderr.contains("in f() called at "), "the call stack is shown")
@@ -281,7 +281,7 @@ import Testing
             "fn f(x) { return sum(x) + f(x) }\nf(ones(3))",
         ]
         for source in sources {
-            let run = try Program(source).run()
+            let run = try Program(source).run(flags: ["--allow-all"])
             run.expectUserError()
             #expect(run.result.stderr.contains("maximum recursion depth"), "\(source): \(run.result.stderr.prefix(300))")
         }
@@ -290,10 +290,10 @@ import Testing
     /// Data built at run time can be deeper than any source: printing and converting it
     /// must not recurse off the end of the stack.
     @Test func selfContainingAndDeeplyNestedValues() throws {
-        let cycle = try Program("l = [1]\nappend(l, l)\nr = {a: 1}\nr.me = r\nprint(l, r)").run()
+        let cycle = try Program("l = [1]\nappend(l, l)\nr = {a: 1}\nr.me = r\nprint(l, r)").run(flags: ["--allow-all"])
         #expect(cycle.result.status == 0 && !cycle.result.crashed, "\(cycle.result.stderr)")
         #expect(cycle.result.stdout == "[1, [...]] {a: 1, me: {...}}\n")
-        let toTensor = try Program("l = []\nappend(l, l)\nt = tensor(l)").run()
+        let toTensor = try Program("l = []\nappend(l, l)\nt = tensor(l)").run(flags: ["--allow-all"])
         toTensor.expectUserError()
         #expect(toTensor.result.stderr.contains("deeper than 64 levels"), "\(toTensor.result.stderr)")
         let deep = try Program("l = []\nfor i in range(100000) { l = [l] }\ns = str(l)\nprint(len(s) > 2000)\nl = 0\nprint(\"freed\")").run(timeout: 120)
@@ -303,7 +303,7 @@ import Testing
 
     @Test func hugeRangesAsIndicesAndData() throws {
         for source in ["X = ones(3)\nX[0...1e18]", "X = ones(3)\nX[-1e300...0]", "t = tensor(0...1e300)"] {
-            let run = try Program(source).run()
+            let run = try Program(source).run(flags: ["--allow-all"])
             run.expectUserError()
             #expect(run.result.stderr.contains("has too many elements"), "\(source): \(run.result.stderr)")
         }
@@ -321,7 +321,7 @@ import Testing
     }
 
     @Test func rangesWithNaNOrInfiniteSteps() throws {
-        let run = try Program("print(len(range(0, 10, 0 / 0)), list(range(0, 10, 1 / 0)))\nfor i in range(0, 1, 0 / 0) { print(i) }\nprint(\"end\")").run()
+        let run = try Program("print(len(range(0, 10, 0 / 0)), list(range(0, 10, 1 / 0)))\nfor i in range(0, 1, 0 / 0) { print(i) }\nprint(\"end\")").run(flags: ["--allow-all"])
         #expect(run.result.status == 0 && !run.result.crashed, "\(run.result.stderr)")
         #expect(run.result.stdout == "0 []\nend\n")
     }
@@ -364,10 +364,11 @@ struct Program {
     let source: String
     init(_ source: String) { self.source = source }
 
-    func run(timeout: TimeInterval = 30, environment: [String: String] = [:]) throws -> Run {
+    /// `flags` go before the path (e.g. `--allow-all` for programs that read other folders).
+    func run(timeout: TimeInterval = 30, environment: [String: String] = [:], flags: [String] = []) throws -> Run {
         let folder = try TemporaryFolder()
         let path = try folder.write("program.hebb", source)
-        return Run(path: path, result: try BinaryRunner.run([path], timeout: timeout, environment: environment))
+        return Run(path: path, result: try BinaryRunner.run(flags + [path], timeout: timeout, environment: environment))
     }
 }
 

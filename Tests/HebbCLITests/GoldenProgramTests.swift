@@ -3,7 +3,8 @@ import Testing
 
 /// Golden programs: each `Tests/golden/*.hebb` file states what running it prints, in
 /// comments: `# expect: TEXT` lines give stdout line by line, and `# expect error: TEXT`
-/// says the run must fail (exit 1) with TEXT in its error message.
+/// says the run must fail (exit 1) with TEXT in its error message; `# flags: ARGS` are
+/// passed before the program (permissions, e.g. `--allow-write /tmp`).
 @Suite struct GoldenProgramTests {
     static var programs: [URL] {
         let folder = BinaryRunner.packageRoot.appendingPathComponent("Tests/golden")
@@ -16,9 +17,12 @@ import Testing
         let source = try String(contentsOf: program, encoding: .utf8)
         var expectedLines: [String] = []
         var expectedError: String? = nil
+        var flags: [String] = []
         for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if let range = trimmed.range(of: "# expect error: ") {
+            if trimmed.hasPrefix("# flags: ") {
+                flags += trimmed.dropFirst("# flags: ".count).split(separator: " ").map(String.init)
+            } else if let range = trimmed.range(of: "# expect error: ") {
                 expectedError = String(trimmed[range.upperBound...])
             } else if let range = trimmed.range(of: "# expect: ") {
                 expectedLines.append(String(trimmed[range.upperBound...]))
@@ -26,7 +30,7 @@ import Testing
                 expectedLines.append("")
             }
         }
-        let result = try BinaryRunner.run([program.path])
+        let result = try BinaryRunner.run(flags + [program.path])
         #expect(!result.crashed, "\(program.lastPathComponent) crashed: \(result.stderr)")
         if let expectedError {
             #expect(result.status == 1, "\(program.lastPathComponent) should fail, stdout: \(result.stdout)")

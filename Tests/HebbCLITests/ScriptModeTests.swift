@@ -22,7 +22,7 @@ import Testing
             print("after the plots")
             """
         let run = try Program("X, y = load_csv(\"\(BinaryRunner.packageRoot.path)/data/digits.csv\", label: 0)\n" + source)
-            .run(timeout: 60)
+            .run(timeout: 60, flags: ["--allow-read", BinaryRunner.packageRoot.appendingPathComponent("data").path])
         #expect(run.result.status == 0 && !run.result.crashed, "\(run.result.stderr)")
         #expect(run.result.stdout.hasSuffix("after the plots\n"))
         #expect(run.result.stdout.contains("squares"), "the title is drawn")

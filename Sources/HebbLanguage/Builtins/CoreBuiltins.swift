@@ -116,8 +116,13 @@ enum CoreBuiltins {
                 throw RuntimeError("sort() needs a list or a 1-d tensor, not a \(x.typeName)")
             }
         },
-        Builtin("env(name, default: none)", "The value of an environment variable, or default when it is not set.") { call in
+        Builtin("env(name, default: none)",
+                """
+                The value of an environment variable, or default when it is not set. A program may \
+                read only HEBB_* variables unless run with --allow-env=NAME (or --allow-env for all).
+                """) { call in
             let name = try call.string(0, "name")
+            try call.interpreter.session.permissions.checkEnvironment(name, by: "env")
             if let value = ProcessInfo.processInfo.environment[name] { return .string(value) }
             return call.optional(1, "default") ?? .none
         },

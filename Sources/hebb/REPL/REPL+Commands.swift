@@ -135,6 +135,9 @@ extension REPL.Loop {
             return REPL.Terminal.error("usage: :load FILE (a .hebb script or a .nb notebook)\n")
         }
         let path = REPL.expandingTilde(REPL.unquoted(argument))
+        if let refusal = session.permissions.readRefusal(path, by: ":load") {
+            return REPL.Terminal.error(refusal + "\n")
+        }
         if path.hasSuffix(".nb") { return loadNotebook(path) }
         switch REPL.readText(path) {
         case .success(let text): evaluate(text, fileName: path)
