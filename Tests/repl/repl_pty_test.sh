@@ -262,13 +262,14 @@ wait_for 'digits_small\.csv +sub/' "a second Tab to list the directory's entries
 keys C-c
 wait_prompt
 
-step ":help NAME, :time, :load of a notebook, an unknown command"
+step ":help NAME, :time, :load of a notebook (and outside the folder), an unknown command"
 run_line ':help softmax' 'softmax\(' "the documentation of softmax"
 run_line ':time 2 * 3' 'wall time: [0-9.]+ (µs|ms|s)$' "':time' to print the wall time"
 region | grep -Eq '^6(\.0+)?$' || fail "':time 2 * 3' did not echo 6"
 run_line ':load notebook.nb' '^ran 2 code cells from notebook\.nb$' "':load' to run the notebook's two code cells"
 region | grep -q 'from the notebook' || fail "the notebook's print output was not shown"
 run_line 'loaded_value' '^7(\.0+)?$' "a variable defined by the loaded notebook"
+run_line ':load /etc/hostname' '^:load: reading .* is not allowed: it is outside .*--allow-read' "':load' of a file outside the working directory to be refused"
 run_line ':frobnicate' 'unknown command' "a message for an unknown command"
 
 step "Ctrl-D on an empty line exits with status 0"
