@@ -241,9 +241,7 @@ extension Interpreter {
 
     private func callClosure(_ closure: Closure, _ arguments: Arguments, _ span: SourceSpan) throws -> Value {
         try checkInterrupt(span)
-        guard callDepth < maxCallDepth else {
-            throw Diagnostic("maximum recursion depth (\(maxCallDepth)) exceeded in \(closure.name)()", span: span, file: file)
-        }
+        guard callDepth < maxCallDepth else { throw recursionLimitError() }
         let declaration = closure.declaration
         let parameters = declaration.parameters
         guard arguments.positional.count <= parameters.count else {
@@ -254,7 +252,8 @@ extension Interpreter {
         let callerFile = file
         file = closure.file
         callDepth += 1
-        defer { file = callerFile; callDepth -= 1 }
+        callChain.append(CallFrame(name: closure.name, span: span, file: callerFile))
+        defer { file = callerFile; callDepth -= 1; callChain.removeLast() }
         for (index, parameter) in parameters.enumerated() {
             let value: Value
             if index < arguments.positional.count {
@@ -288,7 +287,7 @@ extension Interpreter {
                 throw Interpreter.relocated(error, to: span, in: callerFile, raisedBy: closure.name)
             }
             // Add the call site to the trace, innermost first, a few levels deep.
-            if error.notes.count < 8, error.message != "interrupted" {
+            if error.notes.count < 8, error.message != "interrupted", !error.message.hasPrefix(Interpreter.recursionLimitPrefix) {
                 let (line, column) = callerFile.location(ofOffset: span.start)
                 error.notes.append("  in \(closure.name)() called at \(callerFile.name):\(line):\(column)")
             }

@@ -22,8 +22,12 @@ final class Interpreter {
     /// The file of the code being run (closures switch it to their own on call).
     var file: SourceFile
     var callDepth = 0
-    /// Deep enough for real recursion, shallow enough that the native stack never overflows.
-    let maxCallDepth = 200
+    /// The user-function calls in progress, outermost first: the recursion-limit error
+    /// names the first call of a runaway chain and the frames that repeat.
+    var callChain: [CallFrame] = []
+    /// Deeper than Python's 1,000; `Session.programStackBytes` is sized so the native stack
+    /// never runs out first.
+    let maxCallDepth = Session.maxCallDepth
 
     init(session: Session, symbols: SymbolTable) {
         self.session = session

@@ -85,6 +85,24 @@ public final class Session {
         return Display.repr(value)
     }
 
+    /// The program thread's stack: 1 GiB, or an eighth of an address-space limit
+    /// (`ulimit -v`) when that is smaller, since the reservation counts against it. Only the
+    /// pages a deep recursion touches are ever committed.
+    static let programStackBytes: Int = {
+        var limit = rlimit()
+        let gigabyte = 1 << 30
+        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return gigabyte }
+        return max(64 << 20, min(gigabyte, Int(clamping: limit.rlim_cur / 8)))
+    }()
+
+    /// Bytes of native stack budgeted per Hebb call level. A debug build was measured at
+    /// ~20 KiB for a plain recursive function and ~40 KiB for one whose call sits inside
+    /// for/if/while and a nested expression; release builds use far less.
+    static let stackBytesPerCall = 96 << 10
+
+    /// How deep user calls may nest: 10,000 with the full stack, never below Python's 1,000.
+    static let maxCallDepth = max(1_000, min(10_000, programStackBytes / stackBytesPerCall))
+
     /// Runs `body` on a thread with a large stack, so deep recursion in user programs hits
     /// the interpreter's depth limit (a clean error) long before the native stack ends.
     private func onLargeStack<T>(_ body: @escaping () throws -> T) throws -> T {
@@ -99,7 +117,7 @@ public final class Session {
             work = nil
             done.signal()
         }
-        thread.stackSize = 1 << 29
+        thread.stackSize = Session.programStackBytes
         thread.start()
         done.wait()
         guard let result else { throw Diagnostic("internal error: the program thread did not finish") }
