@@ -99,6 +99,26 @@ enum NotebookFiles {
         }
     }
 
+    /// Deletes the temporary files a killed run left beside the notebook and in its plot
+    /// folder (`.NAME.tmp-PID-N`, made by `writeAtomically`), unless their process still runs.
+    static func removeStaleTemporaries(for path: String) {
+        let directory = directory(of: path)
+        let folders = [(directory, "." + fileName(path) + ".tmp-"), (directory + "/" + plotFolder(for: path), ".cell-")]
+        for (folder, prefix) in folders {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for name in names where name.hasPrefix(prefix) && name.contains(".tmp-") && !ownerIsRunning(name) {
+                unlink(folder + "/" + name)
+            }
+        }
+    }
+
+    /// True when the process whose id is in a temporary file's name is still running.
+    private static func ownerIsRunning(_ temporaryName: String) -> Bool {
+        guard let range = temporaryName.range(of: ".tmp-", options: .backwards),
+              let pid = Int32(temporaryName[range.upperBound...].prefix(while: \.isNumber)) else { return false }
+        return pid == getpid() || kill(pid, 0) == 0 || errno == EPERM
+    }
+
     private static func failure(_ path: String, _ message: String) -> NotebookError {
         NotebookError(path: path, line: nil, message: message + " (\(String(cString: strerror(errno))))")
     }

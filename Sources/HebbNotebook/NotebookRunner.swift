@@ -88,6 +88,7 @@ public enum NotebookRunner {
         let clock = ContinuousClock(), start = clock.now
         let original = try NotebookFiles.read(path)
         var notebook = try Notebook(parsing: original, path: path)
+        NotebookFiles.removeStaleTemporaries(for: path)   // a run killed while saving leaves one
         let execution = NotebookExecution(fileName: NotebookFiles.fileName(path),
                                           plotFolder: NotebookFiles.plotFolder(for: path),
                                           timeout: options.timeout, makeExecutor: options.makeExecutor,
