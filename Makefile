@@ -1,7 +1,7 @@
 # Two commands: `make demo` (install what is missing, build, run the demo) and `make test`
 # (the whole test suite, as CI runs it). The demo script lives in examples/ and reads
 # data/ (outside its folder), so it is granted that folder: see Permissions in README.md.
-.PHONY: demo test deps build release
+.PHONY: demo test deps build release fuzz
 
 deps:
 	@./scripts/install-deps.sh
@@ -20,3 +20,8 @@ build: deps
 test: build
 	swift test
 	.build/debug/hebb test notebooks
+
+# libFuzzer targets (lexer+parser, CSV loader, .npy loader) built with
+# -sanitize=fuzzer,address, each run FUZZ_SECONDS (default 60) on Tests/fuzz/corpus/.
+fuzz: deps
+	./scripts/fuzz.sh
