@@ -21,7 +21,7 @@ test: build
 	swift test
 	.build/debug/hebb test notebooks
 
-# libFuzzer targets (lexer+parser, CSV loader, .npy loader) built with
+# libFuzzer targets (lexer+parser, CSV loader, .npy loader, .nb parser) built with
 # -sanitize=fuzzer,address, each run FUZZ_SECONDS (default 60) on Tests/fuzz/corpus/.
 fuzz: deps
 	./scripts/fuzz.sh

@@ -19,13 +19,14 @@ build parser Sources/HebbSyntax/*.swift Tests/fuzz/FuzzParser.swift
 TENSOR=(-I Sources/CBLAS "${BLAS_FLAGS[@]}" -lopenblas Sources/HebbTensor/*.swift Tests/fuzz/FuzzLoaders.swift)
 build csv -D CSV "${TENSOR[@]}"
 build npy -D NPY "${TENSOR[@]}"
+build notebook Sources/HebbNotebook/{Notebook,NotebookParser,CellLabels}.swift Tests/fuzz/FuzzNotebook.swift
 status=0
-for target in parser csv npy; do
+for target in parser csv npy notebook; do
     work="$OUT/corpus-$target"
     rm -rf "$work" && cp -r "Tests/fuzz/corpus/$target" "$work"
     echo "== fuzz-$target for ${SECONDS_EACH}s"
     if ! SWIFT_BACKTRACE=enable=no "$OUT/fuzz-$target" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=4096 \
-        -max_len=4096 -artifact_prefix="$OUT/crash-$target-" "$work" 2>"$OUT/$target.log"; then
+        -max_len=8192 -artifact_prefix="$OUT/crash-$target-" "$work" 2>"$OUT/$target.log"; then
         echo "fuzz-$target FOUND A PROBLEM: see $OUT/$target.log and $OUT/crash-$target-*"; status=1
     fi
     grep -E "^#[0-9]+.*DONE|stat::number_of_executed_units" "$OUT/$target.log" | tail -1 || true
