@@ -84,7 +84,7 @@ extension Hebb {
         @Flag(help: "Notebooks: run every cell even after an error.")
         var keepGoing = false
 
-        @Option(help: "Notebooks: seconds a cell may run before it is stopped (default and 0: no limit).")
+        @Option(help: "Seconds a notebook cell, or a whole script, may run before it is stopped (default and 0: no limit).")
         var timeout: Double?
 
         func validate() throws { try NotebookCommands.validate(timeout: timeout) }
@@ -111,7 +111,7 @@ extension Hebb {
             guard let path else {
                 if isatty(STDIN_FILENO) == 1 { throw ExitCode(REPL.run(seed: seed)) }
                 let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                runScript(source, name: "<stdin>", seed: seed, home: nil)
+                runScript(source, name: "<stdin>", seed: seed, home: nil, timeout: options.timeout)
                 return
             }
             if path.hasSuffix(".nb") {
@@ -126,16 +126,22 @@ extension Hebb {
             guard let source = String(data: data, encoding: .utf8) else {
                 failUserError("hebb: error: '\(path)' is not UTF-8 text")
             }
-            runScript(source, name: path, seed: seed, home: (path as NSString).deletingLastPathComponent)
+            runScript(source, name: path, seed: seed, home: (path as NSString).deletingLastPathComponent, timeout: options.timeout)
         }
 
-        /// Runs a script that owns the folder tree `home` (nil: the working directory).
-        private static func runScript(_ source: String, name: String, seed: UInt64, home: String?) {
+        /// Runs a script that owns the folder tree `home` (nil: the working directory), stopped
+        /// after `timeout` seconds when that is given and positive.
+        private static func runScript(_ source: String, name: String, seed: UInt64, home: String?, timeout: Double?) {
             let session = Session(output: TerminalOutput(), seed: seed)
             if let home { session.permissions.home = home.isEmpty ? "." : home }
+            let deadline = ScriptDeadline(seconds: timeout)
             do {
                 _ = try session.run(source, fileName: name)
-            } catch let diagnostic as Diagnostic {
+            } catch var diagnostic as Diagnostic {
+                if deadline.passed, diagnostic.message == "interrupted" {
+                    diagnostic.message = "timed out after \(ScriptDeadline.format(timeout ?? 0)) s (--timeout); " +
+                        "run with a larger --timeout, or 0 for no limit"
+                }
                 failUserError(diagnostic.rendered())
             } catch {
                 failUserError("hebb: error: \(error)")

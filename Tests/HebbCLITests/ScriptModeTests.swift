@@ -87,6 +87,19 @@ import Testing
         #expect(unknown.stderr.contains("no documentation for 'no_such_function'"), "\(unknown.stderr)")
     }
 
+    /// `--timeout` stops a script (not only a notebook cell) with a located error.
+    @Test func timeoutStopsAScript() throws {
+        let folder = try TemporaryFolder()
+        let script = try folder.write("loop.hebb", "print(\"start\")\nwhile true { x = 1 }\n")
+        let clock = ContinuousClock(), start = clock.now
+        let result = try BinaryRunner.run(["run", "--timeout", "0.5", script], timeout: 20)
+        #expect(clock.now - start < .seconds(10))
+        #expect(result.status == 1 && !result.crashed && result.stdout == "start\n", "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("\(script):2:1: error: timed out after 0.5 s (--timeout)"), "\(result.stderr)")
+        let quick = try BinaryRunner.run(["--timeout", "5"], stdin: "print(1 + 1)")
+        #expect(quick.status == 0 && quick.stdout == "2\n", "\(quick.stdout)\(quick.stderr)")
+    }
+
     /// A script's relative data paths resolve against the working directory.
     @Test func relativePathsUseTheWorkingDirectory() throws {
         let folder = try TemporaryFolder()
