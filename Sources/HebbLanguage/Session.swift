@@ -85,14 +85,18 @@ public final class Session {
         return Display.repr(value)
     }
 
-    /// The program thread's stack: 1 GiB, or an eighth of an address-space limit
-    /// (`ulimit -v`) when that is smaller, since the reservation counts against it. Only the
-    /// pages a deep recursion touches are ever committed.
+    /// The program thread's stack: 1 GiB, or an eighth of an address-space or data limit
+    /// (`ulimit -v`, `ulimit -d`) when that is smaller, since the reservation counts against
+    /// both (a thread whose stack cannot be reserved never starts). Only the pages a deep
+    /// recursion touches are ever committed.
     static let programStackBytes: Int = {
-        var limit = rlimit()
-        let gigabyte = 1 << 30
-        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return gigabyte }
-        return max(64 << 20, min(gigabyte, Int(clamping: limit.rlim_cur / 8)))
+        var bytes = 1 << 30
+        for resource in [RLIMIT_AS, RLIMIT_DATA] {
+            var limit = rlimit()
+            guard getrlimit(__rlimit_resource_t(resource.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { continue }
+            bytes = min(bytes, Int(clamping: limit.rlim_cur / 8))
+        }
+        return max(16 << 20, bytes)
     }()
 
     /// Bytes of native stack budgeted per Hebb call level. A debug build was measured at
