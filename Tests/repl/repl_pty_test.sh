@@ -262,6 +262,10 @@ wait_for 'digits_small\.csv +sub/' "a second Tab to list the directory's entries
 keys C-c
 wait_prompt
 
+step "UTF-8 typed or pasted reaches the interpreter and the display unchanged"
+run_line 'η = 2' '^hebb> η = 2$' "'η = 2' shown as typed"
+run_line 'print("η ∂J héllo 学习 🙂", η + 1)' '^η ∂J héllo 学习 🙂 3(\.0+)?$' "the Greek, accented, CJK and emoji text printed unchanged"
+
 step ":help NAME, :time, :load of a notebook (and outside the folder), an unknown command"
 run_line ':help softmax' 'softmax\(' "the documentation of softmax"
 run_line ':time 2 * 3' 'wall time: [0-9.]+ (µs|ms|s)$' "':time' to print the wall time"

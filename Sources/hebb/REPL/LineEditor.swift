@@ -38,10 +38,25 @@ extension REPL {
         init(history: HistoryFile, completer: Completer) {
             self.historyFile = history
             self.completer = completer
+            LineEditor.useUTF8Locale()
             editLine = el_init("hebb", stdin, stdout, stderr)
             historyList = history_init()
             activeEditor = self
             configure()
+        }
+
+        /// libedit decodes keys and draws the line in the C library's character set, which is
+        /// ASCII until a program calls setlocale: typed or pasted `η`, `é` or `学` would be
+        /// dropped. Take the user's locale, and C.UTF-8 when that is not UTF-8 (an unset LANG,
+        /// as under tmux or ssh), since Hebb source is UTF-8.
+        static func useUTF8Locale() {
+            if let name = setlocale(LC_CTYPE, ""), isUTF8(String(cString: name)) { return }
+            for fallback in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, fallback) != nil { return }
+        }
+
+        private static func isUTF8(_ localeName: String) -> Bool {
+            let lowered = localeName.lowercased()
+            return lowered.contains("utf-8") || lowered.contains("utf8")
         }
 
         deinit {
