@@ -34,6 +34,11 @@ final class SessionExecutor: CellExecutor {
         SessionExecutor(output: output, baseDirectory: directory)
     }
 
+    /// A factory whose sessions start from `seed`.
+    static func factory(seed: UInt64) -> ExecutorFactory {
+        { output, directory in SessionExecutor(output: output, baseDirectory: directory, seed: seed) }
+    }
+
     func run(_ source: String, fileName: String, lineOffset: Int) throws -> String? {
         try session.run(source, fileName: fileName, lineOffset: lineOffset)
     }

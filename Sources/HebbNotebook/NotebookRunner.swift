@@ -12,12 +12,14 @@ public struct RunOptions {
     /// Called on the runner's thread before and after each cell (for a terminal progress
     /// line on stderr). Nothing of it goes into the file.
     public var progress: ((RunEvent) -> Void)?
-    /// Makes the executor for a run; the default is a fresh `Session(output:seed: 42)`.
-    var makeExecutor: ExecutorFactory = SessionExecutor.factory
+    /// Makes the executor for a run; the default is a fresh `Session` with the run's seed.
+    var makeExecutor: ExecutorFactory
     /// Seconds an interrupted cell gets to stop before the run gives up on it.
     var grace: Double = 5
 
-    public init(keepGoing: Bool = false, timeout: Double? = nil, progress: ((RunEvent) -> Void)? = nil) {
+    /// `seed` seeds the notebook's random generator (`hebb run --seed N`; 42 by default).
+    public init(keepGoing: Bool = false, timeout: Double? = nil, seed: UInt64 = 42, progress: ((RunEvent) -> Void)? = nil) {
+        self.makeExecutor = SessionExecutor.factory(seed: seed)
         self.keepGoing = keepGoing
         self.timeout = timeout
         self.progress = progress

@@ -12,10 +12,13 @@ public struct TestOptions {
     public var timeout: Double?
     /// Stop after the first failing notebook (`--fail-fast`).
     public var failFast: Bool
-    /// Makes the executor for each notebook; the default is a fresh `Session(output:seed: 42)`.
-    var makeExecutor: ExecutorFactory = SessionExecutor.factory
+    /// Makes the executor for each notebook; the default is a fresh `Session` with the seed.
+    var makeExecutor: ExecutorFactory
 
-    public init(promote: Bool = false, timeout: Double? = NotebookTester.defaultTimeout, failFast: Bool = false) {
+    /// `seed` must be the one the notebook was run with (`hebb run --seed N`; 42 by default).
+    public init(promote: Bool = false, timeout: Double? = NotebookTester.defaultTimeout, failFast: Bool = false,
+                seed: UInt64 = 42) {
+        self.makeExecutor = SessionExecutor.factory(seed: seed)
         self.promote = promote
         self.timeout = timeout
         self.failFast = failFast

@@ -166,15 +166,21 @@ extension Hebb {
         @Flag(help: "Stop at the first failing notebook.")
         var failFast = false
 
+        @Option(help: "Seed of the random generator: the one the notebooks were run with (default 42).")
+        var seed: UInt64 = 42
+
         @OptionGroup(title: "Permissions")
         var permissions: PermissionOptions
 
-        func validate() throws { try NotebookCommands.validate(timeout: timeout) }
+        func validate() throws {
+            try NotebookCommands.validate(timeout: timeout)
+            try NotebookCommands.validateTestPaths(paths)
+        }
 
         func run() throws {
             permissions.install()
             let ok = NotebookCommands.test(paths: paths.isEmpty ? ["notebooks"] : paths, promote: promote,
-                                           timeout: timeout, failFast: failFast)
+                                           timeout: timeout, failFast: failFast, seed: seed)
             if !ok { throw ExitCode(1) }
         }
     }
@@ -197,6 +203,7 @@ extension Hebb {
 
         func validate() throws {
             guard html != ipynb else { throw ValidationError("choose one of --html or --ipynb") }
+            try NotebookCommands.validateExport(path: path, html: html, output: output)
         }
 
         func run() throws {

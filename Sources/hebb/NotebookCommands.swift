@@ -12,7 +12,7 @@ enum NotebookCommands {
 
     static func run(path: String, keepGoing: Bool, timeout: Double?, seed: UInt64) -> Bool {
         let showProgress = isatty(STDERR_FILENO) == 1
-        let options = RunOptions(keepGoing: keepGoing, timeout: cellLimit(timeout, fallback: nil)) { event in
+        let options = RunOptions(keepGoing: keepGoing, timeout: cellLimit(timeout, fallback: nil), seed: seed) { event in
             guard showProgress, let line = event.progressLine else { return }
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
@@ -39,16 +39,44 @@ enum NotebookCommands {
         }
     }
 
+    /// `hebb test` checks notebooks: a script (or any file that is not `.nb`) has no saved
+    /// outputs to compare, and passing it with 0 cells would let CI pass on nothing.
+    static func validateTestPaths(_ paths: [String]) throws {
+        var isDirectory: ObjCBool = false
+        for path in paths where !path.hasSuffix(".nb") {
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { continue }
+            let hint = path.hasSuffix(".hebb") ? "; run a script with `hebb run \(path)`, or check its output with a golden test" : ""
+            throw ValidationError("hebb test checks notebooks (.nb files or folders of them), not '\(path)'\(hint)")
+        }
+    }
+
+    /// `hebb export` reads a notebook and writes the format its flag names; a script is not
+    /// a notebook (its code would be rendered as prose), and `-o` must not name the other format.
+    static func validateExport(path: String, html: Bool, output: String?) throws {
+        guard path.hasSuffix(".nb") else {
+            let hint = path.hasSuffix(".hebb") ? "; to share a script, put its code in a ```hebb cell of a .nb file" : ""
+            throw ValidationError("hebb export takes a notebook (.nb), not '\(path)'\(hint)")
+        }
+        guard let output else { return }
+        let lowered = output.lowercased()
+        if html, lowered.hasSuffix(".ipynb") {
+            throw ValidationError("--html writes an HTML page, but -o \(output) names a Jupyter notebook; write -o NAME.html, or use --ipynb")
+        }
+        if !html, lowered.hasSuffix(".html") || lowered.hasSuffix(".htm") {
+            throw ValidationError("--ipynb writes a Jupyter notebook, but -o \(output) names an HTML page; write -o NAME.ipynb, or use --html")
+        }
+    }
+
     /// The per-cell limit for a given `--timeout`: 0 means none, no flag means `fallback`.
     static func cellLimit(_ timeout: Double?, fallback: Double?) -> Double? {
         guard let timeout else { return fallback }
         return timeout == 0 ? nil : timeout
     }
 
-    static func test(paths: [String], promote: Bool, timeout: Double?, failFast: Bool) -> Bool {
+    static func test(paths: [String], promote: Bool, timeout: Double?, failFast: Bool, seed: UInt64) -> Bool {
         installInterruptHandler()
         let options = TestOptions(promote: promote, timeout: cellLimit(timeout, fallback: NotebookTester.defaultTimeout),
-                                  failFast: failFast)
+                                  failFast: failFast, seed: seed)
         let (passed, failed) = NotebookTester.test(paths: paths, options: options) { line in
             print(line)
         }
