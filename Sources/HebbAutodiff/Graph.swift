@@ -86,6 +86,7 @@ extension Variable {
         var grads = [Tensor?](repeating: nil, count: order.count)
         grads[order.count - 1] = try Tensor(shape: cost.shape, repeating: 1, dtype: cost.dtype)
         for index in stride(from: order.count - 1, through: 0, by: -1) {
+            try Cancellation.check()   // per node: a long unrolled loop's backward pass stops on Ctrl-C
             let node = order[index]
             guard let op = node.op, let g = grads[index] else { continue }
             let inputs = node.inputs

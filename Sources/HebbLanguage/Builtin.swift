@@ -202,9 +202,9 @@ enum Conversion {
     /// The numbers of a range used as data, refusing ranges too long to hold as values.
     static func rangeElements(_ range: RangeValue) throws -> [Double] {
         guard range.count <= 1 << 26 else {
-            throw RuntimeError("range \(Display.repr(.range(range))) has too many elements (\(range.count)) to use as data")
+            throw RuntimeError("range \(Display.scalarRepr(.range(range))) has too many elements (\(range.count)) to use as data")
         }
-        try TensorLimits.check(range.count * MemoryLayout<Double>.stride, "range \(Display.repr(.range(range))) of \(range.count) elements")
+        try TensorLimits.check(range.count * MemoryLayout<Double>.stride, "range \(Display.scalarRepr(.range(range))) of \(range.count) elements")
         return (0..<range.count).map(range.element)
     }
 

@@ -12,18 +12,19 @@ enum Display {
         return "\(value)"
     }
 
-    /// The text `print` writes for a value.
-    static func text(_ value: Value) -> String {
+    /// The text `print` writes for a value. Throws "interrupted" on Ctrl-C (a list of
+    /// millions of items takes seconds to print).
+    static func text(_ value: Value) throws -> String {
         switch value {
         case .string(let text): return text
-        default: return repr(value)
+        default: return try repr(value)
         }
     }
 
     /// The text of a value inside containers and as a REPL/notebook echo (strings quoted).
-    static func repr(_ value: Value) -> String {
+    static func repr(_ value: Value) throws -> String {
         var open: [ObjectIdentifier] = []
-        return repr(value, open: &open, depth: 0)
+        return try repr(value, open: &open, depth: 0)
     }
 
     /// Containers nested deeper than this print as `...` (keeps printing off the stack's edge).
@@ -31,38 +32,52 @@ enum Display {
 
     /// `open` holds the lists and records being printed: one that contains itself prints as
     /// `[...]` or `{...}`, as in Python, instead of recursing forever.
-    private static func repr(_ value: Value, open: inout [ObjectIdentifier], depth: Int) -> String {
+    private static func repr(_ value: Value, open: inout [ObjectIdentifier], depth: Int) throws -> String {
         switch value {
         case .list(let list):
             let identity = ObjectIdentifier(list)
             guard !open.contains(identity), depth < maxPrintedNesting else { return "[...]" }
             open.append(identity)
             defer { open.removeLast() }
-            return "[" + list.items.map { repr($0, open: &open, depth: depth + 1) }.joined(separator: ", ") + "]"
+            return "[" + (try reprs(list.items, open: &open, depth: depth)).joined(separator: ", ") + "]"
         case .tuple(let items):
             guard depth < maxPrintedNesting else { return "(...)" }
-            let parts = items.map { repr($0, open: &open, depth: depth + 1) }
+            let parts = try reprs(items, open: &open, depth: depth)
             return "(" + parts.joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
         case .record(let record):
             let identity = ObjectIdentifier(record)
             guard !open.contains(identity), depth < maxPrintedNesting else { return "{...}" }
             open.append(identity)
             defer { open.removeLast() }
-            return "{" + record.fields.map { "\($0.name): \(repr($0.value, open: &open, depth: depth + 1))" }.joined(separator: ", ") + "}"
+            let values = try reprs(record.fields.map { $0.value }, open: &open, depth: depth)
+            return "{" + zip(record.fields, values).map { "\($0.name): \($1)" }.joined(separator: ", ") + "}"
         default:
             return scalarRepr(value)
         }
     }
 
-    /// The text of a value that holds no other values.
-    private static func scalarRepr(_ value: Value) -> String {
+    /// The items of a container, checking for Ctrl-C every few thousand items.
+    private static func reprs(_ items: [Value], open: inout [ObjectIdentifier], depth: Int) throws -> [String] {
+        var parts: [String] = []
+        parts.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            try Cancellation.check(every: index)
+            parts.append(try repr(item, open: &open, depth: depth + 1))
+        }
+        return parts
+    }
+
+    /// The text of a value that holds no other values (containers print as `[...]`).
+    static func scalarRepr(_ value: Value) -> String {
         switch value {
         case .none: return "none"
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let number): return self.number(number)
         case .string(let text): return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         case .tensor(let variable): return tensor(variable.value)
-        case .list, .tuple, .record: return repr(value)
+        case .list: return "[...]"
+        case .tuple: return "(...)"
+        case .record: return "{...}"
         case .function(let closure):
             return "<fn \(closure.name)(\(closure.declaration.parameters.map(\.name.name).joined(separator: ", ")))>"
         case .builtin(let builtin): return "<builtin \(builtin.name)>"
@@ -94,7 +109,7 @@ enum Display {
 
     /// `{value:spec}` in a string: a Python-like format spec (`.4f`, `.3e`, `.2%`, `d`, `>8`, `<8.2f`).
     static func format(_ value: Value, spec: String?) throws -> String {
-        guard let spec, !spec.isEmpty else { return text(value) }
+        guard let spec, !spec.isEmpty else { return try text(value) }
         var body = Substring(spec)
         var alignment: Character? = nil
         if let first = body.first, "<>^".contains(first) { alignment = first; body = body.dropFirst() }
@@ -125,7 +140,7 @@ enum Display {
             if let precision, let number = try? Interpreter.numberValue(value, "value") {
                 rendered = String(format: "%.\(min(precision, 40))g", withoutNaNSign(number))
             } else {
-                rendered = text(value)
+                rendered = try text(value)
             }
         case "f", "e", "g", "%":
             let number = withoutNaNSign(try Interpreter.numberValue(value, "formatted value"))
@@ -137,7 +152,7 @@ enum Display {
         case "d":
             rendered = String(try Interpreter.integerValue(value, "formatted value"))
         case "s":
-            rendered = text(value)
+            rendered = try text(value)
         default:
             throw RuntimeError("invalid format spec '\(spec)'")
         }

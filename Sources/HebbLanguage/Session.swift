@@ -82,7 +82,11 @@ public final class Session {
         }
         let value = try onLargeStack { try self.interpreter.run(program) }
         guard let value, !value.isNone else { return nil }
-        return Display.repr(value)
+        do {
+            return try Display.repr(value)   // a long list's echo can be stopped by Ctrl-C
+        } catch {
+            throw Diagnostic("\(error)", span: program.statements.last?.span, file: file)
+        }
     }
 
     /// The program thread's stack: 1 GiB, or an eighth of an address-space or data limit
@@ -186,7 +190,7 @@ public final class Session {
         case .tuple(let items): return "tuple (\(items.count) items)"
         case .record(let record): return "record {\(record.fields.map(\.name).joined(separator: ", "))}"
         case .function(let closure): return "function " + signature(closure.declaration, in: closure.file)
-        default: return "\(value.typeName) \(Display.repr(value))"
+        default: return "\(value.typeName) \(Display.scalarRepr(value))"
         }
     }
 

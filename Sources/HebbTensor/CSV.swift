@@ -228,6 +228,7 @@ struct CSVLoader {
         var line: Int? = firstLine
         if isHeader { line = try nextNonBlankRecord() }
         while let current = line {
+            try Cancellation.check()   // per row: a row costs far more than the atomic load
             guard fields.count == width else {
                 throw TensorError("\(path):\(current): expected \(width) fields, found \(fields.count)")
             }

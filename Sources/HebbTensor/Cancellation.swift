@@ -9,4 +9,77 @@ public enum Cancellation {
     public static var isRequested: Bool { flag.load(ordering: .relaxed) }
     public static func request() { flag.store(true, ordering: .relaxed) }
     public static func clear() { flag.store(false, ordering: .relaxed) }
+
+    /// The message every interrupted kernel throws (the interpreter adds the call site).
+    public static let message = "interrupted"
+
+    /// Throws "interrupted" when a stop was requested. One relaxed atomic load: call it
+    /// once per chunk of work (an image, a row panel, a few thousand items), not per element.
+    @inline(__always)
+    public static func check() throws {
+        if flag.load(ordering: .relaxed) { throw TensorError(message) }
+    }
+
+    /// Items handled between two checks in loops over cheap items (list elements, CSV
+    /// rows, plot points): a check costs about as much as one item, so this keeps them free.
+    public static let itemsPerCheck = 4096
+
+    /// Checks every `itemsPerCheck`-th index (index 0 included, so a request made before
+    /// the loop stops it at once).
+    @inline(__always)
+    public static func check(every index: Int) throws {
+        if index & (itemsPerCheck - 1) == 0 { try check() }
+    }
+}
+
+// MARK: - Interruptible sorting
+
+extension Cancellation {
+    /// `values.sorted(by:)`, checking for a stop between runs and merges: runs of
+    /// `runLength` are sorted by the standard library, then merged pairwise (a bottom-up
+    /// merge sort). Small inputs take the standard sort directly.
+    @inlinable
+    public static func sorted<T>(_ values: [T], runLength: Int = 1 << 15,
+                                 by areInIncreasingOrder: (T, T) -> Bool) throws -> [T] {
+        try check()
+        let count = values.count, run = Swift.max(2, runLength)
+        guard count > run else { return values.sorted(by: areInIncreasingOrder) }
+        var source: [T] = []
+        source.reserveCapacity(count)
+        for start in stride(from: 0, to: count, by: run) {
+            try check()
+            source += values[start..<Swift.min(start + run, count)].sorted(by: areInIncreasingOrder)
+        }
+        var width = run
+        while width < count {
+            var target: [T] = []
+            target.reserveCapacity(count)
+            for start in stride(from: 0, to: count, by: 2 * width) {
+                let middle = Swift.min(start + width, count), end = Swift.min(start + 2 * width, count)
+                try merge(source[start..<middle], source[middle..<end], into: &target, by: areInIncreasingOrder)
+            }
+            source = target
+            width *= 2
+        }
+        return source
+    }
+
+    /// Appends the merge of two sorted slices; on ties the left one's item comes first.
+    /// Checks for a stop every 32768 items (the last merges span the whole array).
+    @inlinable
+    static func merge<T>(_ left: ArraySlice<T>, _ right: ArraySlice<T>, into target: inout [T],
+                         by areInIncreasingOrder: (T, T) -> Bool) throws {
+        var i = left.startIndex, j = right.startIndex, step = 0
+        while i < left.endIndex && j < right.endIndex {
+            step &+= 1
+            if step & 0x7FFF == 0 { try check() }
+            if areInIncreasingOrder(right[j], left[i]) {
+                target.append(right[j]); j += 1
+            } else {
+                target.append(left[i]); i += 1
+            }
+        }
+        target += left[i...]
+        target += right[j...]
+    }
 }

@@ -141,8 +141,8 @@ extension Tensor {
         let blas = try OpenBLAS.functions()
         let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: x.dtype)
         switch x.dtype {
-        case .float64: convForward(blas, g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
-        case .float32: convForward(blas, g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .float64: try convForward(blas, g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
+        case .float32: try convForward(blas, g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
         case .bool: break  // made numeric above
         }
         return result
@@ -162,8 +162,8 @@ extension Tensor {
         let blas = try OpenBLAS.functions()
         let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: w.dtype)
         switch w.dtype {
-        case .float64: convBackwardInput(blas, g, gradOut.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
-        case .float32: convBackwardInput(blas, g, gradOut.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .float64: try convBackwardInput(blas, g, gradOut.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
+        case .float32: try convBackwardInput(blas, g, gradOut.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
         case .bool: break  // made numeric above
         }
         return result
@@ -183,8 +183,8 @@ extension Tensor {
         let blas = try OpenBLAS.functions()
         let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: x.dtype)
         switch x.dtype {
-        case .float64: convBackwardFilter(blas, g, gradOut.pointer(Double.self), x.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
-        case .float32: convBackwardFilter(blas, g, gradOut.pointer(Float.self), x.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .float64: try convBackwardFilter(blas, g, gradOut.pointer(Double.self), x.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
+        case .float32: try convBackwardFilter(blas, g, gradOut.pointer(Float.self), x.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
         case .bool: break  // made numeric above
         }
         return result
@@ -198,9 +198,10 @@ extension Tensor {
     }
 
     private static func convForward<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
-                                                     _ cols: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>) {
+                                                     _ cols: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>) throws {
         let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
         for image in 0..<g.n {
+            try Cancellation.check()   // per image: Ctrl-C stops a big batch within one image
             im2col(g, x + image &* imageSize, cols)
             BLAS.gemm(blas, transposeA: false, transposeB: false, m: g.o, n: g.columns, k: g.rows, w, lda: g.rows,
                       cols, ldb: g.columns, beta: 0, out + image &* outputSize, ldc: g.columns)
@@ -208,9 +209,10 @@ extension Tensor {
     }
 
     private static func convBackwardInput<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ grad: UnsafePointer<T>, _ w: UnsafePointer<T>,
-                                                           _ cols: UnsafeMutablePointer<T>, _ dx: UnsafeMutablePointer<T>) {
+                                                           _ cols: UnsafeMutablePointer<T>, _ dx: UnsafeMutablePointer<T>) throws {
         let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
         for image in 0..<g.n {
+            try Cancellation.check()   // per image: Ctrl-C stops a big batch within one image
             // columns (rows × columns) = Wᵀ (rows × o) · g (o × columns)
             BLAS.gemm(blas, transposeA: true, transposeB: false, m: g.rows, n: g.columns, k: g.o, w, lda: g.rows,
                       grad + image &* outputSize, ldb: g.columns, beta: 0, cols, ldc: g.columns)
@@ -219,9 +221,10 @@ extension Tensor {
     }
 
     private static func convBackwardFilter<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ grad: UnsafePointer<T>, _ x: UnsafePointer<T>,
-                                                            _ cols: UnsafeMutablePointer<T>, _ dw: UnsafeMutablePointer<T>) {
+                                                            _ cols: UnsafeMutablePointer<T>, _ dw: UnsafeMutablePointer<T>) throws {
         let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
         for image in 0..<g.n {
+            try Cancellation.check()   // per image: Ctrl-C stops a big batch within one image
             im2col(g, x + image &* imageSize, cols)
             // dW (o × rows) += g (o × columns) · columnsᵀ (columns × rows)
             BLAS.gemm(blas, transposeA: false, transposeB: true, m: g.o, n: g.rows, k: g.columns, grad + image &* outputSize,
@@ -301,10 +304,10 @@ extension Tensor {
         }
         let output = Tensor(validShape: window.outputShape(x.shape), dtype: x.dtype, count: window.planes &* window.oh &* window.ow)
         var argmax = [Int32](repeating: 0, count: output.count)
-        argmax.withUnsafeMutableBufferPointer { positions in
+        try argmax.withUnsafeMutableBufferPointer { positions in
             switch x.dtype {
-            case .float64: poolKernel(window, x.pointer(Double.self), output.pointer(Double.self), positions)
-            case .float32: poolKernel(window, x.pointer(Float.self), output.pointer(Float.self), positions)
+            case .float64: try poolKernel(window, x.pointer(Double.self), output.pointer(Double.self), positions)
+            case .float32: try poolKernel(window, x.pointer(Float.self), output.pointer(Float.self), positions)
             case .bool: break  // made numeric above
             }
         }
@@ -324,15 +327,18 @@ extension Tensor {
             throw TensorError("maxPool2dBackward: position \(bad) is out of range for input \(describe(inputShape))")
         }
         switch gradOut.dtype {
-        case .float64: scatterAdd(gradOut.pointer(Double.self), argmax, result.pointer(Double.self))
-        case .float32: scatterAdd(gradOut.pointer(Float.self), argmax, result.pointer(Float.self))
+        case .float64: try scatterAdd(gradOut.pointer(Double.self), argmax, result.pointer(Double.self))
+        case .float32: try scatterAdd(gradOut.pointer(Float.self), argmax, result.pointer(Float.self))
         case .bool: break  // made numeric above
         }
         return result
     }
 
-    private static func scatterAdd<T: TensorScalar>(_ values: UnsafePointer<T>, _ positions: [Int32], _ target: UnsafeMutablePointer<T>) {
-        for (i, position) in positions.enumerated() { target[Int(position)] += values[i] }
+    private static func scatterAdd<T: TensorScalar>(_ values: UnsafePointer<T>, _ positions: [Int32], _ target: UnsafeMutablePointer<T>) throws {
+        for (i, position) in positions.enumerated() {
+            try Cancellation.check(every: i)
+            target[Int(position)] += values[i]
+        }
     }
 
     /// Sizes of one pooling; `planes` is N × C.
@@ -357,9 +363,10 @@ extension Tensor {
 
     /// The first maximum of each window wins ties; a NaN wins and sticks, as in `reduce`.
     private static func poolKernel<T: TensorScalar>(_ p: PoolWindow, _ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>,
-                                                    _ positions: UnsafeMutableBufferPointer<Int32>) {
+                                                    _ positions: UnsafeMutableBufferPointer<Int32>) throws {
         var k = 0
         for plane in 0..<p.planes {
+            try Cancellation.check(every: plane)
             let base = plane &* p.h &* p.w
             for oy in 0..<p.oh {
                 for ox in 0..<p.ow {

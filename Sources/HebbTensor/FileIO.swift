@@ -21,6 +21,8 @@ final class FileReader {
     /// Size of the file in bytes when it was opened.
     let size: Int
     private(set) var position = 0
+    /// 16 MiB: tens of milliseconds from a disk cache, so a big load stops soon after Ctrl-C.
+    static let bytesPerCheck = 1 << 24
     private let descriptor: Int32
     private let context: String
 
@@ -48,10 +50,12 @@ final class FileReader {
     var remaining: Int { size - position }
 
     /// Reads exactly `count` bytes into `destination`; throws `what` is truncated otherwise.
+    /// Reads in pieces of at most `bytesPerCheck`, checking for Ctrl-C between them.
     func read(into destination: UnsafeMutableRawPointer, count: Int, what: String) throws {
         var done = 0
         while done < count {
-            let got = systemRead(descriptor, destination + done, count - done)
+            try Cancellation.check()
+            let got = systemRead(descriptor, destination + done, Swift.min(count - done, FileReader.bytesPerCheck))
             if got < 0 {
                 if errno == EINTR { continue }
                 throw TensorError("\(context): \(path): read failed: \(systemErrorText())")

@@ -24,12 +24,15 @@ extension Tensor {
         // Each part contributes one chunk of (its extent × inner) elements per outer index.
         let outer = product(shape, 0..<k), inner = product(shape, (k + 1)..<shape.count)
         let elementSize = first.dtype.byteSize
-        var target = result.storage.pointer
+        var target = result.storage.pointer, copied = 0
         for o in 0..<outer {
             for part in parts {
+                // A check per ~4 MiB copied: a big join stops soon after Ctrl-C.
+                if copied >= 1 << 22 { try Cancellation.check(); copied = 0 }
                 let chunk = part.shape[k] &* inner &* elementSize
                 target.copyMemory(from: part.storage.pointer + o &* chunk, byteCount: chunk)
                 target += chunk
+                copied &+= chunk
             }
         }
         return result

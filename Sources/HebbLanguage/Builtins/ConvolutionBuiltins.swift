@@ -88,7 +88,7 @@ enum ConvolutionBuiltins {
             throw RuntimeError("\(what) with four numbers is ambiguous (PyTorch's F.pad reads them as left, right, top, bottom): "
                 + "write ((top, bottom), (left, right))")
         }
-        throw RuntimeError("\(what) must be a number, \"same\", \"valid\", (ph, pw) or ((top, bottom), (left, right)), got \(Display.repr(padding))")
+        throw RuntimeError("\(what) must be a number, \"same\", \"valid\", (ph, pw) or ((top, bottom), (left, right)), got \((try? Display.repr(padding)) ?? "?")")
     }
 
     /// A number n as (n, n), or a list/tuple of two numbers.
@@ -97,7 +97,7 @@ enum ConvolutionBuiltins {
             let n = try Interpreter.integerValue(value, what)
             return (n, n)
         }
-        guard items.count == 2 else { throw RuntimeError("\(what) must be a number or \(form), got \(Display.repr(value))") }
+        guard items.count == 2 else { throw RuntimeError("\(what) must be a number or \(form), got \((try? Display.repr(value)) ?? "?")") }
         return (try Interpreter.integerValue(items[0], what), try Interpreter.integerValue(items[1], what))
     }
 

@@ -6,12 +6,12 @@ import HebbTensor
 enum CoreBuiltins {
     static let table: [Builtin] = [
         Builtin("print(values...)", "Writes the values separated by spaces and a newline.") { call in
-            let text = call.arguments.positional.map(Display.text).joined(separator: " ")
+            let text = try call.arguments.positional.map(Display.text).joined(separator: " ")
             call.interpreter.session.output.write(text + "\n")
             return .none
         },
-        Builtin("str(x)", "The text print would show for x.") { call in .string(Display.text(try call.argument(0, "x"))) },
-        Builtin("repr(x)", "The text of x as the REPL echoes it (strings quoted).") { call in .string(Display.repr(try call.argument(0, "x"))) },
+        Builtin("str(x)", "The text print would show for x.") { call in .string(try Display.text(call.argument(0, "x"))) },
+        Builtin("repr(x)", "The text of x as the REPL echoes it (strings quoted).") { call in .string(try Display.repr(call.argument(0, "x"))) },
         Builtin("type(x)", "The type name of x: number, tensor, string, list, tuple, record, function, bool, none, range.") { call in
             .string(try call.argument(0, "x").typeName)
         },
@@ -80,17 +80,17 @@ enum CoreBuiltins {
         },
         Builtin("assert(condition, message: \"assertion failed\")", "Raises an error when condition is false.") { call in
             if try !Interpreter.truthValue(call.argument(0, "condition")) {
-                let message = call.optional(1, "message").map(Display.text) ?? "assertion failed"
+                let message = try call.optional(1, "message").map(Display.text) ?? "assertion failed"
                 throw RuntimeError(message)
             }
             return .none
         },
         Builtin("error(message)", "Raises an error with this message.") { call in
-            throw RuntimeError(Display.text(try call.argument(0, "message")))
+            throw RuntimeError(try Display.text(call.argument(0, "message")))
         },
         Builtin("warn(message, once: false)",
                 "Prints `warning: message` with the program's output; with once: true, only the first time this message is given in a session.") { call in
-            let message = Display.text(try call.argument(0, "message"))
+            let message = try Display.text(call.argument(0, "message"))
             let session = call.interpreter.session
             if try call.bool(1, "once", default: false) {
                 guard session.warningsShown.insert(message).inserted else { return .none }
@@ -105,13 +105,14 @@ enum CoreBuiltins {
                 guard variable.value.rank == 1 else {
                     throw RuntimeError("sort() needs a 1-d tensor, got shape \(Tensor.describe(variable.shape))")
                 }
-                return .tensor(try Tensor(shape: variable.shape, values: variable.value.toDoubles().sorted(), dtype: variable.dtype))
+                let sorted = try Cancellation.sorted(variable.value.toDoubles(), by: <)
+                return .tensor(try Tensor(shape: variable.shape, values: sorted, dtype: variable.dtype))
             case .list(let list):
                 if list.items.allSatisfy({ if case .string = $0 { return true } else { return false } }) {
-                    return .list(ListBox(list.items.map(Display.text).sorted().map { .string($0) }))
+                    return .list(ListBox(try Cancellation.sorted(list.items.map(Display.text), by: <).map { .string($0) }))
                 }
                 let numbers = try list.items.map { try Interpreter.numberValue($0, "sort() element") }
-                return .list(ListBox(numbers.sorted().map { .number($0) }))
+                return .list(ListBox(try Cancellation.sorted(numbers, by: <).map { .number($0) }))
             default:
                 throw RuntimeError("sort() needs a list or a 1-d tensor, not a \(x.typeName)")
             }

@@ -27,7 +27,7 @@ enum DataBuiltins {
         Builtin("save_csv(path, x, header: none)", "Writes a 1-d or 2-d tensor as CSV, with an optional list of column names (outside the program's folder: --allow-write PATH).") { call in
             let path = try call.interpreter.session.writablePath(try call.string(0, "path"), by: "save_csv")
             var header: [String]? = nil
-            if let value = call.optional(2, "header"), case .list(let list) = value { header = list.items.map(Display.text) }
+            if let value = call.optional(2, "header"), case .list(let list) = value { header = try list.items.map(Display.text) }
             try Tensor.saveCSV(call.tensor(1, "x"), path: path, header: header)
             return .none
         },

@@ -101,11 +101,11 @@ enum PlotBuiltins {
 
     private static func optionalString(_ value: Value?) throws -> String? {
         guard let value, !value.isNone else { return nil }
-        return Display.text(value)
+        return try Display.text(value)
     }
 
     private static func stringList(_ value: Value?) throws -> [String] {
         guard let value, case .list(let list) = value else { return [] }
-        return list.items.map(Display.text)
+        return try list.items.map(Display.text)
     }
 }
