@@ -13,20 +13,20 @@ import Darwin
 
 /// SIGINTs since the last prompt or run started; only the signal handler increments it.
 let replInterruptCount = Atomic<Int>(0)
-/// True while a program runs (Ctrl-Cs at the prompt never force an exit).
+/// True while a program runs (the "still stopping" notice is only for a running entry).
 let replProgramRunning = Atomic<Bool>(false)
 
-/// A program that ignores this many Ctrl-Cs (stuck in a foreign call) is abandoned.
-private let interruptsBeforeForcedExit = 3
+/// After this many Ctrl-Cs during one entry, say once that it is still stopping.
+private let interruptsBeforeNotice = 3
 
-/// Async-signal-safe: atomics, write(2) and _exit(2) only.
+/// Async-signal-safe: atomics and write(2) only. Never exits: however often Ctrl-C is
+/// pressed, the running entry stops at its next check and the session is kept.
 private func handleInterrupt(_ signalNumber: Int32) {
     let count = replInterruptCount.add(1, ordering: .relaxed).newValue
     Session.interrupt()
-    if count >= interruptsBeforeForcedExit && replProgramRunning.load(ordering: .relaxed) {
-        let message: StaticString = "\nhebb: not responding to Ctrl-C; exiting\n"
+    if count == interruptsBeforeNotice && replProgramRunning.load(ordering: .relaxed) {
+        let message: StaticString = "\nhebb: stopping the running entry (Ctrl-\\ quits hebb)\n"
         _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
-        _exit(130)
     }
 }
 
@@ -50,8 +50,7 @@ extension REPL {
             replInterruptCount.store(0, ordering: .relaxed)
         }
 
-        /// Runs a program with Ctrl-C armed: counted from zero, and forcing an exit when the
-        /// program ignores it three times.
+        /// Runs a program with Ctrl-C armed, counted from zero.
         static func whileRunning<T>(_ body: () throws -> T) rethrows -> T {
             reset()
             replProgramRunning.store(true, ordering: .relaxed)
