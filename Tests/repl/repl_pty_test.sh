@@ -4,7 +4,8 @@
 # recalled from history with Up and edited, Tab completion (unique, ambiguous with a listing,
 # a :command, file paths inside a string), an error with its caret followed by intact
 # variables, Ctrl-C at the prompt, Ctrl-C stopping a running loop (and the loop's variable
-# read afterwards), :help NAME, :time, :load of a notebook, an unknown command, Ctrl-D
+# read afterwards), Ctrl-C pressed three times during a slow conv2d and a big str() (the
+# session kept), UTF-8 input, :help NAME, :time, :load of a notebook, an unknown command, Ctrl-D
 # exiting with status 0, history persisted to $HEBB_HISTORY and recalled by a second
 # session, and an unwritable history file costing exactly one warning.
 #
@@ -244,6 +245,35 @@ echo "   Ctrl-C stopped the loop and the prompt returned in ${latency}s"
 awk -v t="$latency" -v max="$MAX_INTERRUPT" 'BEGIN { exit !(t <= max) }' \
     || fail "Ctrl-C took ${latency}s to stop the loop (allowed: ${MAX_INTERRUPT}s)"
 run_line 'i > 0' '^true$' "i > 0 to be true (the loop ran before it was stopped)"
+
+step "Ctrl-C pressed three times during a slow conv2d: back to the prompt, state kept"
+run_line 'kept = 11' '^hebb> kept = 11$' "the assignment"
+run_line 'cx = randn(200, 16, 32, 32); cw = randn(16, 16, 9, 9)' '^hebb> cx = ' "the inputs"
+interrupt_thrice() {
+    local what=$1
+    sleep 1
+    region | grep -Eq '^hebb>$' && fail "$what finished before Ctrl-C (make it bigger)"
+    keys C-c; sleep 0.2; keys C-c; sleep 0.2; keys C-c
+    wait_for 'interrupted' "an 'interrupted' message after Ctrl-C during $what"
+    wait_prompt
+    region | grep -q 'hebb exited' && fail "hebb exited after Ctrl-C during $what"
+}
+mark
+type_line 'cy = conv2d(cx, cw, padding: 4)'
+interrupt_thrice "conv2d"
+run_line 'kept' '^11(\.0+)?$' "a variable defined before the interrupted conv2d"
+run_line 'type(cx)' '^"tensor"$' "the conv2d input, still there"
+
+step "Ctrl-C pressed three times during a big str(): back to the prompt, state kept"
+run_line 'big = list(range(4000000))' '^hebb> big = ' "the list"
+mark
+type_line 's = str([big, big, big, big])'
+interrupt_thrice "str()"
+run_line 'kept + len(big)' '^4000011(\.0+)?$' "the variables after the interrupted str()"
+
+step "UTF-8 typed into the editor reaches the interpreter (accents, Greek, CJK, emoji)"
+run_line 'η = 2' '^hebb> η = 2$' "the assignment to η shown as typed"
+run_line 'print("η ∂J héllo 你好 🙂", η)' '^η ∂J héllo 你好 🙂 2$' "the UTF-8 text printed unchanged"
 
 step "Tab completes file paths inside a string"
 mark
