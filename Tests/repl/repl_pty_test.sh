@@ -271,10 +271,6 @@ type_line 's = str([big, big, big, big])'
 interrupt_thrice "str()"
 run_line 'kept + len(big)' '^4000011(\.0+)?$' "the variables after the interrupted str()"
 
-step "UTF-8 typed into the editor reaches the interpreter (accents, Greek, CJK, emoji)"
-run_line 'η = 2' '^hebb> η = 2$' "the assignment to η shown as typed"
-run_line 'print("η ∂J héllo 你好 🙂", η)' '^η ∂J héllo 你好 🙂 2$' "the UTF-8 text printed unchanged"
-
 step "Tab completes file paths inside a string"
 mark
 tmux_ send-keys -t "$PANE" -l -- 'csv_path = "data/dig'
