@@ -30,6 +30,8 @@ public final class Session {
     /// This session's autodiff state (recording window and switch), installed on the thread
     /// that runs its programs so sessions running at once stay independent.
     let graphContext = GraphContext()
+    /// This session's stop request (a cell's timeout, `interrupt()`), seen by its program only.
+    let cancellation = CancellationToken()
     /// The messages `warn(..., once: true)` has printed in this session.
     var warningsShown: Set<String> = []
     /// Documentation of stdlib functions, by name.
@@ -74,6 +76,7 @@ public final class Session {
     /// when there is none or it is `none`). Errors are thrown as `Diagnostic`.
     public func run(_ source: String, fileName: String, lineOffset: Int = 0) throws -> String? {
         Cancellation.clear()
+        cancellation.clear()
         let file = SourceFile(name: fileName, text: source, lineOffset: lineOffset)
         let (program, diagnostics) = Parser.parse(file, symbols: symbols)
         if var first = diagnostics.first {
@@ -118,10 +121,12 @@ public final class Session {
         // The thread drops `body` (which holds this session) before it signals: it may live
         // on for a moment after `wait` returns, and must not keep the session alive then.
         nonisolated(unsafe) var work: (() throws -> T)? = body
-        let context = graphContext
+        let context = graphContext, token = cancellation
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            if let body = work { result = Result { try GraphContext.withCurrent(context) { try body() } } }
+            if let body = work {
+                result = Result { try Cancellation.withToken(token) { try GraphContext.withCurrent(context) { try body() } } }
+            }
             work = nil
             done.signal()
         }
@@ -233,7 +238,11 @@ public final class Session {
         warningsShown = []
     }
 
-    /// Asks a running program to stop at its next statement or loop iteration.
+    /// Asks this session's running program to stop at its next statement, loop iteration
+    /// or kernel chunk; other sessions in the process run on.
+    public func interrupt() { cancellation.request() }
+
+    /// Asks every running program in the process to stop (Ctrl-C: async-signal-safe).
     /// One flag serves the evaluator (checked between statements and loop steps) and the
     /// engine's long kernels (checked between panels of a big product).
     public static func interrupt() { Cancellation.request() }

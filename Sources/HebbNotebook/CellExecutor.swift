@@ -43,7 +43,7 @@ final class SessionExecutor: CellExecutor {
         try session.run(source, fileName: fileName, lineOffset: lineOffset)
     }
 
-    func interrupt() { Session.interrupt() }
+    func interrupt() { session.interrupt() }   // this notebook's session only
 }
 
 /// Something a cell produced, in order.

@@ -1,14 +1,56 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One program's stop request: each session owns one and installs it on the thread that
+/// runs its program, so a notebook cell's timeout in one session never stops another
+/// session running at the same time (parallel tests, several notebooks in one process).
+public final class CancellationToken: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public var isRequested: Bool { flag.load(ordering: .relaxed) }
+    /// Async-signal-safe (one atomic store).
+    public func request() { flag.store(true, ordering: .relaxed) }
+    public func clear() { flag.store(false, ordering: .relaxed) }
+}
 
 /// A request to stop long-running kernels (Ctrl-C in the REPL, a notebook cell's timeout).
 /// Kernels that can run for seconds check it between chunks of work and throw
-/// "interrupted"; the interpreter sets and clears it.
+/// "interrupted". A stop is either for the program of the calling thread (its session's
+/// token) or for every program in the process (`request()`, from a signal handler).
 public enum Cancellation {
-    private static let flag = Atomic<Bool>(false)
+    private static let everyProgram = Atomic<Bool>(false)
 
-    public static var isRequested: Bool { flag.load(ordering: .relaxed) }
-    public static func request() { flag.store(true, ordering: .relaxed) }
-    public static func clear() { flag.store(false, ordering: .relaxed) }
+    public static var isRequested: Bool {
+        everyProgram.load(ordering: .relaxed) || (currentToken?.isRequested ?? false)
+    }
+    /// Stops every running program (Ctrl-C): async-signal-safe.
+    public static func request() { everyProgram.store(true, ordering: .relaxed) }
+    /// Forgets a process-wide request (a new program starts).
+    public static func clear() { everyProgram.store(false, ordering: .relaxed) }
+
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// The token of the program running on this thread, if any.
+    static var currentToken: CancellationToken? {
+        guard let raw = pthread_getspecific(threadKey) else { return nil }
+        return Unmanaged<CancellationToken>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// Runs `body` with `token` as the calling thread's stop request, restoring the previous one.
+    public static func withToken<R>(_ token: CancellationToken, _ body: () throws -> R) rethrows -> R {
+        let previous = pthread_getspecific(threadKey)
+        pthread_setspecific(threadKey, Unmanaged.passUnretained(token).toOpaque())
+        defer { pthread_setspecific(threadKey, previous) }
+        return try body()
+    }
 
     /// The message every interrupted kernel throws (the interpreter adds the call site).
     public static let message = "interrupted"
@@ -17,7 +59,7 @@ public enum Cancellation {
     /// once per chunk of work (an image, a row panel, a few thousand items), not per element.
     @inline(__always)
     public static func check() throws {
-        if flag.load(ordering: .relaxed) { throw TensorError(message) }
+        if isRequested { throw TensorError(message) }
     }
 
     /// Items handled between two checks in loops over cheap items (list elements, CSV

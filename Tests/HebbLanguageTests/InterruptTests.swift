@@ -1,0 +1,41 @@
+// A stop request belongs to one session: a notebook cell's timeout (or `interrupt()`) stops
+// that session's program, in the evaluator and inside long kernels, and never another
+// session running at the same time in the same process.
+
+import Foundation
+import Testing
+import HebbTensor
+@testable import HebbLanguage
+
+struct InterruptTests {
+    @Test func interruptingOneSessionLeavesAnotherRunning() throws {
+        nonisolated(unsafe) let stopped = HebbRun(), bystander = HebbRun()
+        nonisolated(unsafe) var stoppedError: String?
+        nonisolated(unsafe) var bystanderOutput: String?
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            stoppedError = stopped.error("n = 0\nwhile true { n += 1 }")
+        }
+        DispatchQueue.global().async(group: group) {
+            bystanderOutput = try? bystander.run("s = 0\nfor i in range(1500000) { s += 1 }\nprint(s)").output
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        stopped.session.interrupt()
+        group.wait()
+        #expect(stoppedError?.contains("interrupted") == true, "\(stoppedError ?? "no error")")
+        #expect(bystanderOutput == "1500000\n", "the other session was disturbed: \(bystanderOutput ?? "an error")")
+    }
+
+    @Test func aKernelChecksTheTokenOfItsThread() throws {
+        let token = CancellationToken()
+        let images = try Tensor(shape: [4, 1, 8, 8], repeating: 1)
+        let filters = try Tensor(shape: [2, 1, 3, 3], repeating: 1)
+        token.request()
+        #expect(throws: TensorError(Cancellation.message)) {
+            try Cancellation.withToken(token) { try Tensor.conv2d(images, filters, stride: 1, padding: 0) }
+        }
+        // Without the token (another program's thread) the same call runs.
+        #expect(try Tensor.conv2d(images, filters, stride: 1, padding: 0).shape == [4, 2, 6, 6])
+        #expect(try Cancellation.withToken(CancellationToken()) { try Tensor.conv2d(images, filters, stride: 1, padding: 0) }.shape == [4, 2, 6, 6])
+    }
+}
