@@ -12,15 +12,21 @@ struct InterruptTests {
         nonisolated(unsafe) let stopped = HebbRun(), bystander = HebbRun()
         nonisolated(unsafe) var stoppedError: String?
         nonisolated(unsafe) var bystanderOutput: String?
-        let group = DispatchGroup()
+        let group = DispatchGroup(), stoppedDone = DispatchSemaphore(value: 0)
         DispatchQueue.global().async(group: group) {
             stoppedError = stopped.error("n = 0\nwhile true { n += 1 }")
+            stoppedDone.signal()
         }
         DispatchQueue.global().async(group: group) {
             bystanderOutput = try? bystander.run("s = 0\nfor i in range(1500000) { s += 1 }\nprint(s)").output
         }
-        Thread.sleep(forTimeInterval: 0.2)
-        stopped.session.interrupt()
+        // Repeated: a run clears its session's request when it starts, and on a loaded
+        // machine the loop may not have started yet. Bounded, so a failure cannot hang.
+        var attempts = 0
+        while stoppedDone.wait(timeout: .now() + 0.1) == .timedOut, attempts < 600 {
+            stopped.session.interrupt()
+            attempts += 1
+        }
         group.wait()
         #expect(stoppedError?.contains("interrupted") == true, "\(stoppedError ?? "no error")")
         #expect(bystanderOutput == "1500000\n", "the other session was disturbed: \(bystanderOutput ?? "an error")")
