@@ -213,24 +213,14 @@ public final class GraphContext: @unchecked Sendable {
     }
 
     private static let shared = GraphContext()
-    private static let threadKey: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    private static let perThread = ThreadLocalReference<GraphContext>()
 
     /// The context of the calling thread.
-    static var current: GraphContext {
-        guard let raw = pthread_getspecific(threadKey) else { return shared }
-        return Unmanaged<GraphContext>.fromOpaque(raw).takeUnretainedValue()
-    }
+    static var current: GraphContext { perThread.value ?? shared }
 
     /// Runs `body` with `context` as the calling thread's context, restoring the previous one.
     public static func withCurrent<R>(_ context: GraphContext, _ body: () throws -> R) rethrows -> R {
-        let previous = pthread_getspecific(threadKey)
-        pthread_setspecific(threadKey, Unmanaged.passUnretained(context).toOpaque())
-        defer { pthread_setspecific(threadKey, previous) }
-        return try body()
+        try perThread.withValue(context, body)
     }
 }
 

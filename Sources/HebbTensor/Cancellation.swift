@@ -1,9 +1,4 @@
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One program's stop request: each session owns one and installs it on the thread that
 /// runs its program, so a notebook cell's timeout in one session never stops another
@@ -32,24 +27,14 @@ public enum Cancellation {
     /// Forgets a process-wide request (a new program starts).
     public static func clear() { everyProgram.store(false, ordering: .relaxed) }
 
-    private static let threadKey: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    private static let perThread = ThreadLocalReference<CancellationToken>()
 
     /// The token of the program running on this thread, if any.
-    static var currentToken: CancellationToken? {
-        guard let raw = pthread_getspecific(threadKey) else { return nil }
-        return Unmanaged<CancellationToken>.fromOpaque(raw).takeUnretainedValue()
-    }
+    static var currentToken: CancellationToken? { perThread.value }
 
     /// Runs `body` with `token` as the calling thread's stop request, restoring the previous one.
     public static func withToken<R>(_ token: CancellationToken, _ body: () throws -> R) rethrows -> R {
-        let previous = pthread_getspecific(threadKey)
-        pthread_setspecific(threadKey, Unmanaged.passUnretained(token).toOpaque())
-        defer { pthread_setspecific(threadKey, previous) }
-        return try body()
+        try perThread.withValue(token, body)
     }
 
     /// The message every interrupted kernel throws (the interpreter adds the call site).
