@@ -203,7 +203,7 @@ extension CellOutcome {
             case .plot(let spec):
                 let path = "\(plotFolder)/cell-\(cellNumber)-\(files.count + 1).svg"
                 files.append(PlotFile(relativePath: path, svg: SVGRenderer.render(spec)))
-                items.append(.plot(alt: CellOutcome.altText(spec), path: path))
+                items.append(.plot(alt: RichOutput.altText(spec), path: path))
             }
         }
         if let result { items.append(.result(CellOutcome.clean(result))) }
@@ -223,18 +223,5 @@ extension CellOutcome {
         }
         if output.last == "\n" { output.removeLast() }
         return String(output)
-    }
-
-    /// "line chart", or "line chart: TITLE" (brackets removed so the image line parses).
-    static func altText(_ spec: PlotSpec) -> String {
-        let kind = switch spec.kind {
-        case .line: "line chart"
-        case .scatter: "scatter plot"
-        case .image: "image"
-        case .histogram: "histogram"
-        }
-        guard let title = spec.title, !title.isEmpty else { return kind }
-        let cleaned = title.map { "[]\n\r".contains($0) ? " " : String($0) }.joined()
-        return kind + ": " + cleaned
     }
 }

@@ -105,47 +105,6 @@ public struct Cell: Equatable, Sendable {
     }
 }
 
-/// One piece of a cell's saved output.
-public enum OutputItem: Equatable, Sendable {
-    /// Printed text (a ```` ```output ```` block), without the final newline.
-    case text(String)
-    /// The value of the cell's trailing expression (a ```` ```result ```` block).
-    case result(String)
-    /// The error the cell stopped with, as rendered (an ```` ```error ```` block).
-    case error(String)
-    /// A plot written beside the notebook: a Markdown image line `![alt](path)`.
-    case plot(alt: String, path: String)
-
-    /// The block kinds, as they appear in fence info strings.
-    static let blockKinds = ["output", "result", "error"]
-
-    /// The canonical text of an output part: one fenced block per text/result/error item,
-    /// one image line per plot, no blank lines between.
-    static func render(_ items: [OutputItem], lineEnding: String) -> String {
-        items.map { item in
-            switch item {
-            case .text(let content): fencedBlock("output", content, lineEnding)
-            case .result(let content): fencedBlock("result", content, lineEnding)
-            case .error(let content): fencedBlock("error", content, lineEnding)
-            case .plot(let alt, let path): "![\(alt)](\(linkDestination(path)))" + lineEnding
-            }
-        }.joined()
-    }
-
-    /// A fence long enough that no line of `content` can close it.
-    static func fencedBlock(_ kind: String, _ content: String, _ lineEnding: String) -> String {
-        let lines = content.split(separator: "\n", omittingEmptySubsequences: false)
-        let longest = lines.map { FenceLine.leadingBackticks(String($0)) }.max() ?? 0
-        let fence = String(repeating: "`", count: max(3, longest + 1))
-        return fence + kind + lineEnding + lines.map { $0 + lineEnding }.joined() + fence + lineEnding
-    }
-
-    /// A link destination, in angle brackets when it holds spaces or parentheses.
-    static func linkDestination(_ path: String) -> String {
-        path.contains(where: { $0 == " " || $0 == "(" || $0 == ")" }) ? "<\(path)>" : path
-    }
-}
-
 extension String {
     /// The text with every CRLF turned into LF (lone CRs are kept).
     func replacingCRLF() -> String {

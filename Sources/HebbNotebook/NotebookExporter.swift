@@ -98,18 +98,21 @@ extension NotebookExporter {
         var parts = ["<section class=\"cell\" id=\"cell-\(cell.number)\">",
                      "<div class=\"cell-head\">[\(cell.number)] \(MarkdownRenderer.escape(cell.name)) \(labels.joined(separator: " "))</div>",
                      "<pre class=\"code\"><code class=\"language-hebb\">\(CodeHighlighter.html(trimmedCode(cell)))</code></pre>"]
-        for item in cell.outputs {
-            switch item {
-            case .text(let text): parts.append("<pre class=\"output\">\(MarkdownRenderer.escape(text))</pre>")
-            case .result(let text): parts.append("<pre class=\"result\">\(MarkdownRenderer.escape(text))</pre>")
-            case .error(let text): parts.append("<pre class=\"error\">\(MarkdownRenderer.escape(text))</pre>")
-            case .plot(let alt, let path):
-                let figure = svg(path, directory: directory)
-                    ?? "<p class=\"missing\">missing plot file \(MarkdownRenderer.escape(path))</p>"
-                parts.append("<figure class=\"plot\" title=\"\(MarkdownRenderer.escape(alt))\">\n\(figure)\n</figure>")
-            }
-        }
+        for item in cell.outputs { parts.append(htmlOutput(item.rich(directory: directory))) }
         return (parts + ["</section>"]).joined(separator: "\n")
+    }
+
+    /// One output as HTML: text kinds as a `<pre>` of their class, plots as inline SVG.
+    static func htmlOutput(_ output: RichOutput) -> String {
+        switch output.kind {
+        case .stream: return "<pre class=\"output\">\(MarkdownRenderer.escape(output.text))</pre>"
+        case .result: return "<pre class=\"result\">\(MarkdownRenderer.escape(output.text))</pre>"
+        case .error: return "<pre class=\"error\">\(MarkdownRenderer.escape(output.text))</pre>"
+        case .plot:
+            let figure = output.data.first(where: { $0.type == RichOutput.svgType })?.content
+                ?? "<p class=\"missing\">missing plot file \(MarkdownRenderer.escape(output.missingFile ?? ""))</p>"
+            return "<figure class=\"plot\" title=\"\(MarkdownRenderer.escape(output.text))\">\n\(figure)\n</figure>"
+        }
     }
 
     /// The code without its final newline (LF line endings).
@@ -190,22 +193,24 @@ extension NotebookExporter {
     }
 
     private static func ipynbOutput(_ item: OutputItem, executionCount: JSONValue, directory: String) -> JSONValue {
-        switch item {
-        case .text(let text):
-            return .object([("name", .string("stdout")), ("output_type", .string("stream")), ("text", JSONValue.lines(text + "\n"))])
-        case .result(let text):
-            return .object([("data", .object([("text/plain", JSONValue.lines(text))])), ("execution_count", executionCount),
+        ipynbOutput(item.rich(directory: directory), executionCount: executionCount)
+    }
+
+    /// One output in nbformat 4: stream, execute_result, error or display_data.
+    static func ipynbOutput(_ output: RichOutput, executionCount: JSONValue) -> JSONValue {
+        let bundle = JSONValue.object(output.mimeBundle.map { ($0.type, JSONValue.lines($0.content)) })
+        switch output.kind {
+        case .stream:
+            return .object([("name", .string("stdout")), ("output_type", .string("stream")), ("text", JSONValue.lines(output.text + "\n"))])
+        case .result:
+            return .object([("data", bundle), ("execution_count", executionCount),
                             ("metadata", .object([])), ("output_type", .string("execute_result"))])
-        case .error(let text):
-            let first = text.prefix(while: { $0 != "\n" })
-            let message = first.range(of: "error: ").map { String(first[$0.upperBound...]) } ?? String(first)
-            return .object([("ename", .string("Error")), ("evalue", .string(message)), ("output_type", .string("error")),
-                            ("traceback", .array(text.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }))])
-        case .plot(let alt, let path):
-            var data: [(String, JSONValue)] = []
-            if let svg = svg(path, directory: directory) { data.append(("image/svg+xml", JSONValue.lines(svg))) }
-            data.append(("text/plain", .array([.string(data.isEmpty ? "[missing plot file \(path)]" : "[\(alt)]")])))
-            return .object([("data", .object(data)), ("metadata", .object([])), ("output_type", .string("display_data"))])
+        case .error:
+            let (name, value, traceback) = output.errorParts
+            return .object([("ename", .string(name)), ("evalue", .string(value)), ("output_type", .string("error")),
+                            ("traceback", .array(traceback.map(JSONValue.string)))])
+        case .plot:
+            return .object([("data", bundle), ("metadata", .object([])), ("output_type", .string("display_data"))])
         }
     }
 

@@ -126,7 +126,7 @@ struct NotebookParser {
         if word.lowercased().hasPrefix("hebb") {
             throw error(index, "unknown cell kind '\(word)' (code cells are ```hebb, followed by labels)")
         }
-        if OutputItem.blockKinds.contains(word) {
+        if OutputKind.fenceWords.contains(word) {
             throw error(index, "a ```\(word) block must come right after a ```hebb cell (use ```text for example output in prose)")
         }
         guard let close = closingLine(for: fence, after: index) else {
@@ -178,9 +178,13 @@ struct NotebookParser {
             if let plot = PlotLine.parse(content) {
                 items.append(plot); index += 1; end = index
             } else if let fence = FenceLine.opener(content), fence.indent == 0, fence.character == "`",
-                      OutputItem.blockKinds.contains(fence.firstWord) {
-                let (item, next) = try parseOutputBlock(fence, at: index)
+                      let kind = OutputKind(fenceWord: fence.firstWord) {
+                let (item, next) = try parseOutputBlock(fence, kind: kind, at: index)
                 items.append(item); index = next; end = index
+            } else if let fence = FenceLine.opener(content), OutputKind.reservedFenceWords.contains(fence.firstWord.lowercased()) {
+                let known = OutputKind.fenceWords.map { "```" + $0 }.joined(separator: ", ")
+                throw error(index, "unknown output block '\(fence.firstWord)' after a cell (output blocks are \(known); "
+                            + "put a line of prose between a cell and an example block)")
             } else {
                 break
             }
@@ -188,7 +192,7 @@ struct NotebookParser {
         return (items, end)
     }
 
-    private func parseOutputBlock(_ fence: FenceLine, at index: Int) throws(NotebookError) -> (OutputItem, Int) {
+    private func parseOutputBlock(_ fence: FenceLine, kind: OutputKind, at index: Int) throws(NotebookError) -> (OutputItem, Int) {
         guard fence.labelText.allSatisfy({ $0 == " " || $0 == "\t" }) else {
             throw error(index, "unexpected text after ```\(fence.firstWord) (output blocks take no labels)")
         }
@@ -196,10 +200,8 @@ struct NotebookParser {
             throw error(index, "unclosed ```\(fence.firstWord) block (it needs a closing ``` line)")
         }
         let content = (index + 1..<close).map { text(of: $0) }.joined(separator: "\n")
-        let item: OutputItem = switch fence.firstWord {
-        case "result": .result(content)
-        case "error": .error(content)
-        default: .text(content)
+        guard let item = OutputItem(block: kind, content: content) else {
+            throw error(index, "a \(kind.rawValue) is not saved as a ```\(fence.firstWord) block")
         }
         return (item, close + 1)
     }

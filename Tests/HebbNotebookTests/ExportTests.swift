@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import HebbNotebook
+import HebbPlot
 
 @Suite(.serialized) struct ExportTests {
     let folder = temporaryFolder()
@@ -94,6 +95,21 @@ import Testing
         write("```hebb\nx\n```\n![image](lesson.files/cell-1-1.svg)\n", to: path)
         #expect(try NotebookExporter.html(path: path).contains("missing plot file lesson.files/cell-1-1.svg"))
         #expect(try NotebookExporter.ipynb(path: path).contains("[missing plot file lesson.files/cell-1-1.svg]"))
+    }
+
+    /// The one rich form every consumer renders from: a live plot carries its SVG and the
+    /// caption in brackets as text/plain; an error splits into Jupyter's parts.
+    @Test func richOutputsCarryDataAndFallback() {
+        let spec = PlotSpec(kind: .line([.init(xs: [0, 1], ys: [2, 3], label: nil)]), title: "Loss [train]")
+        let plot = RichOutput(plot: spec)
+        #expect(plot.kind == .plot && plot.text == "line chart: Loss  train ")
+        #expect(plot.mimeBundle.map(\.type) == ["image/svg+xml", "text/plain"])
+        #expect(plot.mimeBundle.last?.content == "[line chart: Loss  train ]")
+        #expect(plot.data.first?.content.hasPrefix("<svg") == true)
+        let error = RichOutput(kind: .error, text: "a.nb:3:1: error: shapes differ\nx + y\n^")
+        #expect(error.errorParts.name == "Error" && error.errorParts.value == "shapes differ")
+        #expect(error.errorParts.traceback == ["a.nb:3:1: error: shapes differ", "x + y", "^"])
+        #expect(OutputItem.result("3").rich(directory: ".").mimeBundle.map(\.type) == ["text/plain"])
     }
 
     @Test func markdownEdgeCases() {

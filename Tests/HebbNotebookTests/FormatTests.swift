@@ -112,6 +112,8 @@ import Testing
         ("unknown label", Array("\n```hebb tolerance=2\nx\n```\n".utf8), 2, "unknown cell label 'tolerance'"),
         ("orphan output", Array("Prose\n```output\n1\n```\n".utf8), 2, "must come right after a ```hebb cell"),
         ("indented cell", Array("  ```hebb\nx\n```\n".utf8), 1, "must start at the beginning of the line"),
+        ("unknown output block", Array("```hebb\nx\n```\n\n```stdout\n1\n```\n".utf8), 5, "unknown output block 'stdout'"),
+        ("jupyter output name", Array("```hebb\nx\n```\n```display_data\n1\n```\n".utf8), 4, "output blocks are ```output, ```result, ```error"),
         ("output labels", Array("```hebb\nx\n```\n```output tol=1\n1\n```\n".utf8), 4, "output blocks take no labels"),
         ("binary junk", [0x61, 0x0A, 0x62, 0x00, 0x01, 0x0A], 2, "binary data (byte 0x00)"),
         ("invalid UTF-8", [0x61, 0x0A, 0x0A, 0xC3, 0x28, 0x0A], 3, "invalid UTF-8"),
@@ -128,6 +130,22 @@ import Testing
             #expect(error.description.hasPrefix("bad.nb:\(line): error: "), "\(name)")
             #expect(error.message.contains(message), "\(name): \(error.message)")
         }
+    }
+
+    /// Every kind saved as a block parses back to itself, and the block words are exactly
+    /// the kinds' words (the parser has no fallback kind).
+    @Test func everyBlockKindRoundTrips() throws {
+        for kind in OutputKind.allCases {
+            guard let word = kind.fenceWord else { continue }
+            let notebook = try Notebook(parsing: "```hebb\nx\n```\n```\(word)\nsome text\n```\n")
+            let item = try #require(notebook.cells.first?.outputs.first)
+            #expect(item.kind == kind)
+            #expect(item.rich(directory: ".").text == "some text")
+        }
+        #expect(OutputKind.fenceWords == ["output", "result", "error"])
+        // A language fence right after a cell stays prose.
+        let prose = try Notebook(parsing: "```hebb\nx\n```\n```text\nexample\n```\n")
+        #expect(prose.cells.first?.outputs.isEmpty == true)
     }
 
     // MARK: - Round trips
