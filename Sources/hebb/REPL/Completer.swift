@@ -59,8 +59,7 @@ extension REPL {
         }
 
         private func nameCandidates(_ word: String) -> [Candidate] {
-            let names = Set(session.globalNames).union(session.builtinNames).union(Session.keywords)
-            return names.filter { $0.hasPrefix(word) }.sorted().map { Candidate(text: $0, display: $0) }
+            CodeCompletion.names(startingWith: word, in: session).map { Candidate(text: $0, display: $0) }
         }
 
         /// One candidate: insert its rest. Several: insert their common prefix if it is longer
@@ -88,19 +87,20 @@ extension REPL.Completer {
     static func context(of before: String, atEntryStart: Bool) -> REPL.CompletionContext {
         let trimmed = before.drop { $0 == " " || $0 == "\t" }
         if atEntryStart, trimmed.hasPrefix(":") { return commandContext(trimmed) }
-        switch lexicalState(of: before) {
-        case .comment: return .nothing
-        case .string(let contentStart): return .path(String(before[contentStart...]), scriptsOnly: false)
-        case .code: return codeContext(before)
-        }
+        return replContext(CodeCompletion.context(of: before))
     }
 
     private static func codeContext(_ before: String) -> REPL.CompletionContext {
-        let word = String(before.reversed().prefix(while: isIdentifierCharacter).reversed())
-        if word.isEmpty { return before.allSatisfy { $0 == " " || $0 == "\t" } ? .indent : .nothing }
-        // A field (`model.W`) or a number (`1e`) is not a name we know.
-        if before.dropLast(word.count).last == "." || word.first?.isNumber == true { return .nothing }
-        return .name(word)
+        replContext(CodeCompletion.codeContext(before))
+    }
+
+    private static func replContext(_ context: CodeCompletion.Context) -> REPL.CompletionContext {
+        switch context {
+        case .indent: .indent
+        case .nothing: .nothing
+        case .name(let word): .name(word)
+        case .path(let typed): .path(typed, scriptsOnly: false)
+        }
     }
 
     /// `:he` completes the command; `:help so` a name, `:load da` a path, `:time ex` code.
@@ -120,73 +120,13 @@ extension REPL.Completer {
             return .nothing
         }
     }
-
-    private static func isIdentifierCharacter(_ character: Character) -> Bool {
-        character == "_" || character.isLetter || character.isNumber
-    }
-
-    enum LexicalState: Equatable {
-        case code
-        case comment
-        /// Inside a string literal whose text starts at the index.
-        case string(String.Index)
-    }
-
-    /// Scans one line as far as the cursor: strings (`"..."`, with `\` escapes and `{expr}`
-    /// interpolation, which is code again) and `#` comments.
-    static func lexicalState(of text: String) -> LexicalState {
-        enum Frame { case string(String.Index), interpolation(depth: Int) }
-        var frames: [Frame] = []
-        var escaped = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            let next = text.index(after: index)
-            switch frames.last {
-            case .string?:
-                if escaped { escaped = false }
-                else if character == "\\" { escaped = true }
-                else if character == "\"" { frames.removeLast() }
-                else if character == "{" { frames.append(.interpolation(depth: 0)) }
-            case .interpolation(let depth)?:
-                if character == "\"" { frames.append(.string(next)) }
-                else if character == "{" { frames[frames.count - 1] = .interpolation(depth: depth + 1) }
-                else if character == "}" {
-                    if depth == 0 { frames.removeLast() } else { frames[frames.count - 1] = .interpolation(depth: depth - 1) }
-                }
-            case nil:
-                if character == "#" { return .comment }
-                if character == "\"" { frames.append(.string(next)) }
-            }
-            index = next
-        }
-        if case .string(let start)? = frames.last { return .string(start) }
-        return .code
-    }
 }
 
 // MARK: - Paths and listings
 
 extension REPL.Completer {
-    /// Entries of the typed path's directory that start with its last component; hidden
-    /// files only when that component starts with a dot; directories end with `/`.
     static func pathCandidates(_ typed: String, scriptsOnly: Bool) -> [REPL.Candidate] {
-        let slash = typed.lastIndex(of: "/")
-        let directoryPart = slash.map { String(typed[...$0]) } ?? ""
-        let namePrefix = slash.map { String(typed[typed.index(after: $0)...]) } ?? typed
-        let directory = directoryPart.isEmpty ? "." : REPL.expandingTilde(directoryPart)
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        var candidates: [REPL.Candidate] = []
-        for name in names.sorted() where name.hasPrefix(namePrefix) {
-            if name.hasPrefix(".") && !namePrefix.hasPrefix(".") { continue }
-            var isDirectory: ObjCBool = false
-            let full = (directory.hasSuffix("/") ? directory : directory + "/") + name
-            _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
-            if scriptsOnly && !isDirectory.boolValue && !(name.hasSuffix(".hebb") || name.hasSuffix(".nb")) { continue }
-            let shown = name + (isDirectory.boolValue ? "/" : "")
-            candidates.append(REPL.Candidate(text: directoryPart + shown, display: shown))
-        }
-        return candidates
+        CodeCompletion.pathCandidates(typed, scriptsOnly: scriptsOnly).map { REPL.Candidate(text: $0.text, display: $0.display) }
     }
 
     /// Items in columns filling `width`, read down then across like `ls`; long lists are cut.
