@@ -7,7 +7,7 @@ import PackageDescription
 let fastRelease: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 // Module layers, one-way: C shims -> HebbTensor -> HebbAutodiff -> (HebbSyntax, HebbPlot)
-// -> HebbLanguage -> HebbNotebook -> hebb (CLI + REPL).
+// -> HebbLanguage -> HebbNotebook -> HebbKernel (Jupyter) -> hebb (CLI + REPL).
 let package = Package(
     name: "Hebb",
     platforms: [.macOS(.v15)],
@@ -23,6 +23,9 @@ let package = Package(
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        // The Jupyter kernel's transport (ZeroMQ) and message signatures (OpenSSL's HMAC).
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
 
         // MARK: Engine
         .target(name: "HebbTensor", dependencies: ["CBLAS"], swiftSettings: fastRelease),
@@ -41,8 +44,10 @@ let package = Package(
 
         // MARK: Tools
         .target(name: "HebbNotebook", dependencies: ["HebbLanguage", "HebbPlot"]),
+        .target(name: "HebbKernel", dependencies: ["HebbLanguage", "HebbNotebook", "HebbSyntax", "HebbPlot",
+                                                   "CZeroMQ", "COpenSSL"]),
         .executableTarget(name: "hebb", dependencies: [
-            "HebbLanguage", "HebbNotebook", "CEditLine",
+            "HebbLanguage", "HebbNotebook", "HebbKernel", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -53,6 +58,7 @@ let package = Package(
         .testTarget(name: "HebbSyntaxTests", dependencies: ["HebbSyntax"]),
         .testTarget(name: "HebbLanguageTests", dependencies: ["HebbLanguage"]),
         .testTarget(name: "HebbNotebookTests", dependencies: ["HebbNotebook"]),
+        .testTarget(name: "HebbKernelTests", dependencies: ["HebbKernel"]),
         .testTarget(name: "HebbCLITests", dependencies: []),
     ]
 )

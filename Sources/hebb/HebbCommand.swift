@@ -17,7 +17,7 @@ struct Hebb: ParsableCommand {
             `hebb FILE.hebb` is the same as `hebb run FILE.hebb`.
             """,
         version: version,
-        subcommands: [Run.self, Test.self, Export.self, Topic.self],
+        subcommands: [Run.self, Test.self, Export.self, Kernel.self, Topic.self],
         defaultSubcommand: Run.self)
 
     /// Exit codes: 0 success, 1 a user error in the program or notebook, 2 bad usage.
@@ -27,7 +27,7 @@ struct Hebb: ParsableCommand {
         if arguments.first == "help" {
             if arguments.count == 1 {
                 arguments = ["--help"]
-            } else if !["run", "test", "export", "doc"].contains(arguments[1]) {
+            } else if !["run", "test", "export", "kernel", "import", "doc"].contains(arguments[1]) {
                 arguments = ["doc"] + arguments.dropFirst()
             }
         }

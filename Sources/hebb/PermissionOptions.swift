@@ -30,6 +30,12 @@ struct PermissionOptions: ParsableArguments {
         Permissions.granted = permissions
     }
 
+    /// The flags again, as arguments (for kernel.json's argv).
+    var arguments: [String] {
+        allowRead.flatMap { ["--allow-read", $0] } + allowWrite.flatMap { ["--allow-write", $0] }
+            + allowEnv.map { "--allow-env=" + $0 } + (allowAll ? ["--allow-all"] : [])
+    }
+
     static let everyVariable = "*"
 
     /// Bare `--allow-env` (no `=NAMES`) means every variable; ArgumentParser options need a

@@ -1,0 +1,97 @@
+// execute_request: run a cell in the kernel's session on a worker thread while the main
+// thread streams what it prints and plots to IOPub, then the result or the error.
+
+import Dispatch
+import Foundation
+import HebbLanguage
+import HebbNotebook
+import HebbSyntax
+
+extension Kernel {
+    /// Runs the request's code; publishes execute_input, streamed output, the result or
+    /// the error; replies with the status and the execution count.
+    func execute(_ request: Message, on socket: ZMQSocket) {
+        let code = request.content["code"] as? String ?? ""
+        let silent = request.content["silent"] as? Bool ?? false
+        let storeHistory = (request.content["store_history"] as? Bool ?? true) && !silent
+        if storeHistory { executionCount += 1 }
+        let count = executionCount
+        if !silent { publish("execute_input", ["code": code, "execution_count": count], parent: request) }
+        let (value, thrown) = runCell(code, name: "In[\(count)]", request: request, silent: silent)
+        if let thrown {
+            let error = RichOutput(kind: .error, text: Kernel.render(thrown))
+            let (name, message, traceback) = error.errorParts
+            let parts: JSONObject = ["ename": name, "evalue": message, "traceback": traceback]
+            if !silent { publish("error", parts, parent: request) }
+            reply(request, on: socket, "execute_reply", parts.merging(["status": "error", "execution_count": count]) { a, _ in a })
+            return
+        }
+        if let value, !silent {
+            let result = RichOutput(kind: .result, text: value)
+            publish("execute_result", ["execution_count": count, "data": Kernel.bundle(result), "metadata": JSONObject()],
+                    parent: request)
+        }
+        reply(request, on: socket, "execute_reply", ["status": "ok", "execution_count": count, "payload": [Any](),
+                                                     "user_expressions": JSONObject()])
+    }
+
+    /// Runs `code` on a worker thread, publishing its output every 50 ms until it ends.
+    private func runCell(_ code: String, name: String, request: Message, silent: Bool) -> (String?, (any Error)?) {
+        nonisolated(unsafe) var value: String?
+        nonisolated(unsafe) var thrown: (any Error)?
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let session = self.session   // used by this cell's thread only while it runs
+        busy.store(true, ordering: .relaxed)
+        let thread = Thread {
+            do { value = try session.run(code, fileName: name) } catch { thrown = error }
+            done.signal()
+        }
+        thread.stackSize = 16 << 20   // Session.run moves the program to a thread with a large stack
+        thread.start()
+        var bars: [String: String] = [:]
+        while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+            flushOutput(request: request, silent: silent, bars: &bars)
+        }
+        flushOutput(request: request, silent: silent, bars: &bars)
+        busy.store(false, ordering: .relaxed)
+        return (value, thrown)
+    }
+
+    /// Publishes what the cell produced since the last flush: stream text, plots as
+    /// display_data, progress bars as one display each, updated in place.
+    private func flushOutput(request: Message, silent: Bool, bars: inout [String: String]) {
+        for event in output.take() where !silent {
+            switch event {
+            case .text(let text):
+                publish("stream", ["name": "stdout", "text": text], parent: request)
+            case .plot(let spec):
+                publish("display_data", ["data": Kernel.bundle(RichOutput(plot: spec)), "metadata": JSONObject(),
+                                         "transient": JSONObject()], parent: request)
+            case .progress(let label, let done, let total):
+                let data: JSONObject = ["text/plain": progressBar(label, done: done, total: total)]
+                if let id = bars[label] {
+                    publish("update_display_data", ["data": data, "metadata": JSONObject(), "transient": ["display_id": id]],
+                            parent: request)
+                } else {
+                    let id = UUID().uuidString.lowercased()
+                    bars[label] = id
+                    publish("display_data", ["data": data, "metadata": JSONObject(), "transient": ["display_id": id]],
+                            parent: request)
+                }
+            }
+        }
+    }
+
+    /// A MIME bundle as Jupyter's `data` dictionary.
+    static func bundle(_ output: RichOutput) -> JSONObject {
+        var data: JSONObject = [:]
+        for entry in output.mimeBundle { data[entry.type] = entry.content }
+        return data
+    }
+
+    /// The error as the REPL shows it: `In[3]:2:5: error: message`, the line and a caret.
+    static func render(_ error: any Error) -> String {
+        if let diagnostic = error as? Diagnostic { return diagnostic.rendered() }
+        return "error: \(error)"
+    }
+}
