@@ -18,6 +18,7 @@ extension Kernel {
         let count = executionCount
         if !silent { publish("execute_input", ["code": code, "execution_count": count], parent: request) }
         let (value, thrown) = runCell(code, name: "In[\(count)]", request: request, silent: silent)
+        if storeHistory { inputs.append((code, value)) }
         if let thrown {
             let error = RichOutput(kind: .error, text: Kernel.render(thrown))
             let (name, message, traceback) = error.errorParts

@@ -19,7 +19,7 @@ extension Kernel {
         case "complete_request": reply(request, on: socket, "complete_reply", complete(request.content))
         case "inspect_request": reply(request, on: socket, "inspect_reply", inspect(request.content))
         case "is_complete_request": reply(request, on: socket, "is_complete_reply", isComplete(request.content))
-        case "history_request": reply(request, on: socket, "history_reply", ["status": "ok", "history": [Any]()])
+        case "history_request": reply(request, on: socket, "history_reply", history(request.content))
         case "comm_info_request": reply(request, on: socket, "comm_info_reply", ["status": "ok", "comms": JSONObject()])
         case "shutdown_request": shutdown(request, on: socket)
         case "interrupt_request": interruptCell(request, on: socket)
@@ -71,6 +71,50 @@ extension Kernel {
             "banner": "Hebb \(hebbVersion): a small language for learning and doing neural networks",
             "help_links": [Any](),
         ]
+    }
+
+    // MARK: - History
+
+    /// This kernel's inputs (and results, with `output`), as `[session, line, input]`
+    /// triples: the last `n` (tail), lines `start..<stop` (range), or those matching a glob
+    /// `pattern` (search). Session 1 is this process; nothing is kept across restarts.
+    func history(_ content: JSONObject) -> JSONObject {
+        let withOutput = content["output"] as? Bool ?? false
+        var entries = inputs.enumerated().map { (line: $0.offset + 1, input: $0.element.input, output: $0.element.output) }
+        switch content["hist_access_type"] as? String ?? "tail" {
+        case "range":
+            let start = content["start"] as? Int ?? 1, stop = content["stop"] as? Int ?? Int.max
+            entries = entries.filter { $0.line >= start && $0.line < stop }
+        case "search":
+            let pattern = content["pattern"] as? String ?? "*"
+            entries = entries.filter { Kernel.glob(pattern, matches: $0.input) }
+            if content["unique"] as? Bool ?? false {
+                var seen = Set<String>()
+                entries = entries.reversed().filter { seen.insert($0.input).inserted }.reversed()
+            }
+            if let n = content["n"] as? Int { entries = Array(entries.suffix(max(0, n))) }
+        default:
+            entries = Array(entries.suffix(max(0, content["n"] as? Int ?? 1000)))
+        }
+        let history: [Any] = entries.map { entry -> [Any] in
+            [1, entry.line, withOutput ? [entry.input, entry.output ?? NSNull()] as [Any] : entry.input]
+        }
+        return ["status": "ok", "history": history]
+    }
+
+    /// Shell-style `*` and `?` matching of the whole text.
+    static func glob(_ pattern: String, matches text: String) -> Bool {
+        let p = Array(pattern), t = Array(text)
+        var table = [[Bool]](repeating: [Bool](repeating: false, count: t.count + 1), count: p.count + 1)
+        table[0][0] = true
+        for i in 1...max(1, p.count) where i <= p.count {
+            table[i][0] = table[i - 1][0] && p[i - 1] == "*"
+            for j in stride(from: 1, through: t.count, by: 1) {
+                table[i][j] = p[i - 1] == "*" ? table[i - 1][j] || table[i][j - 1]
+                    : table[i - 1][j - 1] && (p[i - 1] == "?" || p[i - 1] == t[j - 1])
+            }
+        }
+        return table[p.count][t.count]
     }
 
     // MARK: - Completion, help, completeness

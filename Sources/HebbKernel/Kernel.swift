@@ -21,6 +21,8 @@ public final class Kernel: @unchecked Sendable {
     let output = KernelOutput()
     let session: Session
     var executionCount = 0
+    /// Each stored execution's code and its result text, for history_request.
+    var inputs: [(input: String, output: String?)] = []
     /// Set by a shutdown request; the loops end and `run` returns.
     let stopping = Atomic<Bool>(false)
     /// True while a cell runs (a shutdown then interrupts it first).

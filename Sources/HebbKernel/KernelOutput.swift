@@ -31,13 +31,15 @@ final class KernelOutput: OutputSink, @unchecked Sendable {
         queue.withLock { $0.append(.plot(spec)) }
     }
 
-    /// Keeps only the newest state of a bar that has not been published yet.
+    /// Keeps only the newest state of a bar that has not been published yet (in the place
+    /// of its first state: the bar is one display, updated in place).
     func progress(_ label: String, done: Int, total: Int) {
         queue.withLock { events in
-            if case .progress(let earlier, _, _)? = events.last, earlier == label {
-                events[events.count - 1] = .progress(label: label, done: done, total: total)
+            let newest = KernelEvent.progress(label: label, done: done, total: total)
+            if let index = events.lastIndex(where: { if case .progress(label, _, _) = $0 { true } else { false } }) {
+                events[index] = newest
             } else {
-                events.append(.progress(label: label, done: done, total: total))
+                events.append(newest)
             }
         }
     }
