@@ -1,7 +1,7 @@
 # Two commands: `make demo` (install what is missing, build, run the demo) and `make test`
 # (the whole test suite, as CI runs it). The demo script lives in examples/ and reads
 # data/ (outside its folder), so it is granted that folder: see Permissions in README.md.
-.PHONY: demo test deps build release fuzz
+.PHONY: demo test deps build release fuzz kernel-test
 
 deps:
 	@./scripts/install-deps.sh
@@ -16,10 +16,19 @@ build: deps
 	swift build
 
 # swift test includes the golden programs, the fuzzer and the REPL pty test (it drives the
-# built binary in tmux); then the notebooks are re-run against their saved outputs.
+# built binary in tmux); then the notebooks are re-run against their saved outputs; then the
+# Jupyter kernel is tested with the real clients from .venv (conformance suite, every chapter
+# notebook through nbclient, interrupts, restart, bad signatures), skipped with a message
+# when .venv is missing (CI requires it).
+NBFORMAT_PYTHON := $(shell [ -x .venv/bin/python ] && echo $(CURDIR)/.venv/bin/python || echo python3)
 test: build
-	swift test
+	NBFORMAT_PYTHON=$(NBFORMAT_PYTHON) swift test
 	.build/debug/hebb test notebooks
+	./scripts/kernel-tests.sh
+
+# Only the Jupyter kernel tests (after a build).
+kernel-test: build
+	./scripts/kernel-tests.sh
 
 # libFuzzer targets (lexer+parser, CSV loader, .npy loader, .nb parser) built with
 # -sanitize=fuzzer,address, each run FUZZ_SECONDS (default 60) on Tests/fuzz/corpus/.

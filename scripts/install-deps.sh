@@ -1,17 +1,40 @@
 #!/usr/bin/env bash
-# Installs the C libraries Hebb links (OpenBLAS, libedit) and the tools its tests use
-# (pkg-config, tmux for the REPL test), via apt-get, only when something is missing.
+# Installs the C libraries Hebb links (OpenBLAS, libedit, ZeroMQ and OpenSSL's libcrypto for
+# the Jupyter kernel) and the tools its tests use (pkg-config, tmux for the REPL test), via
+# apt-get, only when something is missing; then the Python venv .venv with the Jupyter
+# clients the kernel tests drive (jupyter_client, jupyter_kernel_test, nbclient, nbformat,
+# and ipykernel for the kernel benchmark), only when it lacks them.
 set -euo pipefail
-packages=(libopenblas-dev libedit-dev pkg-config tmux)
+cd "$(dirname "$0")/.."
+packages=(libopenblas-dev libedit-dev pkg-config tmux libzmq3-dev libssl-dev)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+apt_install() {
+    echo "installing: $*"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-    exit 0
+if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+
+# The venv for the kernel tests. A failure here (no network on a laptop) only skips those
+# tests locally; CI (HEBB_REQUIRE_KERNEL_TESTS=1) fails instead.
+python_packages=(jupyter_client jupyter_kernel_test nbclient nbformat ipykernel)
+if ! .venv/bin/python -c "import jupyter_client, jupyter_kernel_test, nbclient, nbformat, ipykernel" 2>/dev/null; then
+    status=0
+    {
+        if ! python3 -m venv .venv 2>/dev/null; then
+            apt_install python3-venv && python3 -m venv .venv
+        fi
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
+    } || status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "could not set up the Python venv .venv for the kernel tests" >&2
+        if [ "${HEBB_REQUIRE_KERNEL_TESTS:-0}" = 1 ]; then exit 1; fi
+    fi
 fi
-echo "installing: ${missing[*]}"
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -237,3 +237,87 @@ struct NotebookCheck {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
     }
 }
+
+// MARK: - Comparing with another run's outputs
+
+extension NotebookTester {
+    /// `hebb test NB.nb --against RUN.ipynb`: compares the notebook's saved outputs with the
+    /// outputs another runner saved (a Jupyter notebook executed by the Hebb kernel, or a
+    /// `.nb`), cell by cell, by the rule of `test`: numbers within the cell's tolerance, the
+    /// rest exactly, timing lines ignored, plots by their plotted values, `no-compare` cells
+    /// skipped, and an error passes only in a cell labelled `expect-error` whose text it
+    /// contains. Error locations are left out of the comparison, since another runner names
+    /// the source differently (`In[3]:2:5` for `ch1.nb:40:5`). Reports like `test`.
+    public static func compare(path: String, against otherPath: String, output: (String) -> Void) -> Bool {
+        do {
+            let saved = try Notebook(parsing: NotebookFiles.read(path), path: path)
+            let other = try otherRun(otherPath, target: path)
+            let check = NotebookCheck(path: path, timeout: nil, makeExecutor: SessionExecutor.factory)
+            let problems = check.compare(saved, with: other)
+            if problems.isEmpty {
+                output("PASS \(path) (\(saved.cells.count) cells, against \(otherPath))")
+                return true
+            }
+            output("FAIL \(path) (against \(otherPath))")
+            for problem in problems { problem.forEach { output("  " + $0) } }
+        } catch {
+            output("FAIL \(path)")
+            output("  \(error)")
+        }
+        return false
+    }
+
+    /// The other run as a notebook and its plots (an `.ipynb` is converted in memory).
+    private static func otherRun(_ path: String, target: String) throws -> NotebookImporter.Converted {
+        let bytes = try NotebookFiles.read(path)
+        if path.lowercased().hasSuffix(".ipynb") { return try NotebookImporter.convert(bytes, path: path, target: target) }
+        let notebook = try Notebook(parsing: bytes, path: path)
+        let folder = NotebookFiles.directory(of: path)
+        let plots = notebook.cells.flatMap(\.outputs).compactMap { item -> PlotFile? in
+            guard case .plot(_, let plotPath) = item else { return nil }
+            let svg = FileManager.default.contents(atPath: folder + "/" + plotPath).map { String(decoding: $0, as: UTF8.self) }
+            return PlotFile(relativePath: plotPath, svg: svg ?? "")
+        }
+        return NotebookImporter.Converted(notebook: notebook, plots: plots)
+    }
+}
+
+extension NotebookCheck {
+    /// The problems of `other`'s outputs against the saved ones, as report lines per cell.
+    func compare(_ saved: Notebook, with other: NotebookImporter.Converted) -> [[String]] {
+        guard saved.cells.count == other.notebook.cells.count else {
+            return [["the other run has \(other.notebook.cells.count) code cells, the notebook \(saved.cells.count)"]]
+        }
+        let plotsByPath = Dictionary(other.plots.map { ($0.relativePath, $0) }, uniquingKeysWith: { first, _ in first })
+        var problems: [[String]] = []
+        for (cell, otherCell) in zip(saved.cells, other.notebook.cells) where !cell.labels.noCompare {
+            let where_ = "\(path):\(cell.line): cell \(cell.number)" + (cell.labels.name.map { " (\($0))" } ?? "")
+            let fresh = otherCell.outputs
+            if let error = fresh.lazy.compactMap({ if case .error(let text) = $0 { text } else { nil } }).first,
+               !(cell.labels.expectedError.map { error.contains($0) } ?? false) {
+                problems.append(["\(where_): error in the other run:"] + error.split(separator: "\n").map { "    " + $0 })
+                continue
+            }
+            var expected = cell
+            expected.setOutputs(cell.outputs.map(NotebookCheck.withoutLocations))
+            if let problem = compare(expected, fresh.map(NotebookCheck.withoutLocations), where: where_) {
+                problems.append(problem.lines)
+                continue
+            }
+            let plots = fresh.compactMap { item -> PlotFile? in
+                if case .plot(_, let plotPath) = item { plotsByPath[plotPath] } else { nil }
+            }
+            if let problem = comparePlots(plots, cell: cell, where: where_) { problems.append(problem.lines) }
+        }
+        return problems
+    }
+
+    /// An error without the `file:line:col: ` that starts its lines.
+    static func withoutLocations(_ item: OutputItem) -> OutputItem {
+        guard case .error(let text) = item else { return item }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            line.replacingOccurrences(of: #"^[^\s:]+:\d+:\d+: "#, with: "", options: .regularExpression)
+        }
+        return .error(lines.joined(separator: "\n"))
+    }
+}

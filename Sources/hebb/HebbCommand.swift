@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HebbAutodiff
 import HebbLanguage
+import HebbNotebook
 import HebbSyntax
 
 /// The `hebb` command: a script runner, the REPL, and the notebook tools.
@@ -17,7 +18,7 @@ struct Hebb: ParsableCommand {
             `hebb FILE.hebb` is the same as `hebb run FILE.hebb`.
             """,
         version: version,
-        subcommands: [Run.self, Test.self, Export.self, Kernel.self, Topic.self],
+        subcommands: [Run.self, Test.self, Export.self, Import.self, Kernel.self, Topic.self],
         defaultSubcommand: Run.self)
 
     /// Exit codes: 0 success, 1 a user error in the program or notebook, 2 bad usage.
@@ -169,16 +170,27 @@ extension Hebb {
         @Option(help: "Seed of the random generator: the one the notebooks were run with (default 42).")
         var seed: UInt64 = 42
 
+        @Option(help: ArgumentHelp("Compare NB.nb's saved outputs with those of another run (an .ipynb executed by the Hebb kernel, or a .nb) instead of re-running.", valueName: "RUN"))
+        var against: String?
+
         @OptionGroup(title: "Permissions")
         var permissions: PermissionOptions
 
         func validate() throws {
             try NotebookCommands.validate(timeout: timeout)
             try NotebookCommands.validateTestPaths(paths)
+            if against != nil && (paths.count != 1 || !paths[0].hasSuffix(".nb")) {
+                throw ValidationError("--against compares one notebook: hebb test NB.nb --against RUN.ipynb")
+            }
         }
 
         func run() throws {
             permissions.install()
+            if let against, let path = paths.first {
+                let ok = NotebookTester.compare(path: path, against: against) { print($0) }
+                if !ok { throw ExitCode(1) }
+                return
+            }
             let ok = NotebookCommands.test(paths: paths.isEmpty ? ["notebooks"] : paths, promote: promote,
                                            timeout: timeout, failFast: failFast, seed: seed)
             if !ok { throw ExitCode(1) }
@@ -209,6 +221,38 @@ extension Hebb {
         func run() throws {
             let ok = NotebookCommands.export(path: path, html: html, output: output)
             if !ok { throw ExitCode(1) }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a Jupyter notebook of the Hebb kernel into a .nb notebook (outputs and plots kept).")
+
+        @ArgumentParser.Argument(help: "The .ipynb notebook.")
+        var path: String
+
+        @Option(name: .shortAndLong, help: "Output file (default: NAME.nb beside it).")
+        var output: String?
+
+        @Flag(help: "Replace the output file if it exists.")
+        var force = false
+
+        func validate() throws {
+            guard path.lowercased().hasSuffix(".ipynb") else {
+                throw ValidationError("hebb import takes a Jupyter notebook (.ipynb), not '\(path)'")
+            }
+            if let output, !output.hasSuffix(".nb") {
+                throw ValidationError("-o \(output): hebb import writes a .nb notebook; write -o NAME.nb")
+            }
+        }
+
+        func run() throws {
+            do {
+                let written = try NotebookImporter.importNotebook(path: path, to: output, overwrite: force)
+                print("wrote \(written)")
+            } catch {
+                failUserError("\(error)")
+            }
         }
     }
 
