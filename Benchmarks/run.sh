@@ -44,6 +44,15 @@ if [ -x "$(dirname "$PY")/jupyter" ]; then
     echo "jupyter nbconvert --execute (2 cells): $(med "$(dirname "$PY")/jupyter" nbconvert --to notebook --execute --output /tmp/hebb_trivial.out.ipynb /tmp/hebb_trivial.ipynb) ms"
 fi
 
+echo "### Jupyter kernel: start-up to kernel_info_reply and a trivial cell, hebb vs ipykernel"
+# Needs jupyter_client and ipykernel: the .venv that scripts/install-deps.sh makes has both.
+KPY=${KERNEL_PY:-$([ -x .venv/bin/python ] && echo .venv/bin/python || echo "$PY")}
+if "$KPY" -c "import jupyter_client, ipykernel" 2>/dev/null; then
+    "$KPY" Benchmarks/kernel_bench.py --hebb "$HEBB"
+else
+    echo "skipped: $KPY lacks jupyter_client or ipykernel (run scripts/install-deps.sh)"
+fi
+
 echo "### hebb test notebooks (whole folder, wall time)"
 t0=$(date +%s%N); "$HEBB" test notebooks | tail -1; t1=$(date +%s%N)
 echo "hebb test notebooks: $(( (t1 - t0) / 1000000 )) ms"
