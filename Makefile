@@ -1,10 +1,14 @@
 # Two commands: `make demo` (install what is missing, build, run the demo) and `make test`
 # (the whole test suite, as CI runs it). The demo script lives in examples/ and reads
 # data/ (outside its folder), so it is granted that folder: see Permissions in README.md.
-.PHONY: demo test deps build release fuzz kernel-test
+.PHONY: demo test deps venv build release fuzz kernel-test
 
 deps:
 	@./scripts/install-deps.sh
+
+# The Python venv .venv with the Jupyter clients, for the kernel tests.
+venv:
+	@./scripts/install-deps.sh --kernel-tests
 
 release: deps
 	swift build -c release --product hebb
@@ -20,14 +24,13 @@ build: deps
 # Jupyter kernel is tested with the real clients from .venv (conformance suite, every chapter
 # notebook through nbclient, interrupts, restart, bad signatures), skipped with a message
 # when .venv is missing (CI requires it).
-NBFORMAT_PYTHON := $(shell [ -x .venv/bin/python ] && echo $(CURDIR)/.venv/bin/python || echo python3)
-test: build
-	NBFORMAT_PYTHON=$(NBFORMAT_PYTHON) swift test
+test: build venv
+	NBFORMAT_PYTHON=$$([ -x .venv/bin/python ] && echo $(CURDIR)/.venv/bin/python || echo python3) swift test
 	.build/debug/hebb test notebooks
 	./scripts/kernel-tests.sh
 
 # Only the Jupyter kernel tests (after a build).
-kernel-test: build
+kernel-test: build venv
 	./scripts/kernel-tests.sh
 
 # libFuzzer targets (lexer+parser, CSV loader, .npy loader, .nb parser) built with

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the C libraries Hebb links (OpenBLAS, libedit, ZeroMQ and OpenSSL's libcrypto for
 # the Jupyter kernel) and the tools its tests use (pkg-config, tmux for the REPL test), via
-# apt-get, only when something is missing; then the Python venv .venv with the Jupyter
-# clients the kernel tests drive (jupyter_client, jupyter_kernel_test, nbclient, nbformat,
-# and ipykernel for the kernel benchmark), only when it lacks them.
+# apt-get, only when something is missing. With --kernel-tests, also the Python venv .venv
+# with the Jupyter clients the kernel tests drive (jupyter_client, jupyter_kernel_test,
+# nbclient, nbformat, and ipykernel for the kernel benchmark), only when it lacks them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(libopenblas-dev libedit-dev pkg-config tmux libzmq3-dev libssl-dev)
@@ -21,6 +21,7 @@ for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+[ "${1:-}" = --kernel-tests ] || exit 0
 
 # The venv for the kernel tests. A failure here (no network on a laptop) only skips those
 # tests locally; CI (HEBB_REQUIRE_KERNEL_TESTS=1) fails instead.
