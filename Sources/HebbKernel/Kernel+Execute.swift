@@ -9,8 +9,10 @@ import HebbSyntax
 
 extension Kernel {
     /// Runs the request's code; publishes execute_input, streamed output, the result or
-    /// the error; replies with the status and the execution count.
-    func execute(_ request: Message, on socket: ZMQSocket) {
+    /// the error; replies with the status and the execution count. Returns true when the
+    /// cell failed and asked the kernel to stop on error (the queued cells are then aborted).
+    @discardableResult
+    func execute(_ request: Message, on socket: ZMQSocket) -> Bool {
         let code = request.content["code"] as? String ?? ""
         let silent = request.content["silent"] as? Bool ?? false
         let storeHistory = (request.content["store_history"] as? Bool ?? true) && !silent
@@ -25,7 +27,7 @@ extension Kernel {
             let parts: JSONObject = ["ename": name, "evalue": message, "traceback": traceback]
             if !silent { publish("error", parts, parent: request) }
             reply(request, on: socket, "execute_reply", parts.merging(["status": "error", "execution_count": count]) { a, _ in a })
-            return
+            return request.content["stop_on_error"] as? Bool ?? true
         }
         if let value, !silent {
             let result = RichOutput(kind: .result, text: value)
@@ -34,6 +36,26 @@ extension Kernel {
         }
         reply(request, on: socket, "execute_reply", ["status": "ok", "execution_count": count, "payload": [Any](),
                                                      "user_expressions": JSONObject()])
+        return false
+    }
+
+    /// After a failed cell: the execute requests already waiting (JupyterLab's Run All sends
+    /// every cell at once) are answered `aborted` instead of run against missing state, as
+    /// ipykernel does; other waiting requests are served normally.
+    func abortQueuedExecutions(on socket: ZMQSocket) {
+        while let parts = try? socket.receive(timeout: 0) {
+            guard let message = try? Message(parts: parts, signer: signer) else {
+                log("shell: dropped a message: malformed or badly signed")
+                continue
+            }
+            guard message.type == "execute_request" else {
+                handle(message, on: socket, channel: "shell")
+                continue
+            }
+            publish("status", ["execution_state": "busy"], parent: message)
+            reply(message, on: socket, "execute_reply", ["status": "aborted", "execution_count": executionCount])
+            publish("status", ["execution_state": "idle"], parent: message)
+        }
     }
 
     /// Runs `code` on a worker thread, publishing its output every 50 ms until it ends.

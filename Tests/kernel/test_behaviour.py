@@ -90,6 +90,19 @@ class KernelBehaviour(unittest.TestCase):
         self.assertIn("forged", content["evalue"])
         self.assertTrue(self.km.is_alive())
 
+    def test_cells_queued_after_a_failure_are_aborted(self):
+        first = self.kc.execute("undefined_name + 1")
+        second = self.kc.execute("queued = 1")
+        replies = {}
+        while len(replies) < 2:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+            replies[reply["parent_header"]["msg_id"]] = reply["content"]["status"]
+        self.assertEqual(replies, {first: "error", second: "aborted"})
+        content, _ = run(self.kc, "queued")
+        self.assertEqual(content["status"], "error")
+        content, messages = run(self.kc, "2 * 3")
+        self.assertEqual(result_text(messages), ["6"])
+
     def test_progress_bars_update_one_display(self):
         reply, messages = run(self.kc, "for e in progress(1...200) { s = e * 2 }")
         self.assertEqual(reply["status"], "ok")
