@@ -2,6 +2,7 @@
 // The shell channel runs on the main thread, one request at a time; control (interrupt,
 // shutdown) and heartbeat have threads of their own, so they answer while a cell runs.
 
+import Dispatch
 import Foundation
 import HebbLanguage
 import Synchronization
@@ -51,20 +52,31 @@ public final class Kernel: @unchecked Sendable {
         session.permissions.home = home
     }
 
-    /// Serves until a shutdown request. Returns the process exit code.
+    /// Serves until a shutdown request. Returns the process exit code once the last
+    /// replies (the shutdown_reply among them) have left.
     public func run() -> Int32 {
         if !signer.isSigning { log("the connection file has no key: messages are not signed") }
-        startThread("heartbeat") { [self] in serveHeartbeat() }
-        startThread("control") { [self] in serve(control, channel: "control") }
+        let heartbeatDone = startThread("heartbeat") { [self] in serveHeartbeat() }
+        let controlDone = startThread("control") { [self] in serve(control, channel: "control") }
         publish("status", ["execution_state": "starting"], parent: nil)
         serve(shell, channel: "shell")
+        _ = heartbeatDone.wait(timeout: .now() + .seconds(2))
+        _ = controlDone.wait(timeout: .now() + .seconds(2))
+        for socket in [shell, control, stdin, iopub, heartbeat] { socket.close() }
+        context.terminate()
         return 0
     }
 
-    private func startThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
+    /// Starts a thread; the semaphore is signalled when `body` returns.
+    private func startThread(_ name: String, _ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            body()
+            done.signal()
+        }
         thread.name = "hebb-kernel-" + name
         thread.start()
+        return done
     }
 
     /// Echoes every heartbeat ping, so the client knows the kernel is alive even mid-cell.

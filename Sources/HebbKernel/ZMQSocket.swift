@@ -24,7 +24,17 @@ final class ZMQContext: @unchecked Sendable {
         self.handle = handle
     }
 
-    deinit { zmq_ctx_term(handle) }
+    private var terminated = false
+
+    /// Waits for queued messages to leave (up to each socket's linger), then ends the
+    /// context. Every socket must be closed first.
+    func terminate() {
+        guard !terminated else { return }
+        terminated = true
+        zmq_ctx_term(handle)
+    }
+
+    deinit { terminate() }
 }
 
 /// One socket. Not thread-safe (libzmq's rule): each is used by one thread, or under a lock.
@@ -49,7 +59,16 @@ final class ZMQSocket: @unchecked Sendable {
         _ = hebb_zmq_set_int(handle, ZMQ_LINGER, 1000)   // a last reply gets a second to leave at shutdown
     }
 
-    deinit { zmq_close(handle) }
+    private var closed = false
+
+    /// Closes the socket (once); its queued messages still go out within the linger time.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        zmq_close(handle)
+    }
+
+    deinit { close() }
 
     /// Binds to `endpoint` (`tcp://127.0.0.1:5555`); only that address, as the connection file says.
     func bind(_ endpoint: String) throws {

@@ -74,6 +74,16 @@ class KernelBehaviour(unittest.TestCase):
         content, messages = run(self.kc, "1 + 1")
         self.assertEqual(result_text(messages), ["2"])
 
+    def test_shutdown_replies_and_the_process_exits(self):
+        reply = self.kc.shutdown(reply=True, timeout=TIMEOUT)
+        self.assertEqual(reply["content"], {"status": "ok", "restart": False})
+        process = self.km.provisioner.process
+        for _ in range(200):
+            if process.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.assertEqual(process.poll(), 0)
+
     def test_wrongly_signed_messages_are_dropped(self):
         forger = BlockingKernelClient()
         forger.load_connection_info(self.km.get_connection_info())
