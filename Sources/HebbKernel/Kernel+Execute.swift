@@ -34,9 +34,26 @@ extension Kernel {
             publish("execute_result", ["execution_count": count, "data": Kernel.bundle(result), "metadata": JSONObject()],
                     parent: request)
         }
+        let expressions = request.content["user_expressions"] as? [String: String] ?? [:]
         reply(request, on: socket, "execute_reply", ["status": "ok", "execution_count": count, "payload": [Any](),
-                                                     "user_expressions": JSONObject()])
+                                                     "user_expressions": evaluate(expressions)])
         return false
+    }
+
+    /// The values of a request's `user_expressions` after a successful cell (frontends use
+    /// them for status bars): each as text/plain, or as an error of its own.
+    private func evaluate(_ expressions: [String: String]) -> JSONObject {
+        var results: JSONObject = [:]
+        for (name, expression) in expressions {
+            do {
+                let value = try session.run(expression, fileName: "<\(name)>") ?? "none"
+                results[name] = ["status": "ok", "data": ["text/plain": value], "metadata": JSONObject()] as JSONObject
+            } catch {
+                let (errorName, message, traceback) = RichOutput(kind: .error, text: Kernel.render(error)).errorParts
+                results[name] = ["status": "error", "ename": errorName, "evalue": message, "traceback": traceback] as JSONObject
+            }
+        }
+        return results
     }
 
     /// After a failed cell: the execute requests already waiting (JupyterLab's Run All sends

@@ -100,6 +100,12 @@ class KernelBehaviour(unittest.TestCase):
         self.assertIn("forged", content["evalue"])
         self.assertTrue(self.km.is_alive())
 
+    def test_user_expressions_are_evaluated_after_the_cell(self):
+        self.kc.execute("w = 2", user_expressions={"double": "w * 2", "bad": "nope"})
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["user_expressions"]["double"]["data"]["text/plain"], "4")
+        self.assertEqual(reply["user_expressions"]["bad"]["status"], "error")
+
     def test_cells_queued_after_a_failure_are_aborted(self):
         first = self.kc.execute("undefined_name + 1")
         second = self.kc.execute("queued = 1")
