@@ -2,6 +2,7 @@
 // delimiter, the signature, four JSON frames, and optional buffers.
 
 import Foundation
+import Synchronization
 
 /// A JSON object as Foundation reads and writes it.
 typealias JSONObject = [String: Any]
@@ -67,10 +68,16 @@ struct Message: @unchecked Sendable {
         return (try? JSONSerialization.data(withJSONObject: safe, options: [.sortedKeys])).map(Array.init) ?? Array("{}".utf8)
     }
 
-    /// ISO 8601 with microseconds and a zone, as Jupyter writes dates.
+    /// ISO 8601 with milliseconds and a zone, as Jupyter writes dates.
     static func timestamp() -> String {
+        dateFormatter.withLock { $0.string(from: Date()) }
+    }
+
+    /// One formatter for every message (making one costs more than a small reply); locked,
+    /// since the shell and control threads both send.
+    private static let dateFormatter: Mutex<ISO8601DateFormatter> = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
+        return Mutex(formatter)
+    }()
 }

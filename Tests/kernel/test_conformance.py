@@ -1,4 +1,5 @@
 """The official Jupyter kernel conformance suite (jupyter_kernel_test) with Hebb samples."""
+import os
 import unittest
 
 import jupyter_kernel_test as jkt
@@ -30,6 +31,19 @@ class HebbKernelConformance(jkt.KernelTests):
     code_history_pattern = "6 *"
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "sigmoid"
+
+
+class HebbKernelspec(unittest.TestCase):
+    def test_jupyter_finds_the_kernelspec_with_its_logos(self):
+        from jupyter_client.kernelspec import KernelSpecManager
+        manager = KernelSpecManager()
+        self.assertIn("hebb", manager.find_kernel_specs())
+        spec = manager.get_kernel_spec("hebb")
+        self.assertEqual((spec.display_name, spec.language, spec.interrupt_mode), ("Hebb", "hebb", "message"))
+        self.assertEqual(spec.argv[1:3], ["kernel", "{connection_file}"])
+        self.assertTrue(os.path.isabs(spec.argv[0]) and os.access(spec.argv[0], os.X_OK))
+        for logo in ("logo-32x32.png", "logo-64x64.png", "logo-svg.svg"):
+            self.assertTrue(os.path.exists(os.path.join(spec.resource_dir, logo)), logo)
 
 
 if __name__ == "__main__":
