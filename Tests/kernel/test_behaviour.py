@@ -107,7 +107,8 @@ class KernelBehaviour(unittest.TestCase):
         self.assertEqual(reply["user_expressions"]["bad"]["status"], "error")
 
     def test_cells_queued_after_a_failure_are_aborted(self):
-        first = self.kc.execute("undefined_name + 1")
+        # The failing cell runs long enough that the second request is queued behind it.
+        first = self.kc.execute("s = 0\nfor j in 1...100000 { s += j }\nundefined_name + 1")
         second = self.kc.execute("queued = 1")
         replies = {}
         while len(replies) < 2:
