@@ -44,12 +44,6 @@ final class CapturedScopes {
 }
 
 extension Interpreter {
-    /// Registers the scope a new closure captures (top-level closures capture none).
-    func closure(_ declaration: FunctionDecl, capturing scope: Scope?) -> Value {
-        if let scope { capturedScopes.register(scope) }
-        return .function(Closure(declaration: declaration, file: file, captured: scope))
-    }
-
     /// Frees closure cycles that no global reaches. Only call it when no function is
     /// running: the roots are then exactly the globals and the builtins.
     func collectCyclesIfWorthwhile() {

@@ -18,6 +18,8 @@ final class Interpreter {
     /// Unowned: the session owns its interpreter (a strong reference back was a cycle that
     /// kept every session, and all its tensors, alive until the process ended).
     unowned let session: Session
+    /// The session's stop request, read between statements without a thread-local lookup.
+    let cancellation: CancellationToken
     let capturedScopes = CapturedScopes()
     /// The file of the code being run (closures switch it to their own on call).
     var file: SourceFile
@@ -31,22 +33,26 @@ final class Interpreter {
 
     init(session: Session, symbols: SymbolTable) {
         self.session = session
+        self.cancellation = session.cancellation
         self.symbols = symbols
         self.file = SourceFile(name: "<none>", text: "")
     }
 
     /// Runs a program at top level; returns the value of a trailing expression statement.
+    /// Each statement is compiled just before it runs (the names it uses are resolved once).
     func run(_ program: Program) throws -> Value? {
         let previousFile = file
         file = program.file
         defer { file = previousFile }
+        let compiler = Compiler(globals: globals, symbols: symbols)
+        let frame = Scope(slotCount: 0, parent: nil)
         for (index, statement) in program.statements.enumerated() {
             // Between top-level statements no function runs: the globals are all the roots.
             if callDepth == 0 { collectCyclesIfWorthwhile() }
             if index == program.statements.count - 1, case .expression(let expression) = statement.kind {
-                return try evaluate(expression, nil)
+                return try compiler.expression(expression)(self, frame)
             }
-            switch try execute(statement, nil) {
+            switch try compiler.statement(statement)(self, frame) {
             case .normal: continue
             case .breakLoop, .continueLoop:
                 throw Diagnostic("'break' or 'continue' outside a loop", span: statement.span, file: file)
@@ -75,111 +81,11 @@ final class Interpreter {
         }
     }
 
+    @inline(__always)
     func checkInterrupt(_ span: SourceSpan) throws {
-        if Cancellation.isRequested {
+        if cancellation.isRequested || Cancellation.isRequestedForEveryProgram {
             throw Diagnostic("interrupted", span: span, file: file)
         }
-    }
-
-    // MARK: - Statements
-
-    func execute(_ statements: [Stmt], _ scope: Scope?) throws -> Flow {
-        for statement in statements {
-            let flow = try execute(statement, scope)
-            if case .normal = flow { continue }
-            return flow
-        }
-        return .normal
-    }
-
-    func execute(_ statement: Stmt, _ scope: Scope?) throws -> Flow {
-        switch statement.kind {
-        case .expression(let expression):
-            _ = try evaluate(expression, scope)
-        case .assign(let targets, let expression):
-            let value = try evaluate(expression, scope)
-            if targets.count == 1 {
-                try assign(targets[0], value, scope)
-            } else {
-                let parts = try located(expression.span) { try destructure(value, count: targets.count) }
-                for (target, part) in zip(targets, parts) { try assign(target, part, scope) }
-            }
-        case .compoundAssign(let target, let op, let expression):
-            let right = try evaluate(expression, scope)
-            let left = try read(target, scope)
-            // An update (`W -= lr * dW`) is never recorded into the autodiff graph.
-            let updated = try located(statement.span) {
-                try Recording.withoutRecording { try binary(op, left, right) }
-            }
-            // As in NumPy, an in-place update cannot change the shape of what it updates
-            // (`b -= g` with g of shape (1, 5) must not turn a (5,) bias into (1, 5)).
-            if case .tensor(let before) = left, case .tensor(let after) = updated, before.shape != after.shape {
-                throw Diagnostic("'\(op.rawValue)=' would change the shape from \(Tensor.describe(before.shape)) to \(Tensor.describe(after.shape))",
-                                 span: statement.span, file: file)
-            }
-            try assign(target, updated, scope)
-        case .function(let declaration):
-            let closure = closure(declaration, capturing: scope)
-            let symbol = symbols.intern(declaration.name ?? "")
-            if let scope { scope.define(symbol, closure) } else { globals.set(symbol, closure) }
-        case .ifElse(let condition, let thenBody, let otherwise):
-            if try truth(evaluate(condition, scope), condition.span) {
-                return try execute(thenBody, scope)
-            } else if let otherwise {
-                return try execute(otherwise, scope)
-            }
-        case .forIn(let pattern, let sequence, let body):
-            return try executeFor(pattern, sequence, body, scope, statement.span)
-        case .whileLoop(let condition, let body):
-            while try truth(evaluate(condition, scope), condition.span) {
-                try checkInterrupt(statement.span)
-                switch try execute(body, scope) {
-                case .normal, .continueLoop: continue
-                case .breakLoop: return .normal
-                case .returnValue(let value): return .returnValue(value)
-                }
-            }
-        case .returnValue(let expression):
-            return .returnValue(try expression.map { try evaluate($0, scope) } ?? .none)
-        case .breakLoop:
-            return .breakLoop
-        case .continueLoop:
-            return .continueLoop
-        }
-        return .normal
-    }
-
-    private func executeFor(_ pattern: [Identifier], _ sequence: Expr, _ body: [Stmt],
-                            _ scope: Scope?, _ span: SourceSpan) throws -> Flow {
-        // `for x in progress(seq)` reports each step to the output sink (a terminal bar).
-        var progressLabel: String? = nil
-        var iterable = try evaluate(sequence, scope)
-        if case .call(let callee, let arguments) = sequence.kind, case .name(let name) = callee.kind,
-           name.name == "progress", arguments.count == 1, case .builtin = try lookup(name, scope) {
-            progressLabel = "progress"
-            iterable = try evaluate(arguments[0].value, scope)
-        }
-        let (count, element) = try located(sequence.span) { try iteration(of: iterable) }
-        var index = 0
-        while index < count {
-            try checkInterrupt(span)
-            if let progressLabel { session.output.progress(progressLabel, done: index, total: count) }
-            let item = try located(sequence.span) { try element(index) }
-            if pattern.count == 1 {
-                bind(pattern[0], item, scope)
-            } else {
-                let parts = try located(sequence.span) { try destructure(item, count: pattern.count) }
-                for (name, part) in zip(pattern, parts) { bind(name, part, scope) }
-            }
-            index += 1
-            switch try execute(body, scope) {
-            case .normal, .continueLoop: continue
-            case .breakLoop: return .normal
-            case .returnValue(let value): return .returnValue(value)
-            }
-        }
-        if let progressLabel { session.output.progress(progressLabel, done: count, total: count) }
-        return .normal
     }
 
     /// The length and element accessor of anything a `for` loop can walk.
@@ -221,59 +127,19 @@ final class Interpreter {
         return items
     }
 
-    // MARK: - Variables and assignment
+    // MARK: - Names
 
-    func bind(_ name: Identifier, _ value: Value, _ scope: Scope?) {
-        if let scope { scope.assign(name.symbol, value) } else { globals.set(name.symbol, value) }
-    }
-
-    func lookup(_ name: Identifier, _ scope: Scope?) throws -> Value {
-        if let value = scope?.lookup(name.symbol) ?? globals.get(name.symbol) { return value }
+    /// The error for a name bound nowhere, with a suggestion.
+    func unknownName(_ name: Identifier) -> Diagnostic {
         var message = "unknown name '\(name.name)'"
         if let hebb = Interpreter.otherLanguageSpellings[name.name] {
             message += "; did you mean '\(hebb)'?"
         } else if let suggestion = closestName(to: name.name) { message += "; did you mean '\(suggestion)'?" }
-        throw Diagnostic(message, span: name.span, file: file)
+        return Diagnostic(message, span: name.span, file: file)
     }
 
     /// Python's (and JavaScript's) spellings of Hebb's literals, for "unknown name" errors.
     static let otherLanguageSpellings = ["True": "true", "False": "false", "None": "none", "null": "none", "nil": "none"]
-
-    func assign(_ target: AssignTarget, _ value: Value, _ scope: Scope?) throws {
-        switch target {
-        case .name(let name):
-            bind(name, value, scope)
-        case .field(let objectExpression, let field, let span):
-            let object = try evaluate(objectExpression, scope)
-            guard case .record(let record) = object else {
-                throw Diagnostic("cannot set field '\(field)' on a \(object.typeName)", span: span, file: file)
-            }
-            record[field] = value
-        case .index(let objectExpression, let items, let span):
-            let object = try evaluate(objectExpression, scope)
-            let indices = try items.map { try evaluateIndexItem($0, scope) }
-            let updated = try located(span) { try Indexing.assign(into: object, indices, value) }
-            // Tensors are values: writing into one rebinds the variable to the new tensor.
-            if case .tensor = updated {
-                guard let place = AssignTarget.from(objectExpression) else {
-                    throw Diagnostic("cannot assign into this tensor expression", span: span, file: file)
-                }
-                try assign(place, updated, scope)
-            }
-        }
-    }
-
-    /// The current value at an assignment target (for compound assignment).
-    func read(_ target: AssignTarget, _ scope: Scope?) throws -> Value {
-        switch target {
-        case .name(let name):
-            return try lookup(name, scope)
-        case .field(let objectExpression, let field, let span):
-            return try evaluate(Expr(.field(objectExpression, field), span: span), scope)
-        case .index(let objectExpression, let items, let span):
-            return try evaluate(Expr(.index(objectExpression, items), span: span), scope)
-        }
-    }
 
     /// A spelling suggestion among names in scope, for "unknown name" errors.
     func closestName(to name: String) -> String? {

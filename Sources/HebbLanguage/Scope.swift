@@ -7,96 +7,91 @@ struct RuntimeError: Error {
     init(_ message: String) { self.message = message }
 }
 
-/// The local variables of one function call. Functions have few locals, so a linear scan
-/// over interned symbols beats hashing. Top-level code has no scope: it uses `Globals`.
+/// The frame of one function call: a fixed number of slots laid out by the resolver
+/// (`FrameLayout`), nil until assigned. Top-level code runs in an empty frame: its names
+/// are globals.
 public final class Scope {
-    private var symbols: [Int] = []
-    private var values: [Value] = []
+    var slots: ContiguousArray<Value?>
     let parent: Scope?
 
-    init(parent: Scope?) { self.parent = parent }
-
-    func localIndex(_ symbol: Int) -> Int? {
-        for index in symbols.indices where symbols[index] == symbol { return index }
-        return nil
+    init(slotCount: Int, parent: Scope?) {
+        self.slots = ContiguousArray(repeating: nil, count: slotCount)
+        self.parent = parent
     }
 
-    /// Looks the symbol up here and in enclosing function scopes.
-    func lookup(_ symbol: Int) -> Value? {
+    /// The frame `depth` levels out (0 is this one); nil past the outermost.
+    @inline(__always)
+    func frame(at depth: Int) -> Scope? {
         var scope: Scope? = self
-        while let current = scope {
-            if let index = current.localIndex(symbol) { return current.values[index] }
-            scope = current.parent
-        }
-        return nil
+        for _ in 0..<depth { scope = scope?.parent }
+        return scope
     }
 
-    /// Assigns where the name is already bound in this or an enclosing function scope, or
-    /// makes a new local. Globals are never assigned from inside a function (as in Python,
-    /// a function's `Z = ...` does not clobber a global `Z`).
-    func assign(_ symbol: Int, _ value: Value) {
-        var scope: Scope? = self
-        while let current = scope {
-            if let index = current.localIndex(symbol) {
-                current.values[index] = value
-                return
-            }
-            scope = current.parent
-        }
-        define(symbol, value)
-    }
-
-    /// The values of this scope's own locals.
-    var allValues: [Value] { values }
+    /// The values of this frame's assigned slots.
+    var allValues: [Value] { slots.compactMap { $0 } }
 
     /// Forgets every local and returns their values (to break closure cycles).
     func removeAll() -> [Value] {
-        defer { symbols = []; values = [] }
-        return values
-    }
-
-    func define(_ symbol: Int, _ value: Value) {
-        if let index = localIndex(symbol) { values[index] = value; return }
-        symbols.append(symbol)
-        values.append(value)
+        defer { for index in slots.indices { slots[index] = nil } }
+        return allValues
     }
 }
 
-/// Top-level variables and the builtins, indexed by interned symbol.
+/// One global name: the user's value, and the builtin or stdlib function of that name,
+/// which the user's value hides. Compiled code holds the cell, so a global access is one
+/// load, with no lookup.
+final class GlobalCell {
+    var value: Value?
+    var builtin: Value?
+
+    @inline(__always) var current: Value? { value ?? builtin }
+}
+
+/// Top-level variables and the builtins: one cell per interned symbol.
 final class Globals {
-    private(set) var values: [Value?] = []
-    private(set) var builtins: [Value?] = []
+    private var cells: [GlobalCell] = []
+
+    /// The cell of `symbol`, made on first use.
+    func cell(_ symbol: Int) -> GlobalCell {
+        while symbol >= cells.count { cells.append(GlobalCell()) }
+        return cells[symbol]
+    }
 
     func get(_ symbol: Int) -> Value? {
-        if symbol < values.count, let value = values[symbol] { return value }
-        if symbol < builtins.count { return builtins[symbol] }
-        return nil
+        symbol < cells.count ? cells[symbol].current : nil
     }
 
-    func set(_ symbol: Int, _ value: Value) {
-        if symbol >= values.count { values.append(contentsOf: [Value?](repeating: nil, count: symbol - values.count + 1)) }
-        values[symbol] = value
-    }
+    func set(_ symbol: Int, _ value: Value) { cell(symbol).value = value }
 
-    func setBuiltin(_ symbol: Int, _ value: Value) {
-        if symbol >= builtins.count { builtins.append(contentsOf: [Value?](repeating: nil, count: symbol - builtins.count + 1)) }
-        builtins[symbol] = value
-    }
+    func setBuiltin(_ symbol: Int, _ value: Value) { cell(symbol).builtin = value }
 
-    func isBuiltin(_ symbol: Int) -> Bool { symbol < builtins.count && builtins[symbol] != nil }
+    func isBuiltin(_ symbol: Int) -> Bool { symbol < cells.count && cells[symbol].builtin != nil }
 
-    func removeAllUserValues() { values = [] }
+    /// User values by symbol (nil where unset).
+    var values: [Value?] { cells.map(\.value) }
+
+    /// Builtins and stdlib functions by symbol (nil where unset).
+    var builtins: [Value?] { cells.map(\.builtin) }
+
+    func removeAllUserValues() { for cell in cells { cell.value = nil } }
 
     /// Forgets user values and builtins alike (the session is ending) and returns them.
     func removeEverything() -> [Value] {
-        defer { values = []; builtins = [] }
-        return (values + builtins).compactMap { $0 }
+        var removed: [Value] = []
+        for cell in cells {
+            if let value = cell.value { removed.append(value) }
+            if let builtin = cell.builtin { removed.append(builtin) }
+            cell.value = nil
+            cell.builtin = nil
+        }
+        return removed
     }
 
     /// Moves every current global into the builtin layer (used after loading the stdlib,
     /// so stdlib functions are not listed as user variables and `:reset` keeps them).
     func promoteGlobalsToBuiltins() {
-        for (symbol, value) in values.enumerated() { if let value { setBuiltin(symbol, value) } }
-        values = []
+        for cell in cells {
+            if let value = cell.value { cell.builtin = value; cell.value = nil }
+        }
     }
 }

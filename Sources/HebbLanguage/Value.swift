@@ -4,18 +4,20 @@ import HebbTensor
 
 /// A Hebb runtime value. Tensors carry their autodiff history (a `Variable`); lists and
 /// records are shared mutable containers, as in Python; everything else is immutable.
+/// Kept to one word of payload (strings and ranges are boxed), so copying a value on the
+/// hot path moves 16 bytes.
 public enum Value {
     case none
     case bool(Bool)
     case number(Double)
-    case string(String)
+    indirect case string(String)
     case tensor(Variable)
     case list(ListBox)
     case tuple([Value])
     case record(RecordBox)
     case function(Closure)
     case builtin(Builtin)
-    case range(RangeValue)
+    indirect case range(RangeValue)
 
     /// A leaf tensor value (no history).
     static func tensor(_ tensor: Tensor) -> Value { .tensor(Variable(tensor)) }
@@ -73,15 +75,18 @@ public final class RecordBox {
     }
 }
 
-/// A user function with the scope it was defined in (a closure).
+/// A user function with the frame it was defined in (a closure). Its code is compiled
+/// once, when the program that defines it is compiled, and shared by every closure made
+/// from the same definition.
 public final class Closure {
-    let declaration: FunctionDecl
+    let code: CompiledFunction
     let file: SourceFile
     let captured: Scope?
-    init(declaration: FunctionDecl, file: SourceFile, captured: Scope?) {
-        self.declaration = declaration; self.file = file; self.captured = captured
+    init(code: CompiledFunction, file: SourceFile, captured: Scope?) {
+        self.code = code; self.file = file; self.captured = captured
     }
-    var name: String { declaration.name ?? "<lambda>" }
+    var declaration: FunctionDecl { code.declaration }
+    var name: String { code.name }
 }
 
 /// `a...b`, `a..<b` or `range(a, b, step)`: iterated lazily.

@@ -22,6 +22,9 @@ public enum Cancellation {
     public static var isRequested: Bool {
         everyProgram.load(ordering: .relaxed) || (currentToken?.isRequested ?? false)
     }
+    /// Whether every program was asked to stop (Ctrl-C); a session checks its own token
+    /// beside it, without the thread-local lookup of `isRequested`.
+    public static var isRequestedForEveryProgram: Bool { everyProgram.load(ordering: .relaxed) }
     /// Stops every running program (Ctrl-C): async-signal-safe.
     public static func request() { everyProgram.store(true, ordering: .relaxed) }
     /// Forgets a process-wide request (a new program starts).
