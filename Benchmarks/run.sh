@@ -29,6 +29,20 @@ echo "### tiny ops: c = a * b + a on 4x4, 10^6 times"
 "$PY" "$PEERS/tiny_ops.py" numpy
 [ "${1:-}" = peers ] && "$PY" "$PEERS/tiny_ops.py" torch
 
+echo "### scalar loop: x = x + 1, 10^7 times; user-function call loop, 10^6 times"
+"$HEBB" Benchmarks/scalar_loop.hebb
+"$PY" Benchmarks/scalar_loop.py
+"$HEBB" Benchmarks/call_loop.hebb
+"$PY" Benchmarks/call_loop.py
+
+echo "### RNN T=50 batch 32 hidden 64, forward + BPTT"
+"$PY" Benchmarks/export_rnn_data.py
+for dt in float32 float64; do
+    env HEBB_DTYPE=$dt "$HEBB" --allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}" Benchmarks/rnn.hebb
+    "$PY" "$PEERS/rnn_bench.py" numpy --dtype $dt
+    [ "${1:-}" = peers ] && "$PY" "$PEERS/rnn_bench.py" torch --dtype $dt
+done
+
 echo "### sigmoid of 10^7 float64"
 "$HEBB" Benchmarks/sigmoid.hebb
 "$PY" Benchmarks/sigmoid_numpy.py
