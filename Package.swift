@@ -26,6 +26,8 @@ let package = Package(
         // The Jupyter kernel's transport (ZeroMQ) and message signatures (OpenSSL's HMAC).
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        // librsvg + cairo, dlopen'ed when the kernel first shows a plot (PNG copies of SVGs).
+        .systemLibrary(name: "CSVGRaster"),
 
         // MARK: Engine
         .target(name: "HebbTensor", dependencies: ["CBLAS"], swiftSettings: fastRelease),
@@ -45,7 +47,7 @@ let package = Package(
         // MARK: Tools
         .target(name: "HebbNotebook", dependencies: ["HebbLanguage", "HebbPlot"]),
         .target(name: "HebbKernel", dependencies: ["HebbLanguage", "HebbNotebook", "HebbSyntax", "HebbPlot",
-                                                   "CZeroMQ", "COpenSSL"]),
+                                                   "CZeroMQ", "COpenSSL", "CSVGRaster"]),
         .executableTarget(name: "hebb", dependencies: [
             "HebbLanguage", "HebbNotebook", "HebbKernel", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -6,7 +6,8 @@
 # nbclient, nbformat, and ipykernel for the kernel benchmark), only when it lacks them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(libopenblas-dev libedit-dev pkg-config tmux libzmq3-dev libssl-dev)
+# librsvg2-2, libcairo2 and a font are loaded at run time by the kernel for PNG copies of plots.
+packages=(libopenblas-dev libedit-dev pkg-config tmux libzmq3-dev libssl-dev librsvg2-2 libcairo2 fonts-dejavu-core)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 

@@ -105,8 +105,9 @@ extension Kernel {
             case .text(let text):
                 publish("stream", ["name": "stdout", "text": text], parent: request)
             case .plot(let spec):
-                publish("display_data", ["data": Kernel.bundle(RichOutput(plot: spec)), "metadata": JSONObject(),
-                                         "transient": JSONObject()], parent: request)
+                let (plot, metadata) = PNGCopy.adding(to: RichOutput(plot: spec))
+                publish("display_data", ["data": Kernel.bundle(plot), "metadata": metadata, "transient": JSONObject()],
+                        parent: request)
             case .progress(let label, let done, let total):
                 let data: JSONObject = ["text/plain": progressBar(label, done: done, total: total)]
                 if let id = bars[label] {

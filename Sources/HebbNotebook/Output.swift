@@ -135,6 +135,7 @@ public struct RichOutput: Equatable, Sendable {
     public struct MIMEEntry: Equatable, Sendable {
         public var type: String
         public var content: String
+        public init(type: String, content: String) { self.type = type; self.content = content }
     }
 
     public init(kind: OutputKind, text: String, data: [(String, String)] = [], missingFile: String? = nil) {

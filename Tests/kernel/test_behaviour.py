@@ -1,7 +1,9 @@
 """The Hebb kernel under jupyter_client: streaming, interrupts (message and SIGINT), a
 restart, dropped bad signatures, progress bars in place, and the permission model."""
+import base64
 import os
 import signal
+import struct
 import tempfile
 import time
 import unittest
@@ -119,6 +121,20 @@ class KernelBehaviour(unittest.TestCase):
         self.assertEqual(content["status"], "error")
         content, messages = run(self.kc, "2 * 3")
         self.assertEqual(result_text(messages), ["6"])
+
+    def test_plots_come_as_svg_png_and_text(self):
+        reply, messages = run(self.kc, 'plot([1, 4, 9], title: "Loss")')
+        self.assertEqual(reply["status"], "ok")
+        displays = [c for _, t, c in messages if t == "display_data"]
+        self.assertEqual(len(displays), 1)
+        data, metadata = displays[0]["data"], displays[0]["metadata"]
+        self.assertTrue(data["image/svg+xml"].startswith("<svg"))
+        self.assertEqual(data["text/plain"], "[line chart: Loss]")
+        # The PNG copy (librsvg, from scripts/install-deps.sh) keeps plots visible in untrusted notebooks.
+        png = base64.b64decode(data["image/png"])
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        width, height = struct.unpack(">II", png[16:24])
+        self.assertEqual((width, height), (2 * metadata["image/png"]["width"], 2 * metadata["image/png"]["height"]))
 
     def test_progress_bars_update_one_display(self):
         reply, messages = run(self.kc, "for e in progress(1...200) { s = e * 2 }")
