@@ -70,9 +70,12 @@ public enum NotebookImporter {
     static func checkLanguage(_ metadata: [String: Any], path: String) throws(NotebookError) {
         let kernelspec = metadata["kernelspec"] as? [String: Any] ?? [:]
         let languageInfo = metadata["language_info"] as? [String: Any] ?? [:]
-        let named = [kernelspec["language"], languageInfo["name"]].compactMap { ($0 as? String)?.lowercased() }
+        var named = [kernelspec["language"], languageInfo["name"]].compactMap { ($0 as? String)?.lowercased() }
+        let kernelName = kernelspec["name"] as? String
+        // Only a kernel name: Hebb's kernelspecs are named hebb (or hebb-something).
+        if named.isEmpty, let kernelName, !kernelName.lowercased().hasPrefix("hebb") { named = [kernelName] }
         guard let other = named.first(where: { $0 != "hebb" }) else { return }
-        let kernel = (kernelspec["name"] as? String).map { " (kernel '\($0)')" } ?? ""
+        let kernel = kernelName.map { " (kernel '\($0)')" } ?? ""
         throw NotebookError(path: path, line: nil, message: "is a \(other) notebook\(kernel); hebb import reads notebooks "
                             + "of the Hebb kernel only (kernelspec language \"hebb\")")
     }

@@ -44,6 +44,10 @@ import HebbPlot
             #expect(error.message.contains("is a python notebook (kernel 'python3')"))
         }
         #expect(throws: NotebookError.self) { try NotebookImporter.convert(Array("[1]".utf8), path: "x.ipynb", target: "x.nb") }
+        let named = #"{"cells": [], "metadata": {"kernelspec": {"name": "ir"}}}"#
+        #expect(throws: NotebookError.self) { try NotebookImporter.convert(Array(named.utf8), path: "r.ipynb", target: "r.nb") }
+        let hebb = #"{"cells": [], "metadata": {"kernelspec": {"name": "hebb"}}}"#
+        _ = try NotebookImporter.convert(Array(hebb.utf8), path: "h.ipynb", target: "h.nb")
     }
 
     @Test func aCodeLineOfBackticksGetsALongerFence() throws {
