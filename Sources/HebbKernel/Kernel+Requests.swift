@@ -111,7 +111,7 @@ extension Kernel {
         let p = Array(pattern), t = Array(text)
         var table = [[Bool]](repeating: [Bool](repeating: false, count: t.count + 1), count: p.count + 1)
         table[0][0] = true
-        for i in 1...max(1, p.count) where i <= p.count {
+        for i in stride(from: 1, through: p.count, by: 1) {
             table[i][0] = table[i - 1][0] && p[i - 1] == "*"
             for j in stride(from: 1, through: t.count, by: 1) {
                 table[i][j] = p[i - 1] == "*" ? table[i - 1][j] || table[i][j - 1]

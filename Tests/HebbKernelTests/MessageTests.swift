@@ -62,3 +62,14 @@ import Testing
         #expect(Logo.png(size: 32).prefix(8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     }
 }
+
+@Suite struct HistorySearchTests {
+    @Test func globPatternsMatchTheWholeInput() {
+        #expect(Kernel.glob("6 *", matches: "6 * 7"))
+        #expect(Kernel.glob("*", matches: ""))
+        #expect(Kernel.glob("", matches: ""))
+        #expect(!Kernel.glob("", matches: "x"))
+        #expect(Kernel.glob("a?c", matches: "abc") && !Kernel.glob("a?c", matches: "ac"))
+        #expect(!Kernel.glob("6 *", matches: "x = 6 * 7"))
+    }
+}
