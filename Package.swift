@@ -24,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
         // The Jupyter kernel's transport (ZeroMQ) and message signatures (OpenSSL's HMAC).
-        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),   // no pkgConfig: its cflags carry -isystem, which SwiftPM refuses
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         // librsvg + cairo, dlopen'ed when the kernel first shows a plot (PNG copies of SVGs).
         .systemLibrary(name: "CSVGRaster"),
