@@ -2,30 +2,57 @@
 # Builds the libFuzzer targets (swiftc -sanitize=fuzzer,address) and runs each for
 # FUZZ_SECONDS (default 60) on its seed corpus in Tests/fuzz/corpus/. New inputs go to a
 # scratch copy, so the repository's corpus stays as committed. Exit 1 on any finding.
+#   FUZZ_TARGETS="parser interpreter"  run only these (default: all five)
+#   FUZZ_RUNS=1000000                  stop each after this many executions instead
+#   FUZZ_OPT=-O                        optimisation of the build (default -O: the sanitizers
+#                                      still check every access; -Onone is ~10x slower)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
+TARGETS=${FUZZ_TARGETS:-parser interpreter csv npy notebook}
+OPT=${FUZZ_OPT:--O}
 OUT=${FUZZ_BUILD:-/tmp/hebb-fuzz-build}
 mkdir -p "$OUT"
 BLAS_FLAGS=()
 for flag in $(pkg-config --cflags openblas); do BLAS_FLAGS+=(-Xcc "$flag"); done
 build() {   # name, defines..., then -- sources
     local name=$1; shift
-    swiftc -sanitize=fuzzer,address -parse-as-library -Onone -g -module-name "Fuzz$name" -o "$OUT/fuzz-$name" "$@" \
+    swiftc -sanitize=fuzzer,address -parse-as-library "$OPT" -g -module-name "Fuzz$name" -o "$OUT/fuzz-$name" "$@" \
         2>"$OUT/build-$name.log" || { cat "$OUT/build-$name.log"; exit 1; }
 }
+# The interpreter target links the project's modules, each built as an instrumented static
+# library in dependency order (one module per library, as SwiftPM would build them).
+module() {  # name, sources...
+    local name=$1; shift
+    swiftc -sanitize=fuzzer,address -parse-as-library "$OPT" -g -module-name "$name" -emit-module \
+        -emit-module-path "$OUT/modules/$name.swiftmodule" -emit-library -static -o "$OUT/modules/lib$name.a" \
+        -I "$OUT/modules" -I Sources/CBLAS "${BLAS_FLAGS[@]}" "$@" 2>"$OUT/build-$name.log" \
+        || { cat "$OUT/build-$name.log"; exit 1; }
+}
+want() { [[ " $TARGETS " == *" $1 "* ]]; }
+sources() { find "Sources/$1" -name '*.swift' | sort; }
 echo "building fuzz targets in $OUT"
-build parser Sources/HebbSyntax/*.swift Tests/fuzz/FuzzParser.swift
+want parser && build parser Sources/HebbSyntax/*.swift Tests/fuzz/FuzzParser.swift
 TENSOR=(-I Sources/CBLAS "${BLAS_FLAGS[@]}" -lopenblas Sources/HebbTensor/*.swift Tests/fuzz/FuzzLoaders.swift)
-build csv -D CSV "${TENSOR[@]}"
-build npy -D NPY "${TENSOR[@]}"
-build notebook Sources/HebbNotebook/{Notebook,NotebookParser,CellLabels}.swift Tests/fuzz/FuzzNotebook.swift
+want csv && build csv -D CSV "${TENSOR[@]}"
+want npy && build npy -D NPY "${TENSOR[@]}"
+want notebook && build notebook Sources/HebbNotebook/{Notebook,NotebookParser,CellLabels}.swift Tests/fuzz/FuzzNotebook.swift
+if want interpreter; then
+    mkdir -p "$OUT/modules"
+    swiftc -parse-as-library -O Sources/EmbedStdlib/EmbedStdlib.swift -o "$OUT/embed-stdlib"
+    "$OUT/embed-stdlib" "$OUT/EmbeddedStdlib.swift" $(ls stdlib/*.hebb | sort)
+    for name in HebbTensor HebbAutodiff HebbSyntax HebbPlot; do module $name $(sources $name); done
+    module HebbLanguage $(sources HebbLanguage) "$OUT/EmbeddedStdlib.swift"
+    build interpreter -I "$OUT/modules" -I Sources/CBLAS "${BLAS_FLAGS[@]}" Tests/fuzz/FuzzInterpreter.swift \
+        -L "$OUT/modules" -lHebbLanguage -lHebbPlot -lHebbSyntax -lHebbAutodiff -lHebbTensor -lopenblas
+fi
 status=0
-for target in parser csv npy notebook; do
+for target in $TARGETS; do
     work="$OUT/corpus-$target"
     rm -rf "$work" && cp -r "Tests/fuzz/corpus/$target" "$work"
-    echo "== fuzz-$target for ${SECONDS_EACH}s"
-    if ! SWIFT_BACKTRACE=enable=no "$OUT/fuzz-$target" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=4096 \
+    echo "== fuzz-$target for ${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-${SECONDS_EACH}s}"
+    limit=(-max_total_time="$SECONDS_EACH"); [[ -n "${FUZZ_RUNS:-}" ]] && limit=(-runs="$FUZZ_RUNS")
+    if ! SWIFT_BACKTRACE=enable=no "$OUT/fuzz-$target" "${limit[@]}" -timeout=10 -rss_limit_mb=4096 \
         -max_len=8192 -artifact_prefix="$OUT/crash-$target-" "$work" 2>"$OUT/$target.log"; then
         echo "fuzz-$target FOUND A PROBLEM: see $OUT/$target.log and $OUT/crash-$target-*"; status=1
     fi

@@ -87,6 +87,7 @@ extension Variable {
         grads[order.count - 1] = try Tensor(shape: cost.shape, repeating: 1, dtype: cost.dtype)
         for index in stride(from: order.count - 1, through: 0, by: -1) {
             try Cancellation.check()   // per node: a long unrolled loop's backward pass stops on Ctrl-C
+            try TensorLimits.throwIfOverLimit()   // and one past the memory limit stops at that node
             let node = order[index]
             guard let op = node.op, let g = grads[index] else { continue }
             let inputs = node.inputs

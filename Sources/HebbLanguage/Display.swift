@@ -56,13 +56,22 @@ enum Display {
         }
     }
 
-    /// The items of a container, checking for Ctrl-C every few thousand items.
+    /// The items of a container, checking for Ctrl-C every few thousand items, and the
+    /// text's size against the memory limit each time it doubles past 1 MiB (a list holding
+    /// one long string a thousand times prints as gigabytes).
     private static func reprs(_ items: [Value], open: inout [ObjectIdentifier], depth: Int) throws -> [String] {
         var parts: [String] = []
         parts.reserveCapacity(items.count)
+        var bytes = 0, nextCheck = 1 << 20
         for (index, item) in items.enumerated() {
             try Cancellation.check(every: index)
-            parts.append(try repr(item, open: &open, depth: depth + 1))
+            let part = try repr(item, open: &open, depth: depth + 1)
+            bytes += part.utf8.count + 2
+            if bytes >= nextCheck {
+                try TensorLimits.check(bytes, "the text of a container (\(bytes >> 20) MiB so far)")
+                nextCheck = bytes * 2
+            }
+            parts.append(part)
         }
         return parts
     }

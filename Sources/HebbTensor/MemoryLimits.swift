@@ -16,9 +16,13 @@ public struct MemoryLimits: Equatable, Sendable {
     public var cgroup: Int?
     /// Installed RAM.
     public var physical: Int?
+    /// `--max-memory`: what the user allows this run, counted against resident memory as a
+    /// cgroup limit is.
+    public var requested: Int?
 
-    public init(addressSpace: Int? = nil, dataSegment: Int? = nil, cgroup: Int? = nil, physical: Int? = nil) {
+    public init(addressSpace: Int? = nil, dataSegment: Int? = nil, cgroup: Int? = nil, physical: Int? = nil, requested: Int? = nil) {
         self.addressSpace = addressSpace; self.dataSegment = dataSegment; self.cgroup = cgroup; self.physical = physical
+        self.requested = requested
     }
 
     /// The limits of this process, read from getrlimit, /proc/self/cgroup and sysconf.
@@ -67,7 +71,7 @@ public struct MemoryLimits: Equatable, Sendable {
     /// counts: the machine is shared, and arithmetic on a value needs room for its result.
     public var binding: (bytes: Int, source: String)? {
         let candidates: [(Int?, String)] = [
-            (addressSpace, "the address-space limit, ulimit -v"), (dataSegment, "the data-segment limit, ulimit -d"),
+            (requested, "--max-memory"), (addressSpace, "the address-space limit, ulimit -v"), (dataSegment, "the data-segment limit, ulimit -d"),
             (cgroup, "the cgroup's memory limit"), (physical.map { $0 / 2 }, "half of physical memory"),
         ]
         return candidates.compactMap { limit, source in limit.map { ($0, source) } }.min { $0.0 < $1.0 }
@@ -93,7 +97,8 @@ public struct MemoryUsage: Equatable, Sendable {
     /// Bytes left under `limits`: each limit minus what it counts of this process.
     public func headroom(under limits: MemoryLimits) -> Int? {
         let left = [limits.addressSpace.map { $0 - virtual }, limits.dataSegment.map { $0 - data },
-                    limits.cgroup.map { $0 - resident }, limits.physical.map { $0 - resident }]
+                    limits.cgroup.map { $0 - resident }, limits.physical.map { $0 - resident },
+                    limits.requested.map { $0 - resident }]
         return left.compactMap { $0 }.min()
     }
 }
@@ -111,6 +116,25 @@ func readSmallFile(_ path: String) -> String? {
     return String(decoding: bytes, as: UTF8.self)
 }
 
+/// Sizes as people write them: `1048576`, `512M`, `1.5G`, `2GiB`, `100MB` (binary units: M
+/// is 2^20 bytes, as `ulimit` and Docker read them).
+public enum MemorySize {
+    public static func parse(_ text: String) -> Int? {
+        var number = text.filter { !$0.isWhitespace }.uppercased()
+        for suffix in ["IB", "B"] where number.hasSuffix(suffix) && number.count > suffix.count {
+            number.removeLast(suffix.count); break
+        }
+        let units: [Character: Double] = ["K": 0x1p10, "M": 0x1p20, "G": 0x1p30, "T": 0x1p40]
+        var scale = 1.0
+        if let last = number.last, let unit = units[last] { scale = unit; number.removeLast() }
+        // Digits with at most one point: no signs, exponents or "inf" that Double would take.
+        guard number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), number.filter({ $0 == "." }).count <= 1,
+              let value = Double(number), value > 0 else { return nil }
+        let bytes = (value * scale).rounded(.down)
+        return bytes >= 1 && bytes < 0x1p62 ? Int(bytes) : nil
+    }
+}
+
 /// Limits that protect the process from user programs: a huge `zeros(1e6, 1e6)` or a
 /// string doubled forty times must be an error, not an abort or an OOM kill.
 public enum TensorLimits {
@@ -118,12 +142,15 @@ public enum TensorLimits {
     public struct Budget: Equatable, Sendable {
         public var bytes: Int
         public var source: String
+
+        public init(bytes: Int, source: String) { self.bytes = bytes; self.source = source }
     }
 
-    /// `HEBB_MAX_ALLOC` (bytes) when set, else the limit that binds first (ulimit -v or -d,
-    /// the cgroup's memory limit, half of physical memory); 4 GiB when none can be read.
+    /// `HEBB_MAX_ALLOC` (bytes, or a size such as `512M`) when set, else the limit that binds
+    /// first (--max-memory, ulimit -v or -d, the cgroup's memory limit, half of physical
+    /// memory); 4 GiB when none can be read.
     public static func derive(_ limits: MemoryLimits, override: String?) -> Budget {
-        if let override, let bytes = Int(override), bytes > 0 { return Budget(bytes: bytes, source: "HEBB_MAX_ALLOC") }
+        if let override, let bytes = MemorySize.parse(override) { return Budget(bytes: bytes, source: "HEBB_MAX_ALLOC") }
         if let (bytes, source) = limits.binding { return Budget(bytes: bytes, source: source) }
         return Budget(bytes: 4 << 30, source: "default")
     }
@@ -133,6 +160,13 @@ public enum TensorLimits {
 
     /// Largest single allocation in bytes.
     public static var maxAllocationBytes: Int { budget.bytes }
+
+    /// `--max-memory`: caps what the whole run may hold (resident) and, unless
+    /// `HEBB_MAX_ALLOC` says otherwise, the largest single allocation.
+    public static func limitMemory(to bytes: Int) {
+        limits.requested = bytes
+        budget = derive(limits, override: getenv("HEBB_MAX_ALLOC").map { String(cString: $0) })
+    }
 
     /// Allocations from this size up also check what is left under the real limits (reading
     /// /proc/self/statm costs microseconds; a fresh block this big costs more).

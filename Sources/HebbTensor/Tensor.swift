@@ -60,7 +60,9 @@ public final class TensorStorage: ManagedBuffer<StorageHeader, Double> {
     /// made. Should the system still refuse the memory, stop with a message rather than
     /// write through a null pointer.
     static func make(byteCount: Int) -> TensorStorage {
-        guard let storage = make(orNilByteCount: byteCount) else {
+        // The pool's idle blocks are memory too: give them back and ask once more.
+        guard let storage = make(orNilByteCount: byteCount)
+                ?? { BufferPool.shared.releaseIdle(); return make(orNilByteCount: byteCount) }() else {
             fatalError("hebb: out of memory allocating \(byteCount) bytes for a tensor")
         }
         return storage

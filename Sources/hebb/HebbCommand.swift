@@ -93,6 +93,9 @@ extension Hebb {
         @OptionGroup(title: "Permissions")
         var permissions: PermissionOptions
 
+        @OptionGroup(title: "Limits")
+        var limits: LimitOptions
+
         /// The settings of a run, with the defaults of the flags above.
         struct Options {
             var seed: UInt64 = 42
@@ -103,6 +106,7 @@ extension Hebb {
 
         func run() throws {
             permissions.install()
+            limits.install()
             try Run.start(path: path, options: Options(seed: seed, checkFinite: checkFinite, keepGoing: keepGoing, timeout: timeout))
         }
 
@@ -176,6 +180,9 @@ extension Hebb {
         @OptionGroup(title: "Permissions")
         var permissions: PermissionOptions
 
+        @OptionGroup(title: "Limits")
+        var limits: LimitOptions
+
         func validate() throws {
             try NotebookCommands.validate(timeout: timeout)
             try NotebookCommands.validateTestPaths(paths)
@@ -186,6 +193,7 @@ extension Hebb {
 
         func run() throws {
             permissions.install()
+            limits.install()
             if let against, let path = paths.first {
                 let ok = NotebookTester.compare(path: path, against: against) { print($0) }
                 if !ok { throw ExitCode(1) }

@@ -324,6 +324,51 @@ import Testing
         #expect(list.result.stderr.contains("exceeds the limit of 16 MiB"), "\(list.result.stderr)")
     }
 
+    /// `append` grows a list one item at a time, below any single big allocation: it is
+    /// checked as the list's buffer doubles. `str` of a list repeating one long string builds
+    /// a text far larger than any value in it.
+    @Test func appendLoopsAndHugeTextStopAtTheAllocationLimit() throws {
+        let limit = ["HEBB_MAX_ALLOC": String(16 << 20)]
+        let appends = try Program("l = []\nwhile true { append(l, 1) }").run(environment: limit)
+        appends.expectUserError()
+        appends.expectDiagnostic(line: 2, column: 14, "a list of 1048576 items exceeds the limit of 16 MiB",
+                                 source: "while true { append(l, 1) }")
+        let text = try Program("s = \"x\"\nfor i in range(22) { s = s + s }\nl = []\nfor i in range(20) { append(l, s) }\nt = str(l)").run(environment: limit)
+        text.expectUserError()
+        text.expectDiagnostic(line: 5, column: 5, "the text of a container", source: "t = str(l)")
+        #expect(text.result.stderr.contains("exceeds the limit of 16 MiB"), "\(text.result.stderr)")
+    }
+
+    /// `--max-memory SIZE` caps the run: it binds the largest allocation and what the
+    /// process may hold, and names itself in the error.
+    @Test func maxMemoryFlagLimitsTheRun() throws {
+        let big = try Program("x = zeros(8192, 8192)").run(flags: ["--max-memory", "256M"])
+        big.expectUserError()
+        #expect(big.result.stderr.contains("allocation of (8192, 8192) float64 exceeds the limit of 256 MiB (--max-memory"), "\(big.result.stderr)")
+        // Many values that fit one by one, but not together.
+        let many = try Program("l = []\nfor i in range(100) { append(l, zeros(1024, 1024) + i) }").run(flags: ["--max-memory", "300M"])
+        many.expectUserError()
+        #expect(many.result.stderr.contains("exceeds the limit"), "\(many.result.stderr)")
+        #expect(many.result.stderr.contains("--max-memory"), "\(many.result.stderr)")
+        let fits = try Program("x = zeros(1000, 1000)\nprint(sum(x + 1))").run(flags: ["--max-memory", "1G"])
+        #expect(fits.result.status == 0 && fits.result.stdout == "1000000.0\n", "\(fits.result.stderr)")
+        for bad in ["lots", "-5M", "0", "1.5Q"] {
+            let usage = try BinaryRunner.run(["run", "--max-memory=\(bad)", "x.hebb"])
+            #expect(usage.status == 2 && usage.stderr.contains("--max-memory needs a size"), "\(bad): \(usage.stderr)")
+        }
+    }
+
+    /// The backward pass allocates a gradient per node; past the limit it stops at the node
+    /// (an error at the `grad` call) rather than finishing first.
+    @Test func aBackwardPassPastTheLimitIsAnError() throws {
+        let source = "X = randn(2048, 2048)\nY = tanh(X * X)\nZ = sigmoid(Y * Y)\nc = sum(Z * Z)\nprint(\"forward done\")\ng = grad(c, X)"
+        let run = try Program(source).run(flags: ["--max-memory", "300M"])
+        run.expectUserError()
+        #expect(run.result.stdout == "forward done\n")
+        run.expectDiagnostic(line: 6, column: 5, "for a result exceeds the limit", source: "g = grad(c, X)")
+        #expect(run.result.stderr.contains("(--max-memory)"), "\(run.result.stderr)")
+    }
+
     @Test func rangesWithNaNOrInfiniteSteps() throws {
         let run = try Program("print(len(range(0, 10, 0 / 0)), list(range(0, 10, 1 / 0)))\nfor i in range(0, 1, 0 / 0) { print(i) }\nprint(\"end\")").run(flags: ["--allow-all"])
         #expect(run.result.status == 0 && !run.result.crashed, "\(run.result.stderr)")

@@ -4,6 +4,7 @@
 
 import Testing
 @testable import HebbLanguage
+import HebbSyntax
 
 struct SessionReleaseTests {
     /// The record a global names in `hebb`, for watching it through a weak reference.
@@ -21,6 +22,23 @@ struct SessionReleaseTests {
             #expect(weakSession != nil)
         }
         #expect(weakSession == nil, "the session outlived its last user")
+    }
+
+    /// Found by the interpreter fuzzer (LeakSanitizer): each session leaked part of the
+    /// stdlib's syntax tree, about 140 KB per session.
+    @Test func droppedSessionFreesTheStdlibFunctions() throws {
+        final class WeakDeclaration { weak var declaration: FunctionDecl?; let name: String
+            init(_ declaration: FunctionDecl, _ name: String) { self.declaration = declaration; self.name = name } }
+        var watched: [WeakDeclaration] = []
+        do {
+            let hebb = HebbRun()
+            for name in hebb.session.builtinNames {
+                if case .function(let closure)? = hebb.session.value(named: name) { watched.append(WeakDeclaration(closure.declaration, name)) }
+            }
+            #expect(watched.count > 20)
+        }
+        let survivors = watched.filter { $0.declaration != nil }.map(\.name)
+        #expect(survivors.isEmpty, "stdlib functions outlived their session: \(survivors)")
     }
 
     @Test func closureCyclesAreFreedWithTheSession() throws {

@@ -27,6 +27,23 @@ struct MemoryLimitsTests {
         #expect(TensorLimits.derive(MemoryLimits(), override: nil) == .init(bytes: 4 << 30, source: "default"))
     }
 
+    @Test func sizesParseAsPeopleWriteThem() {
+        for (text, bytes) in [("1048576", 1 << 20), ("512M", 512 << 20), ("512m", 512 << 20), ("2G", 2 << 30), ("2GiB", 2 << 30),
+                              ("100MB", 100 << 20), ("1.5G", 3 << 29), ("64K", 64 << 10), ("1T", 1 << 40), (" 8M ", 8 << 20)] {
+            #expect(MemorySize.parse(text) == bytes, "\(text)")
+        }
+        for bad in ["", "lots", "0", "-5M", "1e9", "inf", "nan", "1.2.3G", "5Q", "M", "0.1"] {
+            #expect(MemorySize.parse(bad) == nil, "\(bad)")
+        }
+        #expect(TensorLimits.derive(MemoryLimits(), override: "256M") == .init(bytes: 256 << 20, source: "HEBB_MAX_ALLOC"))
+    }
+
+    @Test func maxMemoryBindsWhenItIsTheSmallest() {
+        let limits = MemoryLimits(cgroup: 8 << 30, physical: 16 << 30, requested: 1 << 30)
+        #expect(TensorLimits.derive(limits, override: nil) == .init(bytes: 1 << 30, source: "--max-memory"))
+        #expect(MemoryUsage(virtual: 4 << 30, data: 2 << 30, resident: 256 << 20).headroom(under: limits) == 768 << 20)
+    }
+
     @Test func cgroupVersion2AndVersion1Files() {
         let files = [
             "/sys/fs/cgroup/user.slice/job.scope/memory.max": "1073741824\n",

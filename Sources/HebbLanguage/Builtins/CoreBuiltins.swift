@@ -46,7 +46,14 @@ enum CoreBuiltins {
         },
         Builtin("append(list, x)", "Adds x at the end of a list (in place) and returns the list.") { call in
             guard case .list(let list) = try call.argument(0, "list") else { throw RuntimeError("append() needs a list") }
-            list.items.append(try call.argument(1, "x"))
+            let item = try call.argument(1, "x")
+            // Checked when the count reaches a power of two, where the array's buffer doubles:
+            // a runaway append loop is a located error, and appends stay O(1).
+            let count = list.items.count + 1
+            if count & (count - 1) == 0 {
+                try Interpreter.checkJoinedSize(count, bytesPerItem: MemoryLayout<Value>.stride, "list")
+            }
+            list.items.append(item)
             return .list(list)
         },
         Builtin("pop(list)", "Removes and returns the last item of a list.") { call in
