@@ -114,24 +114,29 @@ public final class Session {
     /// How deep user calls may nest: 10,000 with the full stack, never below Python's 1,000.
     static let maxCallDepth = max(1_000, min(10_000, programStackBytes / stackBytesPerCall))
 
+    /// The thread this session's programs run on, made at the first run.
+    private var programThread: ProgramThread?
+
     /// Runs `body` on a thread with a large stack, so deep recursion in user programs hits
     /// the interpreter's depth limit (a clean error) long before the native stack ends.
     private func onLargeStack<T>(_ body: @escaping () throws -> T) throws -> T {
+        let thread = programThread ?? ProgramThread(stackSize: Session.programStackBytes)
+        programThread = thread
+        // A program that runs another (a builtin calling back into the session) is already there.
+        if thread.isCurrent { return try body() }
         nonisolated(unsafe) var result: Result<T, Error>?
-        // The thread drops `body` (which holds this session) before it signals: it may live
-        // on for a moment after `wait` returns, and must not keep the session alive then.
+        // The job drops `body` (which holds this session) before it signals: the thread
+        // keeps the job a moment after `wait` returns, and must not keep the session alive.
         nonisolated(unsafe) var work: (() throws -> T)? = body
         let context = graphContext, token = cancellation
         let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
+        thread.submit {
             if let body = work {
                 result = Result { try Cancellation.withToken(token) { try GraphContext.withCurrent(context) { try body() } } }
             }
             work = nil
             done.signal()
         }
-        thread.stackSize = Session.programStackBytes
-        thread.start()
         done.wait()
         guard let result else { throw Diagnostic("internal error: the program thread did not finish") }
         return try result.get()
@@ -226,6 +231,7 @@ public final class Session {
     /// Empties the containers of this session, so reference cycles among its values (a
     /// closure and the scope that holds it) do not outlive it.
     deinit {
+        programThread?.stop()
         interpreter.dismantleAll()
         Tensor.releaseCachedMemory()
     }

@@ -2,6 +2,7 @@
 // hold it strongly), and the cycles a closure makes with the scope that holds it (every
 // stdlib optimizer: `opt.step` captures the scope holding `opt`).
 
+import Foundation
 import Testing
 @testable import HebbLanguage
 import HebbSyntax
@@ -39,6 +40,22 @@ struct SessionReleaseTests {
         }
         let survivors = watched.filter { $0.declaration != nil }.map(\.name)
         #expect(survivors.isEmpty, "stdlib functions outlived their session: \(survivors)")
+    }
+
+    /// Each session runs its programs on one long-lived thread; a dropped session's thread
+    /// ends, so making sessions (a notebook test run, kernel restarts) does not pile up threads.
+    @Test func droppedSessionsEndTheirProgramThreads() throws {
+        func threadCount() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0 }
+        let before = threadCount()
+        for _ in 0..<200 {
+            let hebb = HebbRun()
+            try hebb.run("x = 1")
+            try hebb.run("fn f(n) { if n < 1 { return 0 }; return f(n - 1) }\nf(500)")
+        }
+        var after = threadCount()
+        for _ in 0..<50 where after > before + 20 { usleep(20_000); after = threadCount() }
+        // Other tests run in parallel and make threads of their own: allow for them.
+        #expect(after < before + 40, "threads: \(before) before, \(after) after 200 sessions")
     }
 
     @Test func closureCyclesAreFreedWithTheSession() throws {

@@ -54,10 +54,35 @@ struct ProgramGenerator {
         self.builtins = builtins
     }
 
-    mutating func program() -> String {
-        let count = 1 + choices.pick(12)
-        for _ in 0..<count { statement(depth: 0) }
-        return lines.joined(separator: "\n") + "\n"
+    /// Every name the generator uses starts defined, with a value of a different kind each,
+    /// so statements get past "unknown name" to the code behind it.
+    static let prelude = """
+        x = randn(3, 4)
+        y = [1, 2, 3]
+        z = 2.5
+        W = ones(4, 3) / 2
+        b = zeros(3)
+        xs = [x, "text", {a: 1}]
+        r = {a: 1, b: [2, 3]}
+        s = "hello"
+        i = 1
+        n = 3
+        fn f(a, b = 1) { return a * b }
+        fn g(a) => a + 1
+        fn h(a) { return sum(a) }
+        fn step(a) { return a }
+        """
+
+    /// The program as REPL entries: each runs on its own, after the ones before it, as
+    /// cells do; an error in one does not keep the next from running.
+    mutating func entries() -> [String] {
+        var entries: [String] = []
+        for _ in 0..<(1 + choices.pick(12)) {
+            lines = []
+            statement(depth: 0)
+            entries.append(lines.joined(separator: "\n"))
+        }
+        return entries
     }
 
     private mutating func emit(_ line: String) {
@@ -106,7 +131,7 @@ struct ProgramGenerator {
             emit("}")
         case 9:
             // Recursion with an argument that may be past the depth limit.
-            emit("fn rec(k) { if k < 1 { return 0 } return rec(k - 1) + \(expression(depth: 2)) }")
+            emit("fn rec(k) { if k < 1 { return 0 }; return rec(k - 1) + \(expression(depth: 2)) }")
             emit("print(rec(\(choices.element(["3", "10", "999", "20000", "x"]))))")
         case 10:
             emit("W = randn(\(choices.pick(4) + 1), \(choices.pick(4) + 1))")
@@ -181,6 +206,7 @@ final class RenderingSink: OutputSink {
     func progress(_ label: String, done: Int, total: Int) {}
 }
 
+nonisolated(unsafe) private var fuzzSession: Session?
 nonisolated(unsafe) private var builtinSignatures: [(name: String, labels: [String])] = []
 private let sandbox: String = {
     let path = NSTemporaryDirectory() + "hebb-fuzz-\(getpid())"
@@ -195,7 +221,9 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMu
     var permissions = Permissions(home: sandbox)
     permissions.environment = .hebbOnly
     Permissions.granted = permissions
-    let session = Session(output: RenderingSink())
+    let session = Session(output: RenderingSink(), seed: 7)
+    session.baseDirectory = sandbox
+    fuzzSession = session
     builtinSignatures = session.builtinNames.sorted().map { name in
         let signature = session.documentation(for: name)?.split(separator: "\n").first.map(String.init) ?? ""
         return (name, labels(in: signature))
@@ -217,25 +245,31 @@ private func labels(in signature: String) -> [String] {
 public func fuzzInterpreter(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     var generator = ProgramGenerator(bytes: bytes, builtins: builtinSignatures)
-    let source = generator.program()
-    if ProcessInfo.processInfo.environment["HEBB_FUZZ_PRINT"] != nil { print(source) }
-    let session = Session(output: RenderingSink(), seed: 7)
-    session.baseDirectory = sandbox
+    let entries = [ProgramGenerator.prelude] + generator.entries()
+    if ProcessInfo.processInfo.environment["HEBB_FUZZ_PRINT"] != nil { print(entries.joined(separator: "\n# ---\n")) }
+    // One session for every input, reset in between (as `:reset` does): loading the stdlib
+    // for each would cost more than most programs. A finding is replayed alone, so it
+    // reproduces as long as reset forgets everything a program made.
+    guard let session = fuzzSession else { return 0 }
+    session.reset()
     // Programs that compute for long are stopped the way Ctrl-C stops them; one that does
     // not stop is a hang libFuzzer reports.
     let watchdog = DispatchWorkItem { session.interrupt() }
     DispatchQueue.global().asyncAfter(deadline: .now() + 2, execute: watchdog)
     defer { watchdog.cancel() }
-    do {
-        _ = try session.run(source, fileName: "fuzz.hebb")
-    } catch let diagnostic as Diagnostic {
-        if diagnostic.span == nil && !diagnostic.message.contains("interrupted") {
-            print("UNLOCATED ERROR: \(diagnostic.message)\n--- program:\n\(source)")
+    for (number, source) in entries.enumerated() {
+        do {
+            _ = try session.run(source, fileName: "REPL[\(number)]")
+        } catch let diagnostic as Diagnostic {
+            if diagnostic.message == "interrupted" { break }
+            if diagnostic.span == nil {
+                print("UNLOCATED ERROR: \(diagnostic.message)\n--- entry:\n\(source)")
+                abort()
+            }
+        } catch {
+            print("NON-DIAGNOSTIC ERROR \(type(of: error)): \(error)\n--- entry:\n\(source)")
             abort()
         }
-    } catch {
-        print("NON-DIAGNOSTIC ERROR \(type(of: error)): \(error)\n--- program:\n\(source)")
-        abort()
     }
     return 0
 }
