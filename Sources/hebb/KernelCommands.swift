@@ -29,8 +29,12 @@ extension Hebb.Kernel {
         @OptionGroup(title: "Permissions")
         var permissions: PermissionOptions
 
+        @OptionGroup(title: "Limits")
+        var limits: LimitOptions
+
         func run() throws {
             permissions.install()
+            limits.install()
             do {
                 let connection = try ConnectionInfo.load(path: connectionFile)
                 let kernel = try HebbKernel.Kernel(connection: connection, hebbVersion: Hebb.version,
@@ -58,6 +62,9 @@ extension Hebb.Kernel {
         @OptionGroup(title: "Permissions given to the kernel (written into kernel.json)")
         var permissions: PermissionOptions
 
+        @OptionGroup(title: "Limits of the kernel (written into kernel.json)")
+        var limits: LimitOptions
+
         func validate() throws {
             if user && prefix != nil { throw ValidationError("choose one of --user or --prefix PREFIX") }
         }
@@ -66,7 +73,7 @@ extension Hebb.Kernel {
             let location = Hebb.Kernel.location(user: user, prefix: prefix)
             do {
                 let folder = try KernelSpec.install(at: location, executable: KernelSpec.currentExecutable(),
-                                                    extraArguments: permissions.arguments)
+                                                    extraArguments: permissions.arguments + limits.arguments)
                 print("installed the Hebb kernel in \(folder)")
             } catch {
                 failUserError("hebb kernel install: error: cannot write \(location.folder): \(error.localizedDescription)"

@@ -15,6 +15,9 @@ struct LimitOptions: ParsableArguments {
         }
     }
 
+    /// The flags again, for a kernelspec's argv.
+    var arguments: [String] { maxMemory.map { ["--max-memory", $0] } ?? [] }
+
     func install() {
         if let bytes = maxMemory.flatMap(MemorySize.parse) { TensorLimits.limitMemory(to: bytes) }
     }

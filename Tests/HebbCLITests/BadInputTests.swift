@@ -331,8 +331,9 @@ import Testing
         let limit = ["HEBB_MAX_ALLOC": String(16 << 20)]
         let appends = try Program("l = []\nwhile true { append(l, 1) }").run(environment: limit)
         appends.expectUserError()
-        appends.expectDiagnostic(line: 2, column: 14, "a list of 1048576 items exceeds the limit of 16 MiB",
-                                 source: "while true { append(l, 1) }")
+        // The count depends on the size of a value (a word or two): checked loosely.
+        appends.expectDiagnostic(line: 2, column: 14, "items exceeds the limit of 16 MiB", source: "while true { append(l, 1) }")
+        #expect(appends.result.stderr.contains("error: a list of "), "\(appends.result.stderr)")
         let text = try Program("s = \"x\"\nfor i in range(22) { s = s + s }\nl = []\nfor i in range(20) { append(l, s) }\nt = str(l)").run(environment: limit)
         text.expectUserError()
         text.expectDiagnostic(line: 5, column: 5, "the text of a container", source: "t = str(l)")
