@@ -2,14 +2,14 @@
 # Builds the libFuzzer targets (swiftc -sanitize=fuzzer,address) and runs each for
 # FUZZ_SECONDS (default 60) on its seed corpus in Tests/fuzz/corpus/. New inputs go to a
 # scratch copy, so the repository's corpus stays as committed. Exit 1 on any finding.
-#   FUZZ_TARGETS="parser interpreter"  run only these (default: all five)
+#   FUZZ_TARGETS="parser interpreter"  run only these (default: all six)
 #   FUZZ_RUNS=1000000                  stop each after this many executions instead
 #   FUZZ_OPT=-O                        optimisation of the build (default -O: the sanitizers
 #                                      still check every access; -Onone is ~10x slower)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-parser interpreter csv npy notebook}
+TARGETS=${FUZZ_TARGETS:-parser interpreter csv npy notebook kernel}
 OPT=${FUZZ_OPT:--O}
 OUT=${FUZZ_BUILD:-/tmp/hebb-fuzz-build}
 mkdir -p "$OUT"
@@ -36,15 +36,20 @@ want parser && build parser Sources/HebbSyntax/*.swift Tests/fuzz/FuzzParser.swi
 TENSOR=(-I Sources/CBLAS "${BLAS_FLAGS[@]}" -lopenblas Sources/HebbTensor/*.swift Tests/fuzz/FuzzLoaders.swift)
 want csv && build csv -D CSV "${TENSOR[@]}"
 want npy && build npy -D NPY "${TENSOR[@]}"
-want notebook && build notebook Sources/HebbNotebook/{Notebook,NotebookParser,CellLabels}.swift Tests/fuzz/FuzzNotebook.swift
-if want interpreter; then
-    mkdir -p "$OUT/modules"
+mkdir -p "$OUT/modules"
+LINK=(-I "$OUT/modules" -I Sources/CBLAS "${BLAS_FLAGS[@]}" -L "$OUT/modules")
+if want interpreter || want notebook; then
     swiftc -parse-as-library -O Sources/EmbedStdlib/EmbedStdlib.swift -o "$OUT/embed-stdlib"
     "$OUT/embed-stdlib" "$OUT/EmbeddedStdlib.swift" $(ls stdlib/*.hebb | sort)
     for name in HebbTensor HebbAutodiff HebbSyntax HebbPlot; do module $name $(sources $name); done
     module HebbLanguage $(sources HebbLanguage) "$OUT/EmbeddedStdlib.swift"
-    build interpreter -I "$OUT/modules" -I Sources/CBLAS "${BLAS_FLAGS[@]}" Tests/fuzz/FuzzInterpreter.swift \
-        -L "$OUT/modules" -lHebbLanguage -lHebbPlot -lHebbSyntax -lHebbAutodiff -lHebbTensor -lopenblas
+    LINK+=(-lHebbLanguage -lHebbPlot -lHebbSyntax -lHebbAutodiff -lHebbTensor -lopenblas)
+    want interpreter && build interpreter Tests/fuzz/FuzzInterpreter.swift "${LINK[@]}"
+fi
+want kernel && build kernel -I Sources/COpenSSL Sources/HebbKernel/{Message,MessageSigner}.swift Tests/fuzz/FuzzKernelMessage.swift -lcrypto
+if want notebook; then
+    module HebbNotebook $(sources HebbNotebook)
+    build notebook Tests/fuzz/FuzzNotebook.swift -lHebbNotebook "${LINK[@]}"
 fi
 status=0
 for target in $TARGETS; do
@@ -52,11 +57,12 @@ for target in $TARGETS; do
     rm -rf "$work" && cp -r "Tests/fuzz/corpus/$target" "$work"
     echo "== fuzz-$target for ${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-${SECONDS_EACH}s}"
     limit=(-max_total_time="$SECONDS_EACH"); [[ -n "${FUZZ_RUNS:-}" ]] && limit=(-runs="$FUZZ_RUNS")
-    # LeakSanitizer stays off: it reports the syntax tree of the stdlib (~140 KB per session)
-    # as leaked even while the session that holds it is alive in a global; it cannot follow
-    # Swift's enum payload pointers. Peak RSS over 3,000 sessions grows by ~10 KB each, and
-    # SessionReleaseTests sees every stdlib function freed with its session.
-    if ! ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$OUT/fuzz-$target" "${limit[@]}" -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 \
+    # For the interpreter LeakSanitizer stays off: it reports the stdlib's syntax tree
+    # (~140 KB per session) as leaked even while the session holding it is alive in a
+    # global (it cannot follow Swift's enum payload pointers). Peak RSS over 3,000 sessions
+    # grows by ~10 KB each, and SessionReleaseTests sees every stdlib function freed.
+    leaks=1; [[ $target == interpreter ]] && leaks=0
+    if ! ASAN_OPTIONS=detect_leaks=$leaks SWIFT_BACKTRACE=enable=no "$OUT/fuzz-$target" "${limit[@]}" -timeout=10 -rss_limit_mb=4096 -detect_leaks=$leaks \
         -max_len=8192 -artifact_prefix="$OUT/crash-$target-" "$work" 2>"$OUT/$target.log"; then
         echo "fuzz-$target FOUND A PROBLEM: see $OUT/$target.log and $OUT/crash-$target-*"; status=1
     fi

@@ -1,6 +1,8 @@
+import HebbNotebook
+
 // libFuzzer target: the .nb parser on arbitrary bytes, and the print/parse round trip
 // (what a parsed notebook prints parses again and prints the same). Built by scripts/fuzz.sh with
-// the notebook model and parser sources.
+// the HebbNotebook module.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNotebook(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
