@@ -33,7 +33,8 @@ test: build venv
 kernel-test: build venv
 	./scripts/kernel-tests.sh
 
-# libFuzzer targets (lexer+parser, CSV loader, .npy loader, .nb parser) built with
-# -sanitize=fuzzer,address, each run FUZZ_SECONDS (default 60) on Tests/fuzz/corpus/.
+# libFuzzer targets (lexer+parser, the interpreter on generated programs, CSV loader, .npy
+# loader, .nb parser, kernel wire messages) built with -sanitize=fuzzer,address, each run
+# FUZZ_SECONDS (default 60) on Tests/fuzz/corpus/. CI runs it after the tests.
 fuzz: deps
 	./scripts/fuzz.sh

@@ -32,25 +32,28 @@ module() {  # name, sources...
 want() { [[ " $TARGETS " == *" $1 "* ]]; }
 sources() { find "Sources/$1" -name '*.swift' | sort; }
 echo "building fuzz targets in $OUT"
-want parser && build parser Sources/HebbSyntax/*.swift Tests/fuzz/FuzzParser.swift
-TENSOR=(-I Sources/CBLAS "${BLAS_FLAGS[@]}" -lopenblas Sources/HebbTensor/*.swift Tests/fuzz/FuzzLoaders.swift)
-want csv && build csv -D CSV "${TENSOR[@]}"
-want npy && build npy -D NPY "${TENSOR[@]}"
 mkdir -p "$OUT/modules"
+jobs_ok() { local failed=0; for pid in "$@"; do wait "$pid" || failed=1; done; [[ $failed == 0 ]] || exit 1; }
+# Independent builds in parallel: the four single-module targets and the bottom modules.
+pids=()
+want parser && { build parser Sources/HebbSyntax/*.swift Tests/fuzz/FuzzParser.swift & pids+=($!); }
+TENSOR=(-I Sources/CBLAS "${BLAS_FLAGS[@]}" -lopenblas Sources/HebbTensor/*.swift Tests/fuzz/FuzzLoaders.swift)
+want csv && { build csv -D CSV "${TENSOR[@]}" & pids+=($!); }
+want npy && { build npy -D NPY "${TENSOR[@]}" & pids+=($!); }
+want kernel && { build kernel -I Sources/COpenSSL Sources/HebbKernel/{Message,MessageSigner}.swift Tests/fuzz/FuzzKernelMessage.swift -lcrypto & pids+=($!); }
 LINK=(-I "$OUT/modules" -I Sources/CBLAS "${BLAS_FLAGS[@]}" -L "$OUT/modules")
 if want interpreter || want notebook; then
     swiftc -parse-as-library -O Sources/EmbedStdlib/EmbedStdlib.swift -o "$OUT/embed-stdlib"
     "$OUT/embed-stdlib" "$OUT/EmbeddedStdlib.swift" $(ls stdlib/*.hebb | sort)
-    for name in HebbTensor HebbAutodiff HebbSyntax HebbPlot; do module $name $(sources $name); done
+    for name in HebbTensor HebbSyntax HebbPlot; do module $name $(sources $name) & pids+=($!); done
+    jobs_ok "${pids[@]}"; pids=()
+    module HebbAutodiff $(sources HebbAutodiff)
     module HebbLanguage $(sources HebbLanguage) "$OUT/EmbeddedStdlib.swift"
     LINK+=(-lHebbLanguage -lHebbPlot -lHebbSyntax -lHebbAutodiff -lHebbTensor -lopenblas)
-    want interpreter && build interpreter Tests/fuzz/FuzzInterpreter.swift "${LINK[@]}"
+    want interpreter && { build interpreter Tests/fuzz/FuzzInterpreter.swift "${LINK[@]}" & pids+=($!); }
+    want notebook && { module HebbNotebook $(sources HebbNotebook) && build notebook Tests/fuzz/FuzzNotebook.swift -lHebbNotebook "${LINK[@]}" & pids+=($!); }
 fi
-want kernel && build kernel -I Sources/COpenSSL Sources/HebbKernel/{Message,MessageSigner}.swift Tests/fuzz/FuzzKernelMessage.swift -lcrypto
-if want notebook; then
-    module HebbNotebook $(sources HebbNotebook)
-    build notebook Tests/fuzz/FuzzNotebook.swift -lHebbNotebook "${LINK[@]}"
-fi
+jobs_ok "${pids[@]}"
 status=0
 for target in $TARGETS; do
     work="$OUT/corpus-$target"
