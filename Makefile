@@ -24,14 +24,17 @@ build: deps
 # Jupyter kernel is tested with the real clients from .venv (conformance suite, every chapter
 # notebook through nbclient, interrupts, restart, bad signatures), skipped with a message
 # when .venv is missing (CI requires it).
-test: build venv
+# The chapter notebooks run full-length experiments (chapter 6's width/depth sweep trains six
+# networks for 30 epochs), so they are checked with the release binary: the same code, and
+# minutes instead of tens of minutes under the debug build.
+test: build venv release
 	NBFORMAT_PYTHON=$$([ -x .venv/bin/python ] && echo $(CURDIR)/.venv/bin/python || echo python3) swift test
-	.build/debug/hebb test notebooks
-	./scripts/kernel-tests.sh
+	.build/release/hebb test notebooks
+	HEBB=.build/release/hebb ./scripts/kernel-tests.sh
 
 # Only the Jupyter kernel tests (after a build).
 kernel-test: build venv
-	./scripts/kernel-tests.sh
+	HEBB=.build/release/hebb ./scripts/kernel-tests.sh
 
 # libFuzzer targets (lexer+parser, the interpreter on generated programs, CSV loader, .npy
 # loader, .nb parser, kernel wire messages) built with -sanitize=fuzzer,address, each run
