@@ -36,6 +36,8 @@ public final class Session {
     var warningsShown: Set<String> = []
     /// Documentation of stdlib functions, by name.
     private var stdlibDocs: [String: String] = [:]
+    /// Each stdlib function with the file that defines it, in load order (for the reference).
+    private(set) var stdlibFunctionFiles: [(name: String, file: String)] = []
 
     /// Makes a session with the builtins and the embedded stdlib loaded.
     public init(output: OutputSink, seed: UInt64 = 42) {
@@ -61,6 +63,7 @@ public final class Session {
                 for statement in program.statements {
                     if case .function(let declaration) = statement.kind, let functionName = declaration.name {
                         stdlibDocs[functionName] = Session.signature(declaration, in: file) + "\n" + (declaration.doc ?? "")
+                        stdlibFunctionFiles.append((functionName, name))
                     }
                 }
                 _ = try interpreter.run(program)

@@ -272,10 +272,17 @@ extension Hebb {
         @ArgumentParser.Argument(help: "A builtin or stdlib function name; omit it to list them all.")
         var name: String?
 
+        @Flag(help: "Print the whole reference as Markdown (docs/guide/reference.md is this output).")
+        var markdown = false
+
         func run() throws {
             let session = Session(output: TerminalOutput())
+            if markdown {
+                print(session.referenceMarkdown, terminator: "")
+                return
+            }
             guard let name else {
-                print(session.builtinNames.filter { !$0.hasPrefix("_") }.sorted().joined(separator: "\n"))
+                print(session.referenceOverview)
                 return
             }
             guard let text = session.documentation(for: name) else {

@@ -123,10 +123,12 @@ enum FuzzCorpus {
         return text
     }
 
-    /// Every builtin and stdlib function name, from `hebb doc`.
+    /// Every builtin and stdlib function name, from `hebb doc` (the first word of each
+    /// indented line; the category headings and summaries are not names).
     static func builtinNames() throws -> [String] {
         let result = try BinaryRunner.run(["doc"])
-        let names = result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        let names = result.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }
+            .compactMap { $0.split(separator: " ").first.map(String.init) }
         return names.isEmpty ? ["sum"] : names
     }
 

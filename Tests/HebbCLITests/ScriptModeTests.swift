@@ -72,8 +72,11 @@ import Testing
         let stdlib = try BinaryRunner.run(["doc", "cross_entropy"])
         #expect(stdlib.status == 0 && stdlib.stdout.hasPrefix("cross_entropy(Z, T, logits: true)\n"), "\(stdlib.stdout)")
         let all = try BinaryRunner.run(["doc"])
-        let names = Set(all.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
-        #expect(all.status == 0)
+        let names = Set(all.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }
+            .compactMap { $0.split(separator: " ").first.map(String.init) })
+        #expect(all.status == 0 && all.stdout.hasPrefix("CREATION\n"))
+        let markdown = try BinaryRunner.run(["doc", "--markdown"])
+        #expect(markdown.status == 0 && markdown.stdout.hasPrefix("# Builtin reference\n"))
         for name in ["sum", "softmax", "grad", "load_csv", "plot", "adam", "cross_entropy", "onehot"] {
             #expect(names.contains(name), "hebb doc lists \(name)")
         }

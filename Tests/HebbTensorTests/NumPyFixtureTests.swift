@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import HebbTensor
 
-// Every kernel of docs/tensor-api.md against outputs NumPy computed for the same inputs
+// Every kernel of docs/dev/tensor-api.md against outputs NumPy computed for the same inputs
 // (Fixtures/make_fixtures.py writes Fixtures/kernels/*.npy and index.json). Each case runs
 // the kernel on the loaded inputs and compares shape, dtype and values within the case's
 // tolerance; cases marked "error" must throw a TensorError.
