@@ -40,6 +40,7 @@ enum Reference {
     /// Each stdlib file's category.
     static let stdlibFileCategories: [String: ReferenceCategory] = [
         "losses.hebb": .losses, "optimizers.hebb": .optimizers, "datasets.hebb": .data, "training.hebb": .networkOps,
+        "recurrent.hebb": .networkOps,
     ]
 
     /// The functions whose file or table holds more than one kind of thing.
@@ -51,6 +52,8 @@ enum Reference {
         "l1_penalty": .losses, "l2_penalty": .losses,
         "maximum": .math, "minimum": .math, "pow": .math, "logical_and": .math, "logical_or": .math,
         "logical_xor": .math, "logical_not": .math, "transpose": .linearAlgebra,
+        "clip_by_value": .optimizers, "global_norm": .optimizers, "clip_by_global_norm": .optimizers,
+        "pad_sequences": .data, "sequence_batches": .data,
         "shift_images": .data, "shuffle_rows": .data, "batches": .data, "train_test_split": .data, "standardize": .data,
     ]
 
