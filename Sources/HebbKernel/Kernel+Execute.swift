@@ -9,10 +9,11 @@ import HebbSyntax
 
 extension Kernel {
     /// Runs the request's code; publishes execute_input, streamed output, the result or
-    /// the error; replies with the status and the execution count. Returns true when the
-    /// cell failed and asked the kernel to stop on error (the queued cells are then aborted).
-    @discardableResult
-    func execute(_ request: Message, on socket: ZMQSocket) -> Bool {
+    /// the error; replies with the status and the execution count. A cell that fails with
+    /// stop_on_error first aborts the execute requests already queued, then replies: a
+    /// client cannot have sent a request after seeing the error, so none sent after it is
+    /// aborted (draining after the reply raced a fast client's next request).
+    func execute(_ request: Message, on socket: ZMQSocket) {
         let code = request.content["code"] as? String ?? ""
         let silent = request.content["silent"] as? Bool ?? false
         let storeHistory = (request.content["store_history"] as? Bool ?? true) && !silent
@@ -26,8 +27,9 @@ extension Kernel {
             let (name, message, traceback) = error.errorParts
             let parts: JSONObject = ["ename": name, "evalue": message, "traceback": traceback]
             if !silent { publish("error", parts, parent: request) }
+            if request.content["stop_on_error"] as? Bool ?? true { abortQueuedExecutions(on: socket) }
             reply(request, on: socket, "execute_reply", parts.merging(["status": "error", "execution_count": count]) { a, _ in a })
-            return request.content["stop_on_error"] as? Bool ?? true
+            return
         }
         if let value, !silent {
             let result = RichOutput(kind: .result, text: value)
@@ -37,7 +39,6 @@ extension Kernel {
         let expressions = request.content["user_expressions"] as? [String: String] ?? [:]
         reply(request, on: socket, "execute_reply", ["status": "ok", "execution_count": count, "payload": [Any](),
                                                      "user_expressions": evaluate(expressions)])
-        return false
     }
 
     /// The values of a request's `user_expressions` after a successful cell (frontends use

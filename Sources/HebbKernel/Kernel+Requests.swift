@@ -12,13 +12,9 @@ extension Kernel {
             return
         }
         publish("status", ["execution_state": "busy"], parent: request)
-        var abortQueue = false
-        defer {
-            publish("status", ["execution_state": "idle"], parent: request)
-            if abortQueue { abortQueuedExecutions(on: socket) }
-        }
+        defer { publish("status", ["execution_state": "idle"], parent: request) }
         switch request.type {
-        case "execute_request": abortQueue = execute(request, on: socket)
+        case "execute_request": execute(request, on: socket)
         case "kernel_info_request": reply(request, on: socket, "kernel_info_reply", kernelInfo)
         case "complete_request": reply(request, on: socket, "complete_reply", complete(request.content))
         case "inspect_request": reply(request, on: socket, "inspect_reply", inspect(request.content))

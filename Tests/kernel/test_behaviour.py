@@ -37,8 +37,17 @@ class KernelBehaviour(unittest.TestCase):
         self.km.shutdown_kernel(now=True)
 
     def test_output_is_streamed_while_the_cell_runs(self):
+        # The pause between prints must outlast the kernel's 50 ms flush on any machine:
+        # grow a loop until it takes 0.3 s here, rather than guessing its length.
+        n = 100000
+        while True:
+            start = time.monotonic()
+            run(self.kc, f"s = 0\nfor j in 1...{n} {{ s += j }}")
+            if time.monotonic() - start >= 0.3 or n >= 10**9:
+                break
+            n *= 4
         code = ("for i in 1...3 {\n    print(\"step\", i)\n    s = 0\n"
-                "    if i < 3 { for j in 1...200000 { s += j } }\n}")
+                f"    if i < 3 {{ for j in 1...{n} {{ s += j }} }}\n}}")
         reply, messages = run(self.kc, code)
         self.assertEqual(reply["status"], "ok")
         streams = [(t, c["text"]) for t, kind, c in messages if kind == "stream"]
