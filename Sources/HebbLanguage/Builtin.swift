@@ -12,9 +12,17 @@ public final class Builtin: Sendable {
     let body: @Sendable (BuiltinCall) throws -> Value
     /// The parameter names of the signature: the labels a call may use.
     let parameterNames: [String]
+    /// The parameters a call may pass by position or by label: those before a `values...`
+    /// parameter (the ones after it, like print's `sep:`, take a label only).
+    let positionalNames: [String]
+    /// The `values...` parameter's name, if the signature has one.
+    let variadicName: String?
     /// The most positional arguments a call may pass; nil when any number is fine (a
     /// signature with `values...`, or `variadic: true` as for `max(a, b, c)`).
     let maxPositional: Int?
+    /// `variadic: true`: positional arguments are free-form (`max(a, b, c)`), so labels
+    /// are never moved into positions.
+    let variadic: Bool
 
     init(_ signature: String, _ doc: String, variadic: Bool = false,
          _ body: @escaping @Sendable (BuiltinCall) throws -> Value) {
@@ -24,7 +32,10 @@ public final class Builtin: Sendable {
         self.body = body
         let parameters = Builtin.parameters(of: signature)
         self.parameterNames = parameters.map(\.name)
+        self.positionalNames = parameters.prefix { !$0.variadic }.map(\.name)
+        self.variadicName = parameters.first(where: \.variadic)?.name
         self.maxPositional = variadic || parameters.contains(where: \.variadic) ? nil : parameters.count
+        self.variadic = variadic
     }
 
     /// The parameters of `name(a, b: 1, rest...)`, split at the commas outside quotes.
@@ -43,46 +54,97 @@ public final class Builtin: Sendable {
         }
     }
 
-    /// Rejects what the signature does not allow: extra positional arguments and unknown
-    /// labels (`sum(x, axs: 1)` would otherwise be silently ignored).
-    func checkArguments(_ arguments: Arguments) throws {
+    /// Binds a call's arguments to the signature: rejects what it does not allow (extra
+    /// positional arguments, unknown labels, a value given both by position and by label),
+    /// then moves labelled arguments that continue the positional ones into their places,
+    /// so `arange(start: 1, stop: 5)` reaches the body as `arange(1, 5)` does.
+    func bind(_ arguments: Arguments) throws -> Arguments {
         let given = arguments.positional.count
         if let maxPositional, given > maxPositional {
             let takes = maxPositional == 0 ? "takes no arguments"
                 : "takes at most \(maxPositional) argument\(maxPositional == 1 ? "" : "s")"
             throw RuntimeError("\(name)() \(takes) but \(given) were given")
         }
-        for (label, _) in arguments.labelled where !parameterNames.contains(label) {
-            var message = "\(name)() has no parameter '\(label)'"
-            let closest = parameterNames.min { editDistance($0, label) < editDistance($1, label) }
-            if let closest, editDistance(closest, label) <= max(1, label.count / 3) { message += "; did you mean '\(closest)'?" }
-            throw RuntimeError(message)
+        for (label, _) in arguments.labelled {
+            guard parameterNames.contains(label) else {
+                var message = "\(name)() has no parameter '\(label)'"
+                let closest = parameterNames.min { editDistance($0, label) < editDistance($1, label) }
+                if let closest, editDistance(closest, label) <= max(1, label.count / 3) { message += "; did you mean '\(closest)'?" }
+                throw RuntimeError(message)
+            }
+            if let slot = positionalNames.firstIndex(of: label), slot < given {
+                throw RuntimeError("\(name)() got two values for '\(label)': argument \(slot + 1) and '\(label):'; give it once")
+            }
         }
+        var bound = arguments
+        while !variadic, bound.positional.count < positionalNames.count,
+              let next = bound.labelled.firstIndex(where: { $0.label == positionalNames[bound.positional.count] }) {
+            bound.positional.append(bound.labelled.remove(at: next).value)
+        }
+        return bound
     }
 }
 
-/// One call of a builtin: its arguments and typed accessors that throw clear errors.
+/// One call of a builtin: its arguments bound to the signature (Builtin.bind) and typed
+/// accessors that throw clear errors. An accessor names a parameter by its position and its
+/// label; a label of the signature is looked up where the signature puts it (a test checks
+/// that every body's position agrees), a label after `values...` only as a label.
 struct BuiltinCall {
     let name: String
     var arguments: Arguments
     let interpreter: Interpreter
     let span: SourceSpan
+    /// The signature's parameters (empty for calls made inside a builtin, read by position).
+    var parameterNames: [String] = []
+    var positionalNames: [String] = []
+    var variadicName: String?
+    /// The labels the caller wrote, before binding moved some into positions.
+    var givenLabels: Set<String> = []
+
+    init(name: String, arguments: Arguments, interpreter: Interpreter, span: SourceSpan) {
+        self.name = name
+        self.arguments = arguments
+        self.interpreter = interpreter
+        self.span = span
+    }
+
+    init(_ builtin: Builtin, arguments: Arguments, interpreter: Interpreter, span: SourceSpan) throws {
+        self.init(name: builtin.name, arguments: try builtin.bind(arguments), interpreter: interpreter, span: span)
+        parameterNames = builtin.parameterNames
+        positionalNames = builtin.positionalNames
+        variadicName = builtin.variadicName
+        givenLabels = Set(arguments.labelled.map(\.label))
+    }
 
     var count: Int { arguments.positional.count }
 
+    /// The signature's name of the parameter a body reads as (index, label): shared helpers
+    /// read generic labels (`a`, `b`) and get the builtin's own (`x`, `p`).
+    func parameterName(_ index: Int, _ label: String) -> String {
+        if parameterNames.contains(label) || index >= positionalNames.count { return label }
+        return positionalNames[index]
+    }
+
     func argument(_ index: Int, _ label: String) throws -> Value {
-        if index < arguments.positional.count { return arguments.positional[index] }
-        if let value = arguments.value(label) { return value }
-        throw RuntimeError("\(name)() missing argument '\(label)'")
+        if let value = optional(index, label) { return value }
+        throw RuntimeError("\(name)() missing argument '\(parameterName(index, label))'")
     }
 
     func optional(_ index: Int, _ label: String) -> Value? {
-        if index < arguments.positional.count { return arguments.positional[index] }
-        return arguments.value(label)
+        let name = parameterName(index, label)
+        if parameterNames.contains(name), !positionalNames.contains(name) { return arguments.value(name) }
+        let slot = positionalNames.firstIndex(of: name) ?? index
+        if slot < arguments.positional.count { return arguments.positional[slot] }
+        return arguments.value(name)
+    }
+
+    /// The argument for a parameter named `label`, wherever the call gave it.
+    func value(_ label: String) -> Value? {
+        optional(positionalNames.firstIndex(of: label) ?? Int.max, label)
     }
 
     func variable(_ index: Int, _ label: String) throws -> Variable {
-        try asVariable(argument(index, label), label)
+        try asVariable(argument(index, label), parameterName(index, label))
     }
 
     func tensor(_ index: Int, _ label: String) throws -> Tensor {
@@ -90,21 +152,21 @@ struct BuiltinCall {
     }
 
     func number(_ index: Int, _ label: String) throws -> Double {
-        try Interpreter.numberValue(argument(index, label), "\(name)() argument '\(label)'")
+        try Interpreter.numberValue(argument(index, label), "\(name)() argument '\(parameterName(index, label))'")
     }
 
     func number(_ index: Int, _ label: String, default fallback: Double) throws -> Double {
         guard let value = optional(index, label), !value.isNone else { return fallback }
-        return try Interpreter.numberValue(value, "\(name)() argument '\(label)'")
+        return try Interpreter.numberValue(value, "\(name)() argument '\(parameterName(index, label))'")
     }
 
     func integer(_ index: Int, _ label: String) throws -> Int {
-        try Interpreter.integerValue(argument(index, label), "\(name)() argument '\(label)'")
+        try Interpreter.integerValue(argument(index, label), "\(name)() argument '\(parameterName(index, label))'")
     }
 
     func integer(_ index: Int, _ label: String, default fallback: Int) throws -> Int {
         guard let value = optional(index, label), !value.isNone else { return fallback }
-        return try Interpreter.integerValue(value, "\(name)() argument '\(label)'")
+        return try Interpreter.integerValue(value, "\(name)() argument '\(parameterName(index, label))'")
     }
 
     /// An optional `axis:`; none means all elements.
@@ -116,7 +178,7 @@ struct BuiltinCall {
     func string(_ index: Int, _ label: String) throws -> String {
         let value = try argument(index, label)
         guard case .string(let text) = value else {
-            throw RuntimeError("\(name)() argument '\(label)' must be a string, not a \(value.typeName)")
+            throw RuntimeError("\(name)() argument '\(parameterName(index, label))' must be a string, not a \(value.typeName)")
         }
         return text
     }
@@ -126,9 +188,28 @@ struct BuiltinCall {
         return try Interpreter.truthValue(value)
     }
 
+    /// The bounds of range/arange, as Python's range reads them: one number is the stop
+    /// (`range(5)` is 0..<5), two are start and stop, and `stop:` alone counts from 0.
+    func startAndStop() throws -> (start: Double, stop: Double) {
+        let start = optional(0, "start"), stop = optional(1, "stop")
+        func number(_ value: Value, _ label: String) throws -> Double {
+            try Interpreter.numberValue(value, "\(name)() argument '\(label)'")
+        }
+        switch (start, stop) {
+        case let (start?, stop?): return (try number(start, "start"), try number(stop, "stop"))
+        case let (only?, nil):
+            if givenLabels.contains("start") {
+                throw RuntimeError("\(name)(start:) needs stop: too; \(name)(n) alone counts from 0 up to n")
+            }
+            return (0, try number(only, "stop"))
+        case let (nil, stop?): return (0, try number(stop, "stop"))
+        case (nil, nil): throw RuntimeError("\(name)() missing argument 'stop'")
+        }
+    }
+
     /// `dtype: "float32"` or `"bool"` (default float64).
     func dtype(default fallback: DType = .float64) throws -> DType {
-        guard let value = arguments.value("dtype") else { return fallback }
+        guard let value = value("dtype") else { return fallback }
         guard case .string(let text) = value, let dtype = DType(rawValue: text) else {
             throw RuntimeError("\(name)(): dtype must be \"float64\", \"float32\" or \"bool\"")
         }
@@ -147,7 +228,9 @@ struct BuiltinCall {
     /// The whole numbers given from position `start` on, written as separate arguments or
     /// as one list or tuple (negative values allowed: reshape's -1).
     func dimensions(from start: Int) throws -> [Int] {
-        let values = Array(arguments.positional.dropFirst(start))
+        var values = Array(arguments.positional.dropFirst(start))
+        // zeros(shape: [2, 3]): the `shape...` parameter given by its label.
+        if values.isEmpty, let variadicName, let labelled = arguments.value(variadicName) { values = [labelled] }
         let items: [Value]
         if values.count == 1, case .list(let list) = values[0] { items = list.items }
         else if values.count == 1, case .tuple(let tuple) = values[0] { items = tuple }

@@ -52,10 +52,8 @@ extension Interpreter {
     func call(_ callee: Value, _ arguments: Arguments, _ span: SourceSpan) throws -> Value {
         switch callee {
         case .builtin(let builtin):
-            let call = BuiltinCall(name: builtin.name, arguments: arguments, interpreter: self, span: span)
             return try located(span) {
-                try builtin.checkArguments(arguments)
-                return try builtin.body(call)
+                try builtin.body(BuiltinCall(builtin, arguments: arguments, interpreter: self, span: span))
             }
         case .function(let closure):
             return try callClosure(closure, arguments, span)

@@ -45,8 +45,7 @@ enum ArrayBuiltins {
             .tensor(try Tensor.eye(call.integer(0, "n"), dtype: call.dtype()))
         },
         Builtin("arange(start, stop, step: 1, dtype: \"float64\")", "Evenly spaced values in [start, stop); arange(n) is 0..n-1.") { call in
-            var start = 0.0, stop = try call.number(0, "stop")
-            if call.count > 1 { start = stop; stop = try call.number(1, "stop") }
+            let (start, stop) = try call.startAndStop()
             let step = try call.number(2, "step", default: 1)
             guard step != 0 else { throw RuntimeError("arange(): step cannot be zero") }
             return .tensor(try Tensor.arange(start: start, stop: stop, step: step, dtype: call.dtype()))

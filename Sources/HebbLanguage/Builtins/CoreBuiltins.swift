@@ -33,8 +33,7 @@ enum CoreBuiltins {
             }
         },
         Builtin("range(start, stop, step: 1)", "Numbers from start up to (not including) stop; range(n) is 0..<n.") { call in
-            var start = 0.0, stop = try call.number(0, "stop")
-            if call.count > 1 { start = stop; stop = try call.number(1, "stop") }
+            let (start, stop) = try call.startAndStop()
             let step = try call.number(2, "step", default: 1)
             guard step != 0 else { throw RuntimeError("range(): step cannot be zero") }
             return .range(RangeValue(start: start, end: stop, step: step, inclusive: false))

@@ -15,7 +15,7 @@ enum DataBuiltins {
                 """) { call in
             let path = try call.interpreter.session.readablePath(try call.string(0, "path"), by: "load_csv")
             var label: Tensor.CSVLabel? = nil
-            switch call.arguments.value("label") ?? (call.count > 1 ? call.arguments.positional[1] : .none) {
+            switch call.optional(1, "label") ?? .none {
             case .none: label = nil
             case .string(let name): label = .name(name)
             case let value: label = .index(try Interpreter.integerValue(value, "load_csv() label"))

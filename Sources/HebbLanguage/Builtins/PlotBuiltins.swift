@@ -4,25 +4,27 @@ import HebbTensor
 /// Plots go to the session's output sink: SVG files in a notebook, text charts on a terminal.
 enum PlotBuiltins {
     static let table: [Builtin] = [
-        Builtin("plot(ys, label: none, labels: none, title: none, xlabel: none, ylabel: none)",
+        Builtin("plot(x, y: none, label: none, labels: none, title: none, xlabel: none, ylabel: none)",
                 """
-                Line chart. plot(ys) or plot(xs, ys); several series: plot([ys1, ys2], labels: ["a", "b"]) \
-                or plot(xs, [ys1, ys2], labels: ...). ys may be a list of numbers or a 1-d tensor.
+                Line chart, as matplotlib's: plot(ys) draws ys against 0, 1, 2, …; plot(xs, ys) against \
+                xs; several series: plot([ys1, ys2], labels: ["a", "b"]) or plot(xs, [ys1, ys2], \
+                labels: ...). ys may be a list of numbers or a 1-d tensor.
                 """) { call in
             var series: [PlotSpec.Series] = []
-            let first = try call.argument(0, "ys")
-            let labels = try stringList(call.arguments.value("labels"))
-            if call.count >= 2, case .list(let list) = call.arguments.positional[1], list.items.contains(where: { !$0.isScalarLike }) {
+            let first = try call.argument(0, "x")
+            let second = call.optional(1, "y").flatMap { $0.isNone ? nil : $0 }
+            let labels = try stringList(call.value("labels"))
+            if let second, case .list(let list) = second, list.items.contains(where: { !$0.isScalarLike }) {
                 let xs = try numbers(first)
                 for (index, item) in list.items.enumerated() {
                     let ys = try numbers(item)
                     guard xs.count == ys.count else { throw RuntimeError("plot(): xs has \(xs.count) values but series \(index) has \(ys.count)") }
                     series.append(.init(xs: xs, ys: ys, label: index < labels.count ? labels[index] : nil))
                 }
-            } else if call.count >= 2 {
-                let xs = try numbers(first), ys = try numbers(call.arguments.positional[1])
+            } else if let second {
+                let xs = try numbers(first), ys = try numbers(second)
                 guard xs.count == ys.count else { throw RuntimeError("plot(): xs has \(xs.count) values but ys has \(ys.count)") }
-                series.append(.init(xs: xs, ys: ys, label: try optionalString(call.arguments.value("label"))))
+                series.append(.init(xs: xs, ys: ys, label: try optionalString(call.value("label"))))
             } else if case .list(let list) = first, list.items.contains(where: { !$0.isScalarLike }) {
                 for (index, item) in list.items.enumerated() {
                     let ys = try numbers(item)
@@ -30,7 +32,7 @@ enum PlotBuiltins {
                 }
             } else {
                 let ys = try numbers(first)
-                series.append(.init(xs: ys.indices.map(Double.init), ys: ys, label: try optionalString(call.arguments.value("label"))))
+                series.append(.init(xs: ys.indices.map(Double.init), ys: ys, label: try optionalString(call.value("label"))))
             }
             return try emit(call, .line(series))
         },
@@ -56,7 +58,7 @@ enum PlotBuiltins {
                 shape: [h, w] reshapes rows first (imshow(X[0:10, :], shape: [8, 8]) for digits).
                 """) { call in
             var x = try call.tensor(0, "images")
-            if let value = call.arguments.value("shape"), !value.isNone {
+            if let value = call.value("shape"), !value.isNone {
                 guard case .list(let list) = value, list.items.count == 2 else { throw RuntimeError("imshow(): shape must be [h, w]") }
                 let h = try Interpreter.integerValue(list.items[0], "h"), w = try Interpreter.integerValue(list.items[1], "w")
                 x = try x.reshaped([-1, h, w])
@@ -82,9 +84,9 @@ enum PlotBuiltins {
     ]
 
     private static func emit(_ call: BuiltinCall, _ kind: PlotSpec.Kind) throws -> Value {
-        let spec = PlotSpec(kind: kind, title: try optionalString(call.arguments.value("title")),
-                            xLabel: try optionalString(call.arguments.value("xlabel")),
-                            yLabel: try optionalString(call.arguments.value("ylabel")))
+        let spec = PlotSpec(kind: kind, title: try optionalString(call.value("title")),
+                            xLabel: try optionalString(call.value("xlabel")),
+                            yLabel: try optionalString(call.value("ylabel")))
         call.interpreter.session.output.plot(spec)
         return .none
     }
