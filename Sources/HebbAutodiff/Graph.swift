@@ -2,7 +2,9 @@ import HebbTensor
 import Synchronization
 
 /// A finite-value check that names the first op producing NaN or Inf
-/// (`hebb run --check-finite`). Off by default: it costs a pass over every result.
+/// (`hebb run --check-finite`). Off by default: it costs a pass over every result. Each
+/// session's graph context has its own switch (`GraphContext.checksFinite`); this is the
+/// default new contexts start from, which the command line sets.
 public enum FiniteCheck {
     private static let enabledFlag = Atomic<Bool>(false)
     public static var isEnabled: Bool {
@@ -15,8 +17,8 @@ extension Variable {
     /// Applies a primitive op, recording it in the graph when recording is on.
     public static func apply(_ op: Op, _ inputs: [Variable]) throws -> Variable {
         let (output, saved) = try op.forward(inputs.map(\.value))
-        try checkFinite(output, op)
         let context = GraphContext.current
+        try checkFinite(output, op, context)
         guard context.recording else { return Variable(output) }
         for input in inputs { input.freeStaleHistory(context) }
         let node = Variable(value: output, op: op, inputs: inputs, context: context)
@@ -39,8 +41,8 @@ extension Variable {
         default:
             return try apply(op, b.map { [a, $0] } ?? [a])
         }
-        try checkFinite(output, op)
         let context = GraphContext.current
+        try checkFinite(output, op, context)
         guard context.recording else { return Variable(output) }
         a.freeStaleHistory(context)
         b?.freeStaleHistory(context)
@@ -49,8 +51,8 @@ extension Variable {
         return node
     }
 
-    private static func checkFinite(_ output: Tensor, _ op: Op) throws {
-        guard FiniteCheck.isEnabled else { return }
+    private static func checkFinite(_ output: Tensor, _ op: Op, _ context: GraphContext) throws {
+        guard context.checksFinite else { return }
         for index in 0..<output.count where !output.element(index).isFinite {
             let value = output.element(index)
             throw TensorError("\(op.name) produced \(value.isNaN ? "nan" : "\(value)") (--check-finite)")  // not "-nan"

@@ -167,6 +167,8 @@ public final class GraphContext: @unchecked Sendable {
     /// The window the latest `grad` call opened (windows after it were opened by the limit).
     private(set) var lastGradEpoch = 0
     var recording = true
+    /// `--check-finite` for the programs of this context's session.
+    public var checksFinite = FiniteCheck.isEnabled
     /// When the current window closes with no `grad` call.
     public var historyLimit = HistoryLimit.fromEnvironment
     /// What the current window has recorded, against `historyLimit`.

@@ -24,8 +24,8 @@ extension Kernel {
         if storeHistory { inputs.append((code, value)) }
         if let thrown {
             let error = RichOutput(kind: .error, text: Kernel.render(thrown))
-            let (name, message, traceback) = error.errorParts
-            let parts: JSONObject = ["ename": name, "evalue": message, "traceback": traceback]
+            let (_, message, traceback) = error.errorParts
+            let parts: JSONObject = ["ename": Kernel.errorName(thrown), "evalue": message, "traceback": traceback]
             if !silent { publish("error", parts, parent: request) }
             if request.content["stop_on_error"] as? Bool ?? true { abortQueuedExecutions(on: socket) }
             reply(request, on: socket, "execute_reply", parts.merging(["status": "error", "execution_count": count]) { a, _ in a })
@@ -50,8 +50,8 @@ extension Kernel {
                 let value = try session.run(expression, fileName: "<\(name)>") ?? "none"
                 results[name] = ["status": "ok", "data": ["text/plain": value], "metadata": JSONObject()] as JSONObject
             } catch {
-                let (errorName, message, traceback) = RichOutput(kind: .error, text: Kernel.render(error)).errorParts
-                results[name] = ["status": "error", "ename": errorName, "evalue": message, "traceback": traceback] as JSONObject
+                let (_, message, traceback) = RichOutput(kind: .error, text: Kernel.render(error)).errorParts
+                results[name] = ["status": "error", "ename": Kernel.errorName(error), "evalue": message, "traceback": traceback] as JSONObject
             }
         }
         return results
@@ -129,6 +129,18 @@ extension Kernel {
         var data: JSONObject = [:]
         for entry in output.mimeBundle { data[entry.type] = entry.content }
         return data
+    }
+
+    /// The error's `ename`, from its kind: names a Python user recognises where one fits
+    /// (an interrupted cell is a KeyboardInterrupt in IPython too).
+    static func errorName(_ error: any Error) -> String {
+        switch (error as? Diagnostic)?.kind {
+        case .syntax: "SyntaxError"
+        case .interrupted: "KeyboardInterrupt"
+        case .timeout: "TimeoutError"
+        case .limit: "LimitError"
+        case .runtime, nil: "Error"
+        }
     }
 
     /// The error as the REPL shows it: `In[3]:2:5: error: message`, the line and a caret.

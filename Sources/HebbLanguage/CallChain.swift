@@ -22,11 +22,11 @@ extension Interpreter {
             ? "\(repeats) nested calls of \(cycle[0])()"
             : "\(repeats) rounds of \(cycle.map { "\($0)()" }.joined(separator: " → ")) calling each other"
         var message = "\(Interpreter.recursionLimitPrefix) (\(maxCallDepth)) exceeded: \(what)"
-        guard let first else { return Diagnostic(message, span: nil, file: file) }
+        guard let first else { return Diagnostic(message, span: nil, file: file, kind: .limit) }
         let (line, column) = first.file.location(ofOffset: first.span.start)
         message += " (first call at \(first.file.name):\(line):\(column))"
         return Diagnostic(message, span: first.span, file: first.file,
-                          notes: ["  a function that calls itself needs a case that returns without calling"])
+                          notes: ["  a function that calls itself needs a case that returns without calling"], kind: .limit)
     }
 
     /// The shortest run of names that repeats at the top of the chain: [f] for f → f → f,

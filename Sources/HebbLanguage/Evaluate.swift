@@ -110,7 +110,7 @@ extension Interpreter {
                 throw Interpreter.relocated(error, to: span, in: callerFile, raisedBy: closure.name)
             }
             // Add the call site to the trace, innermost first, a few levels deep.
-            if error.notes.count < 8, error.message != "interrupted", !error.message.hasPrefix(Interpreter.recursionLimitPrefix) {
+            if error.notes.count < 8, error.kind == .runtime {
                 let (line, column) = callerFile.location(ofOffset: span.start)
                 error.notes.append("  in \(closure.name)() called at \(callerFile.name):\(line):\(column)")
             }
@@ -127,7 +127,7 @@ extension Interpreter {
             let (line, _) = libraryFile.location(ofOffset: librarySpan.start)
             note += " at \(libraryFile.name):\(line)"
         }
-        return Diagnostic(error.message, span: span, file: file, notes: error.message == "interrupted" ? [] : [note])
+        return Diagnostic(error.message, span: span, file: file, notes: error.kind == .interrupted ? [] : [note], kind: error.kind)
     }
 
     // MARK: - Conversions

@@ -73,7 +73,7 @@ final class Interpreter {
         } catch let error as Diagnostic {
             throw error
         } catch let error as TensorError {
-            throw Diagnostic(error.message, span: span, file: file)
+            throw Diagnostic(error.message, span: span, file: file, kind: Diagnostic.Kind(error.kind))
         } catch let error as RuntimeError {
             throw Diagnostic(error.message, span: span, file: file)
         } catch {
@@ -84,7 +84,7 @@ final class Interpreter {
     @inline(__always)
     func checkInterrupt(_ span: SourceSpan) throws {
         if cancellation.isRequested || Cancellation.isRequestedForEveryProgram {
-            throw Diagnostic("interrupted", span: span, file: file)
+            throw Diagnostic(Cancellation.message, span: span, file: file, kind: .interrupted)
         }
     }
 
@@ -174,4 +174,15 @@ func editDistance(_ a: String, _ b: String) -> Int {
         previous = current
     }
     return previous[b.count]
+}
+
+extension Diagnostic.Kind {
+    /// The kind of an engine error once the interpreter has located it.
+    init(_ kind: TensorError.Kind) {
+        switch kind {
+        case .ordinary: self = .runtime
+        case .interrupted: self = .interrupted
+        case .limit: self = .limit
+        }
+    }
 }

@@ -30,6 +30,14 @@ public final class Session {
     /// This session's autodiff state (recording window and switch), installed on the thread
     /// that runs its programs so sessions running at once stay independent.
     let graphContext = GraphContext()
+    /// This session's limit on a single allocation; nil: the process's (--max-memory,
+    /// HEBB_MAX_ALLOC, or derived from the machine's limits).
+    public var allocationLimit: TensorLimits.Budget?
+    /// `--check-finite` for this session: an op producing NaN or Inf is an error naming it.
+    public var checksFinite: Bool {
+        get { graphContext.checksFinite }
+        set { graphContext.checksFinite = newValue }
+    }
     /// This session's stop request (a cell's timeout, `interrupt()`), seen by its program only.
     let cancellation = CancellationToken()
     /// The messages `warn(..., once: true)` has printed in this session.
@@ -131,11 +139,15 @@ public final class Session {
         // The job drops `body` (which holds this session) before it signals: the thread
         // keeps the job a moment after `wait` returns, and must not keep the session alive.
         nonisolated(unsafe) var work: (() throws -> T)? = body
-        let context = graphContext, token = cancellation
+        let context = graphContext, token = cancellation, budget = allocationLimit.map(TensorLimits.SessionBudget.init)
         let done = DispatchSemaphore(value: 0)
         thread.submit {
             if let body = work {
-                result = Result { try Cancellation.withToken(token) { try GraphContext.withCurrent(context) { try body() } } }
+                result = Result {
+                    try Cancellation.withToken(token) {
+                        try TensorLimits.withBudget(budget) { try GraphContext.withCurrent(context) { try body() } }
+                    }
+                }
             }
             work = nil
             done.signal()

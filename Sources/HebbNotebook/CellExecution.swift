@@ -138,7 +138,7 @@ struct NotebookExecution {
     }
 
     static func isInterruptDiagnostic(_ error: any Error) -> Bool {
-        (error as? Diagnostic)?.message == "interrupted" && stopRequested.load(ordering: .relaxed)
+        (error as? Diagnostic)?.kind == .interrupted && stopRequested.load(ordering: .relaxed)
     }
 
     /// "5" or "0.25": seconds for messages.

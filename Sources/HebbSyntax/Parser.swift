@@ -8,7 +8,7 @@ public enum Parser {
     public static func parse(_ file: SourceFile, symbols: SymbolTable) -> (program: Program, diagnostics: [Diagnostic]) {
         var parser = ProgramParser(file: file, symbols: symbols)
         let statements = parser.parseProgram()
-        let diagnostics = parser.allErrors().map { Diagnostic($0.message, span: $0.span, file: file) }
+        let diagnostics = parser.allErrors().map { Diagnostic($0.message, span: $0.span, file: file, kind: .syntax) }
         return (Program(statements: statements, file: file), diagnostics)
     }
 

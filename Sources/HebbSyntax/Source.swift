@@ -66,14 +66,31 @@ public struct SourceSpan: Sendable, Equatable {
 /// errors and engine errors wrapped by the interpreter are all `Diagnostic`s, and one
 /// function (`rendered`) prints them.
 public struct Diagnostic: Error, Sendable, CustomStringConvertible {
+    /// What stopped the program, so callers decide by kind rather than by message text.
+    public enum Kind: String, Sendable {
+        /// The source does not parse.
+        case syntax
+        /// A user error at run time: unknown name, wrong type, shape mismatch, bad file, …
+        case runtime
+        /// Ctrl-C, a kernel's interrupt, or a watchdog stopped the program.
+        case interrupted
+        /// A time limit stopped it (a notebook cell's or a script's `--timeout`).
+        case timeout
+        /// A resource limit refused it: memory (`--max-memory`, HEBB_MAX_ALLOC) or call depth.
+        case limit
+    }
+
     public var message: String
+    public var kind: Kind
     public var span: SourceSpan?
     public var file: SourceFile?
     /// Extra lines printed after the caret (e.g. a call stack).
     public var notes: [String]
 
-    public init(_ message: String, span: SourceSpan? = nil, file: SourceFile? = nil, notes: [String] = []) {
+    public init(_ message: String, span: SourceSpan? = nil, file: SourceFile? = nil, notes: [String] = [],
+                kind: Kind = .runtime) {
         self.message = message
+        self.kind = kind
         self.span = span
         self.file = file
         self.notes = notes

@@ -47,7 +47,7 @@ public enum Cancellation {
     /// once per chunk of work (an image, a row panel, a few thousand items), not per element.
     @inline(__always)
     public static func check() throws {
-        if isRequested { throw TensorError(message) }
+        if isRequested { throw TensorError(message, kind: .interrupted) }
     }
 
     /// Items handled between two checks in loops over cheap items (list elements, CSV

@@ -85,7 +85,7 @@ extension Tensor {
         case .float32: productKernel(blas, a, b, ta, tb, m, k, n, result, Float.self)
         case .bool: false  // made numeric above
         }
-        guard finished else { throw TensorError("interrupted") }
+        guard finished else { throw TensorError(Cancellation.message, kind: .interrupted) }
         return result
     }
 

@@ -156,7 +156,29 @@ public enum TensorLimits {
     }
 
     nonisolated(unsafe) public static var limits = MemoryLimits.current()
-    nonisolated(unsafe) public static var budget = derive(limits, override: getenv("HEBB_MAX_ALLOC").map { String(cString: $0) })
+    /// The process's budget: what a session without its own limit gets (the command line's
+    /// --max-memory and HEBB_MAX_ALLOC set it).
+    nonisolated(unsafe) public static var processBudget = derive(limits, override: getenv("HEBB_MAX_ALLOC").map { String(cString: $0) })
+
+    /// A session's own limit on single allocations, installed on its program thread.
+    public final class SessionBudget: Sendable {
+        public let budget: Budget
+        public init(_ budget: Budget) { self.budget = budget }
+    }
+
+    private static let perThread = ThreadLocalReference<SessionBudget>()
+
+    /// The budget of the program running on this thread: its session's, else the process's.
+    public static var budget: Budget {
+        get { perThread.value?.budget ?? processBudget }
+        set { processBudget = newValue }
+    }
+
+    /// Runs `body` under `budget` on the calling thread (nil: the process's budget).
+    public static func withBudget<R>(_ budget: SessionBudget?, _ body: () throws -> R) rethrows -> R {
+        guard let budget else { return try body() }
+        return try perThread.withValue(budget, body)
+    }
 
     /// Largest single allocation in bytes.
     public static var maxAllocationBytes: Int { budget.bytes }
@@ -165,7 +187,7 @@ public enum TensorLimits {
     /// `HEBB_MAX_ALLOC` says otherwise, the largest single allocation.
     public static func limitMemory(to bytes: Int) {
         limits.requested = bytes
-        budget = derive(limits, override: getenv("HEBB_MAX_ALLOC").map { String(cString: $0) })
+        processBudget = derive(limits, override: getenv("HEBB_MAX_ALLOC").map { String(cString: $0) })
     }
 
     /// Allocations from this size up also check what is left under the real limits (reading
@@ -177,9 +199,9 @@ public enum TensorLimits {
     /// cached free buffers are returned. `what` names it: "allocation of (3, 4) float64".
     public static func check(_ bytes: Int, _ what: @autoclosure () -> String) throws {
         guard bytes <= budget.bytes else {
-            throw TensorError("\(what()) exceeds the limit of \(mebibytes(budget.bytes)) (\(budget.source); set HEBB_MAX_ALLOC to change it)")
+            throw TensorError("\(what()) exceeds the limit of \(mebibytes(budget.bytes)) (\(budget.source); set HEBB_MAX_ALLOC to change it)", kind: .limit)
         }
-        if let left = shortfall(bytes) { throw TensorError("\(what()) exceeds the limit: \(leftText(left))") }
+        if let left = shortfall(bytes) { throw TensorError("\(what()) exceeds the limit: \(leftText(left))", kind: .limit) }
     }
 
     /// Bytes kept free under the process's limits, so that an allocation the kernels make
@@ -219,7 +241,7 @@ public enum TensorLimits {
         guard pendingOverrun.load(ordering: .relaxed) != 0 else { return }
         let bytes = pendingOverrun.exchange(0, ordering: .relaxed)
         let left = max((MemoryUsage.current()?.headroom(under: limits) ?? 0) - reserve(limits.binding?.bytes ?? 0), 0)
-        throw TensorError("allocation of \(mebibytes(bytes)) for a result exceeds the limit: \(leftText(left))")
+        throw TensorError("allocation of \(mebibytes(bytes)) for a result exceeds the limit: \(leftText(left))", kind: .limit)
     }
 
     /// `bytes` for messages, in whole MiB ("16 MiB").

@@ -21,8 +21,12 @@ public enum DType: String, Sendable, CaseIterable {
 
 /// A location-free engine error; the interpreter adds the source span of the call.
 public struct TensorError: Error, CustomStringConvertible, Equatable {
+    /// A stop request or a refused allocation, told apart from an ordinary error.
+    public enum Kind: Sendable { case ordinary, interrupted, limit }
+
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public var kind: Kind
+    public init(_ message: String, kind: Kind = .ordinary) { self.message = message; self.kind = kind }
     public var description: String { message }
 }
 

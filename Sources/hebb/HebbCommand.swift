@@ -143,7 +143,8 @@ extension Hebb {
             do {
                 _ = try session.run(source, fileName: name)
             } catch var diagnostic as Diagnostic {
-                if deadline.passed, diagnostic.message == "interrupted" {
+                if deadline.passed, diagnostic.kind == .interrupted {
+                    diagnostic.kind = .timeout
                     diagnostic.message = "timed out after \(ScriptDeadline.format(timeout ?? 0)) s (--timeout); " +
                         "run with a larger --timeout, or 0 for no limit"
                 }

@@ -36,10 +36,11 @@ enum K {
         expect(a, b.shape, b.toDoubles(), tolerance: tolerance, sourceLocation: sourceLocation)
     }
 
-    /// Checks that `body` throws a `TensorError` with exactly `message`.
+    /// Checks that `body` throws a `TensorError` with exactly `message` (of any kind).
     static func error(_ message: String, sourceLocation: SourceLocation = #_sourceLocation,
                       _ body: () throws -> Void) {
-        #expect(throws: TensorError(message), sourceLocation: sourceLocation) { try body() }
+        let error = #expect(throws: TensorError.self, sourceLocation: sourceLocation) { try body() }
+        #expect(error?.message == message, sourceLocation: sourceLocation)
     }
 
     // MARK: Multi-index references

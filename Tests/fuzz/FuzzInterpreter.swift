@@ -216,13 +216,13 @@ private let sandbox: String = {
 
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
-    // Small limits: a fuzzed `zeros(1e6, 1e6)` must be a quick error, not a slow allocation.
-    TensorLimits.budget = TensorLimits.Budget(bytes: 64 << 20, source: "the fuzzer's limit")
     var permissions = Permissions(home: sandbox)
     permissions.environment = .hebbOnly
     Permissions.granted = permissions
     let session = Session(output: RenderingSink(), seed: 7)
     session.baseDirectory = sandbox
+    // A small limit: a fuzzed `zeros(1e6, 1e6)` must be a quick error, not a slow allocation.
+    session.allocationLimit = TensorLimits.Budget(bytes: 64 << 20, source: "the fuzzer's limit")
     fuzzSession = session
     builtinSignatures = session.builtinNames.sorted().map { name in
         let signature = session.documentation(for: name)?.split(separator: "\n").first.map(String.init) ?? ""
@@ -261,7 +261,7 @@ public func fuzzInterpreter(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
         do {
             _ = try session.run(source, fileName: "REPL[\(number)]")
         } catch let diagnostic as Diagnostic {
-            if diagnostic.message == "interrupted" { break }
+            if diagnostic.kind == .interrupted { break }
             if diagnostic.span == nil {
                 print("UNLOCATED ERROR: \(diagnostic.message)\n--- entry:\n\(source)")
                 abort()

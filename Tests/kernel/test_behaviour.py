@@ -62,6 +62,7 @@ class KernelBehaviour(unittest.TestCase):
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
         self.assertEqual(reply["content"]["status"], "error")
         self.assertIn("interrupted", reply["content"]["evalue"])
+        self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt")
         content, messages = run(self.kc, "i > 0")
         self.assertEqual(content["status"], "ok")
         self.assertEqual(result_text(messages), ["true"])
