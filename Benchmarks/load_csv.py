@@ -1,7 +1,8 @@
 """The twins of load_csv.hebb: a Kaggle-format MNIST train.csv (make_mnist_csv.py) read by
-pandas.read_csv, pyarrow.csv.read_csv and numpy.loadtxt into a float64 matrix plus labels;
+pandas.read_csv, pyarrow.csv.read_csv and numpy.loadtxt into a float64 matrix plus labels
+(pyarrow_table: Arrow's read alone, its int64 columns not made into a matrix);
 median of 5 after a warm-up (numpy.loadtxt: 1 run, it takes seconds). A missing package is
-reported and skipped. Usage: python3 load_csv.py [pandas|pyarrow|numpy ...]"""
+reported and skipped. Usage: python3 load_csv.py [pandas|pyarrow|pyarrow_table|numpy ...]"""
 import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
 import statistics, sys, time
@@ -20,12 +21,23 @@ def with_pyarrow():
     X = np.column_stack([table.column(i).to_numpy() for i in range(1, table.num_columns)]).astype("float64")
     return X, table.column(0).to_numpy().astype("float64")
 
+def pyarrow_table_only():
+    # Arrow's own int64 columns, no matrix: the reader's speed alone (not what load_csv returns).
+    from pyarrow import csv
+    table = csv.read_csv(path)
+    class Shape:
+        shape = (table.num_rows, table.num_columns - 1)
+        def sum(self):
+            return sum(table.column(i).to_numpy().sum() for i in range(1, table.num_columns))
+    return Shape(), table.column(0).to_numpy()
+
 def with_numpy():
     import numpy as np
     data = np.loadtxt(path, delimiter=",", skiprows=1)
     return data[:, 1:], data[:, 0]
 
-loaders = {"pandas": (with_pandas, 5), "pyarrow": (with_pyarrow, 5), "numpy": (with_numpy, 1)}
+loaders = {"pandas": (with_pandas, 5), "pyarrow": (with_pyarrow, 5), "pyarrow_table": (pyarrow_table_only, 5),
+           "numpy": (with_numpy, 1)}
 for name in sys.argv[1:] or loaders:
     load, reps = loaders[name]
     try:
