@@ -228,7 +228,7 @@ import Testing
     }
 
     /// A 10,000 × 785 file (MNIST's train.csv shape) must load quickly. Release builds take
-    /// about 0.3 s on one core; the bound only catches pathological (e.g. quadratic) behaviour,
+    /// well under 0.1 s (0.3 s before the fast path); the bound only catches pathological (e.g. quadratic) behaviour,
     /// since debug and sanitizer builds on a busy machine are many times slower.
     @Test func largeFileLoadsQuickly() throws {
         let directory = try TestFiles.scratchDirectory()
