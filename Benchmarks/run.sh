@@ -47,6 +47,13 @@ echo "### sigmoid of 10^7 float64"
 "$HEBB" Benchmarks/sigmoid.hebb
 "$PY" Benchmarks/sigmoid_numpy.py
 
+echo "### load_csv: Kaggle-format MNIST train.csv (42,000 x 785 integers, ~77 MB)"
+# Generated once into $PEERS_DIR (Benchmarks/make_mnist_csv.py, deterministic); the twins need
+# pandas and pyarrow in $PY's environment (a missing one is reported as skipped).
+[ -f "${PEERS_DIR:-/tmp/hebb-peers}/mnist_train.csv" ] || "$PY" Benchmarks/make_mnist_csv.py
+"$HEBB" --allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}" Benchmarks/load_csv.hebb
+"$PY" Benchmarks/load_csv.py pandas pyarrow pyarrow_table numpy
+
 echo "### start-up (median of 5 after a warm-up)"
 : > /tmp/hebb_empty.hebb
 med() { local ts=(); for i in 0 1 2 3 4 5; do local t0=$(date +%s%N); "$@" >/dev/null 2>&1; local t1=$(date +%s%N); [ $i -gt 0 ] && ts+=($(( (t1 - t0) / 100000 ))); done; printf '%s\n' "${ts[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1 / 10}'; }

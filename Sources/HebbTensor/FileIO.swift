@@ -71,12 +71,12 @@ final class FileReader {
     /// Reads exactly `count` bytes.
     func readBytes(_ count: Int, what: String) throws -> [UInt8] {
         guard count > 0 else { return [] }
-        var bytes = [UInt8](repeating: 0, count: count)
-        try bytes.withUnsafeMutableBytes { buffer in
+        // Not zero-filled first: the read overwrites every byte or throws.
+        return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
             try read(into: base, count: count, what: what)
+            initialized = count
         }
-        return bytes
     }
 
     /// Reads the rest of the file (up to the size seen at open, growing if the file grew).

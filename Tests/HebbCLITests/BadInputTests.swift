@@ -324,6 +324,23 @@ import Testing
         #expect(list.result.stderr.contains("exceeds the limit of 16 MiB"), "\(list.result.stderr)")
     }
 
+    /// A CSV file whose numbers would not fit under the limit is refused before any row is
+    /// parsed, naming the file; so is a file too big to read at all.
+    @Test func bigCSVFilesStopAtTheAllocationLimit() throws {
+        let folder = try TemporaryFolder()
+        let row = Array(repeating: "0", count: 30).joined(separator: ",") + "\n"
+        let path = try folder.write("big.csv", String(repeating: row, count: 100_000))
+        let limit = ["HEBB_MAX_ALLOC": String(16 << 20)]
+        let wide = try Program("X = load_csv(\"\(path)\")").run(environment: limit, flags: ["--allow-all"])
+        wide.expectUserError()
+        #expect(wide.result.stderr.contains("\(path): room for 100000 rows of 30 columns: allocation of (100000, 30) float64 exceeds the limit of 16 MiB"),
+                "\(wide.result.stderr)")
+        let small = ["HEBB_MAX_ALLOC": String(4 << 20)]
+        let file = try Program("X = load_csv(\"\(path)\")").run(environment: small, flags: ["--allow-all"])
+        file.expectUserError()
+        #expect(file.result.stderr.contains("\(path): reading the file (6000000 bytes) exceeds the limit of 4 MiB"), "\(file.result.stderr)")
+    }
+
     /// `append` grows a list one item at a time, below any single big allocation: it is
     /// checked as the list's buffer doubles. `str` of a list repeating one long string builds
     /// a text far larger than any value in it.
