@@ -61,7 +61,7 @@ let package = Package(
         ]),
 
         // MARK: Tests
-        .testTarget(name: "HebbTensorTests", dependencies: ["HebbTensor"],
+        .testTarget(name: "HebbTensorTests", dependencies: ["HebbTensor", "CSleef"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HebbAutodiffTests", dependencies: ["HebbAutodiff"], exclude: ["Fixtures"]),
         .testTarget(name: "HebbSyntaxTests", dependencies: ["HebbSyntax"]),

@@ -19,55 +19,55 @@ DECLARE_LOOPS(512)
 
 static int chosen_isa = 0;
 
-/// The widest level at or below `level` that this CPU (and its OS) supports.
-static int supported(int level) {
+int hebb_vm_supported(int level) {
     __builtin_cpu_init();
     if (level >= HEBB_VM_AVX512 && __builtin_cpu_supports("avx512f")) return HEBB_VM_AVX512;
     if (level >= HEBB_VM_AVX && __builtin_cpu_supports("avx")) return HEBB_VM_AVX;
     return HEBB_VM_SSE2;
 }
 
-int hebb_vm_set_isa(int level) {
-    int isa = supported(level);
-    __atomic_store_n(&chosen_isa, isa, __ATOMIC_RELAXED);
-    return isa;
-}
-
 int hebb_vm_isa(void) {
     int isa = __atomic_load_n(&chosen_isa, __ATOMIC_RELAXED);
     if (isa != 0) return isa;
     const char *forced = getenv("HEBB_VECMATH_ISA");
-    return hebb_vm_set_isa(forced ? atoi(forced) : HEBB_VM_AVX512);
+    isa = hebb_vm_supported(forced ? atoi(forced) : HEBB_VM_AVX512);
+    __atomic_store_n(&chosen_isa, isa, __ATOMIC_RELAXED);
+    return isa;
 }
 
-void hebb_vm_unary_f64(int op, const double *x, double *y, long n) {
-    switch (hebb_vm_isa()) {
-    case HEBB_VM_AVX512: hebb_vm_unary_f64_512(op, x, y, n); break;
-    case HEBB_VM_AVX: hebb_vm_unary_f64_256(op, x, y, n); break;
-    default: hebb_vm_unary_f64_128(op, x, y, n); break;
-    }
+// MARK: - Entry points
+
+#define DISPATCH(isa, NAME, ...) do { \
+    switch (hebb_vm_supported(isa)) { \
+    case HEBB_VM_AVX512: NAME##_512(__VA_ARGS__); break; \
+    case HEBB_VM_AVX: NAME##_256(__VA_ARGS__); break; \
+    default: NAME##_128(__VA_ARGS__); break; \
+    } \
+} while (0)
+
+void hebb_vm_unary_f64_at(int isa, int op, const double *x, double *y, long n) { DISPATCH(isa, hebb_vm_unary_f64, op, x, y, n); }
+void hebb_vm_unary_f32_at(int isa, int op, const float *x, float *y, long n) { DISPATCH(isa, hebb_vm_unary_f32, op, x, y, n); }
+void hebb_vm_pow_f64_at(int isa, const double *a, long sa, const double *b, long sb, double *y, long n) {
+    DISPATCH(isa, hebb_vm_pow_f64, a, sa, b, sb, y, n);
+}
+void hebb_vm_pow_f32_at(int isa, const float *a, long sa, const float *b, long sb, float *y, long n) {
+    DISPATCH(isa, hebb_vm_pow_f32, a, sa, b, sb, y, n);
 }
 
-void hebb_vm_unary_f32(int op, const float *x, float *y, long n) {
-    switch (hebb_vm_isa()) {
-    case HEBB_VM_AVX512: hebb_vm_unary_f32_512(op, x, y, n); break;
-    case HEBB_VM_AVX: hebb_vm_unary_f32_256(op, x, y, n); break;
-    default: hebb_vm_unary_f32_128(op, x, y, n); break;
-    }
-}
+// The common calls: the chosen set is fixed after the first, so dispatch is a load and a switch.
+#define CHOSEN(NAME, ...) do { \
+    switch (hebb_vm_isa()) { \
+    case HEBB_VM_AVX512: NAME##_512(__VA_ARGS__); break; \
+    case HEBB_VM_AVX: NAME##_256(__VA_ARGS__); break; \
+    default: NAME##_128(__VA_ARGS__); break; \
+    } \
+} while (0)
 
+void hebb_vm_unary_f64(int op, const double *x, double *y, long n) { CHOSEN(hebb_vm_unary_f64, op, x, y, n); }
+void hebb_vm_unary_f32(int op, const float *x, float *y, long n) { CHOSEN(hebb_vm_unary_f32, op, x, y, n); }
 void hebb_vm_pow_f64(const double *a, long sa, const double *b, long sb, double *y, long n) {
-    switch (hebb_vm_isa()) {
-    case HEBB_VM_AVX512: hebb_vm_pow_f64_512(a, sa, b, sb, y, n); break;
-    case HEBB_VM_AVX: hebb_vm_pow_f64_256(a, sa, b, sb, y, n); break;
-    default: hebb_vm_pow_f64_128(a, sa, b, sb, y, n); break;
-    }
+    CHOSEN(hebb_vm_pow_f64, a, sa, b, sb, y, n);
 }
-
 void hebb_vm_pow_f32(const float *a, long sa, const float *b, long sb, float *y, long n) {
-    switch (hebb_vm_isa()) {
-    case HEBB_VM_AVX512: hebb_vm_pow_f32_512(a, sa, b, sb, y, n); break;
-    case HEBB_VM_AVX: hebb_vm_pow_f32_256(a, sa, b, sb, y, n); break;
-    default: hebb_vm_pow_f32_128(a, sa, b, sb, y, n); break;
-    }
+    CHOSEN(hebb_vm_pow_f32, a, sa, b, sb, y, n);
 }

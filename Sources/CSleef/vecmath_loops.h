@@ -24,7 +24,14 @@
     case HEBB_VM_SIGMOID: r = 1 / (1 + Sleef_exp##S##_u10(zero_ - v)); break; \
     case HEBB_VM_SOFTPLUS: \
         r = Sleef_fmax##S(v, zero_) + Sleef_log1p##S##_u10(Sleef_exp##S##_u10(zero_ - Sleef_fabs##S(v))); break; \
-    case HEBB_VM_LOG1P: r = Sleef_log1p##S##_u10(v); break; \
+    case HEBB_VM_LOG1P: { \
+        /* SLEEF's log1p overflows to inf near the largest finite numbers; there log(x) is */ \
+        /* log1p(x) to the last bit (the difference is about 1/x). */ \
+        __typeof__(v > v) big_ = v > (__typeof__(v[0]))(sizeof(v[0]) == 8 ? 1e300 : 1e30); \
+        V small_ = Sleef_log1p##S##_u10(v), large_ = Sleef_log##S##_u10(v); \
+        r = (V)(((__typeof__(big_))small_ & ~big_) | ((__typeof__(big_))large_ & big_)); \
+        break; \
+    } \
     case HEBB_VM_EXPM1: r = Sleef_expm1##S##_u10(v); break; \
     case HEBB_VM_SQRT: r = Sleef_sqrt##S##_u05(v); break; \
     case HEBB_VM_SIN: r = Sleef_sin##S##_u10(v); break; \

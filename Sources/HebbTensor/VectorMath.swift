@@ -1,7 +1,7 @@
 // The transcendental kernels: array loops in C around SLEEF's vector functions
 // (Sources/CSleef), which pick AVX-512, AVX or SSE2 at run time. Accuracy: within 1.0 ulp
 // (SLEEF's u10 variants) for exp, log, tanh, log1p, expm1, sin, cos and pow, correctly
-// rounded for sqrt; sigmoid and softplus are short formulas over them (within 3 ulp,
+// rounded for sqrt; sigmoid and softplus are short formulas over them (within 2.5 ulp,
 // checked by Tests/HebbTensorTests/VectorMathTests.swift against mpmath).
 
 import CSleef
@@ -44,10 +44,8 @@ extension Tensor {
     /// The instruction set the vectorized kernels use on this machine.
     public static var vectorISA: VectorISA { VectorISA(rawValue: hebb_vm_isa()) ?? .sse2 }
 
-    /// Makes the kernels use `isa` (or the widest this CPU has below it), for tests that
-    /// check every path; returns the set chosen.
-    @discardableResult
-    public static func useVectorISA(_ isa: VectorISA) -> VectorISA {
-        VectorISA(rawValue: hebb_vm_set_isa(isa.rawValue)) ?? .sse2
+    /// The instruction sets this CPU has.
+    public static var supportedVectorISAs: [VectorISA] {
+        VectorISA.allCases.filter { hebb_vm_supported($0.rawValue) == $0.rawValue }
     }
 }

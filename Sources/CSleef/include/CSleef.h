@@ -36,11 +36,17 @@ void hebb_vm_unary_f32(int op, const float *x, float *y, long n);
 void hebb_vm_pow_f64(const double *a, long stride_a, const double *b, long stride_b, double *y, long n);
 void hebb_vm_pow_f32(const float *a, long stride_a, const float *b, long stride_b, float *y, long n);
 
-/// The instruction set the loops use (the widest this CPU has, unless set below).
+/// The instruction set the loops use: the widest this CPU has, or the widest at or below
+/// HEBB_VECMATH_ISA=128|256|512 when that is set at the first call.
 int hebb_vm_isa(void);
 
-/// Uses `level` (or the widest supported below it) from now on; returns the level chosen.
-/// Tests call it to check every path on one machine; HEBB_VECMATH_ISA=128|256|512 does the
-/// same from the environment at the first call.
-int hebb_vm_set_isa(int level);
+/// The widest instruction set at or below `level` that this CPU supports.
+int hebb_vm_supported(int level);
+
+/// The same loops on a given instruction set (the widest supported at or below `isa`), for
+/// tests that check every path on one machine.
+void hebb_vm_unary_f64_at(int isa, int op, const double *x, double *y, long n);
+void hebb_vm_unary_f32_at(int isa, int op, const float *x, float *y, long n);
+void hebb_vm_pow_f64_at(int isa, const double *a, long stride_a, const double *b, long stride_b, double *y, long n);
+void hebb_vm_pow_f32_at(int isa, const float *a, long stride_a, const float *b, long stride_b, float *y, long n);
 #endif
