@@ -47,6 +47,10 @@ echo "### sigmoid of 10^7 float64"
 "$HEBB" Benchmarks/sigmoid.hebb
 "$PY" Benchmarks/sigmoid_numpy.py
 
+echo "### elementary functions on 10^7 values, float64 and float32 (SLEEF in Hebb)"
+"$HEBB" Benchmarks/elementwise.hebb
+"$PY" Benchmarks/elementwise.py
+
 echo "### start-up (median of 5 after a warm-up)"
 : > /tmp/hebb_empty.hebb
 med() { local ts=(); for i in 0 1 2 3 4 5; do local t0=$(date +%s%N); "$@" >/dev/null 2>&1; local t1=$(date +%s%N); [ $i -gt 0 ] && ts+=($(( (t1 - t0) / 100000 ))); done; printf '%s\n' "${ts[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1 / 10}'; }
