@@ -20,7 +20,7 @@
     switch (op) { \
     case HEBB_VM_EXP: r = Sleef_exp##S##_u10(v); break; \
     case HEBB_VM_LOG: r = Sleef_log##S##_u10(v); break; \
-    case HEBB_VM_TANH: r = Sleef_tanh##S##_u10(v); break; \
+    case HEBB_VM_TANH: r = Sleef_tanh##S##_u35(v); break;  /* u35: 2-3x faster than u10 */ \
     case HEBB_VM_SIGMOID: r = 1 / (1 + Sleef_exp##S##_u10(zero_ - v)); break; \
     case HEBB_VM_SOFTPLUS: \
         r = Sleef_fmax##S(v, zero_) + Sleef_log1p##S##_u10(Sleef_exp##S##_u10(zero_ - Sleef_fabs##S(v))); break; \
@@ -28,8 +28,13 @@
         /* SLEEF's log1p overflows to inf near the largest finite numbers; there log(x) is */ \
         /* log1p(x) to the last bit (the difference is about 1/x). */ \
         __typeof__(v > v) big_ = v > (__typeof__(v[0]))(sizeof(v[0]) == 8 ? 1e300 : 1e30); \
-        V small_ = Sleef_log1p##S##_u10(v), large_ = Sleef_log##S##_u10(v); \
-        r = (V)(((__typeof__(big_))small_ & ~big_) | ((__typeof__(big_))large_ & big_)); \
+        r = Sleef_log1p##S##_u10(v); \
+        int any_ = 0; \
+        for (unsigned k_ = 0; k_ < sizeof(big_) / sizeof(big_[0]); k_++) any_ |= big_[k_] != 0; \
+        if (any_) { \
+            V large_ = Sleef_log##S##_u10(v); \
+            r = (V)(((__typeof__(big_))r & ~big_) | ((__typeof__(big_))large_ & big_)); \
+        } \
         break; \
     } \
     case HEBB_VM_EXPM1: r = Sleef_expm1##S##_u10(v); break; \
@@ -58,11 +63,23 @@ void NAME(int op, const T *x, T *y, long n) { \
     } \
 }
 
-// a ** b with either side strided by 0 (a repeated value) or 1.
+// a ** b with either side strided: 0 (a repeated value) and 1 load whole vectors, other
+// strides gather; the rest goes through a padded vector as in UNARY_LOOP.
 #define POW_LOOP(NAME, T, V, S) \
 void NAME(const T *a, long sa, const T *b, long sb, T *y, long n) { \
     enum { W = sizeof(V) / sizeof(T) }; \
-    for (long i = 0; i < n; i += W) { \
+    long i = 0; \
+    if (n > 0 && (sa == 0 || sa == 1) && (sb == 0 || sb == 1)) { \
+        V repeated_a = (V){0} + a[0], repeated_b = (V){0} + b[0]; \
+        for (; i + W <= n; i += W) { \
+            V u = repeated_a, v = repeated_b, r; \
+            if (sa) memcpy(&u, a + i, sizeof u); \
+            if (sb) memcpy(&v, b + i, sizeof v); \
+            r = Sleef_pow##S##_u10(u, v); \
+            memcpy(y + i, &r, sizeof r); \
+        } \
+    } \
+    for (; i < n; i += W) { \
         long m = n - i < W ? n - i : W; \
         T p[W], q[W]; V u, v, r; \
         for (int k = 0; k < W; k++) { p[k] = (T)0.5; q[k] = (T)0.5; } \
@@ -72,7 +89,6 @@ void NAME(const T *a, long sa, const T *b, long sb, T *y, long n) { \
         memcpy(p, &r, sizeof r); memcpy(y + i, p, (size_t)m * sizeof(T)); \
     } \
 }
-
 
 /// One instruction set's four loops: hebb_vm_{unary,pow}_{f64,f32}_BITS.
 #define DEFINE_LOOPS(BITS, VD, VF, D, F) \

@@ -1,7 +1,8 @@
 #ifndef HEBB_CSLEEF_H
 #define HEBB_CSLEEF_H
 // Hebb's vectorized elementary functions: array loops over SLEEF's vector functions
-// (libsleef, 1.0-ulp "u10" variants), for float64 and float32. The instruction set is
+// (libsleef), for float64 and float32: the 1.0-ulp "u10" variants, but the 3.5-ulp "u35"
+// for tanh (2.2x faster in float64 and 2.8x in float32 here; the activation of every RNN). The instruction set is
 // chosen once at run time (AVX-512, AVX, or the SSE2 baseline every x86-64 has), so the
 // binary runs on any x86-64. The last partial vector of an array is computed by the same
 // vector function on a padded copy, so an element's result never depends on its position
@@ -11,7 +12,7 @@
 enum hebb_vm_op {
     HEBB_VM_EXP = 0,
     HEBB_VM_LOG,
-    HEBB_VM_TANH,
+    HEBB_VM_TANH,       // SLEEF u35 (3.5 ulp)
     HEBB_VM_SIGMOID,    // 1 / (1 + exp(-x))
     HEBB_VM_SOFTPLUS,   // max(x, 0) + log1p(exp(-|x|))
     HEBB_VM_LOG1P,
