@@ -6,6 +6,15 @@ import PackageDescription
 // overlaps accesses to one buffer.
 let fastRelease: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+// Instruction-set flags for the two vector-loop targets; elsewhere (aarch64) they build empty.
+func x86Flags(_ flags: [String]) -> [CSetting] {
+    #if arch(x86_64)
+    return [.unsafeFlags(flags)]
+    #else
+    return []
+    #endif
+}
+
 // Module layers, one-way: C shims (CSleef is compiled C, the others are headers) -> HebbTensor -> HebbAutodiff -> (HebbSyntax, HebbPlot)
 // -> HebbLanguage -> HebbNotebook -> HebbKernel (Jupyter) -> hebb (CLI + REPL).
 let package = Package(
@@ -33,8 +42,8 @@ let package = Package(
         // two loop targets are built for AVX / AVX-512 (clang passes SLEEF's vector
         // arguments by the whole file's instruction set), and they run only on CPUs with it.
         .target(name: "CSleef", dependencies: ["CSleefAVX", "CSleefAVX512"]),
-        .target(name: "CSleefAVX", cSettings: [.unsafeFlags(["-mavx"])]),
-        .target(name: "CSleefAVX512", cSettings: [.unsafeFlags(["-mavx512f"])]),
+        .target(name: "CSleefAVX", cSettings: x86Flags(["-mavx"])),
+        .target(name: "CSleefAVX512", cSettings: x86Flags(["-mavx512f"])),
 
         // MARK: Engine
         .target(name: "HebbTensor", dependencies: ["CBLAS", "CSleef"], swiftSettings: fastRelease),

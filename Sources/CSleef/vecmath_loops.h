@@ -5,9 +5,11 @@
 #ifndef HEBB_VECMATH_LOOPS_H
 #define HEBB_VECMATH_LOOPS_H
 #include "../CSleef/include/CSleef.h"
+#include <string.h>
+#if defined(__x86_64__)
 #include <immintrin.h>
 #include <sleef.h>
-#include <string.h>
+#endif
 
 // No fused multiply-adds behind the source's back: the same expression must round the same
 // way on every path (and as the Swift kernels it replaces).
