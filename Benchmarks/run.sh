@@ -24,6 +24,10 @@ echo "OPENBLAS_CORETYPE for the direct call: ${OPENBLAS_CORETYPE:-${core:-<OpenB
 OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} /tmp/hebb_gemm_direct
 "$HEBB" Benchmarks/gemm.hebb
 
+echo "### dgemm thread policy: 1 vs 2 OpenBLAS threads, wall and CPU time per call (issue 10 item 2)"
+gcc -O2 Benchmarks/gemm_threads.c -I/usr/include/x86_64-linux-gnu/openblas-pthread -lopenblas -o /tmp/hebb_gemm_threads
+OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} /tmp/hebb_gemm_threads
+
 echo "### tiny ops: c = a * b + a on 4x4, 10^6 times"
 "$HEBB" Benchmarks/tiny_ops.hebb
 "$PY" "$PEERS/tiny_ops.py" numpy
