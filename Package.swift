@@ -6,7 +6,16 @@ import PackageDescription
 // overlaps accesses to one buffer.
 let fastRelease: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
-// Module layers, one-way: C shims -> HebbTensor -> HebbAutodiff -> (HebbSyntax, HebbPlot)
+// Instruction-set flags for the two vector-loop targets; elsewhere (aarch64) they build empty.
+func x86Flags(_ flags: [String]) -> [CSetting] {
+    #if arch(x86_64)
+    return [.unsafeFlags(flags)]
+    #else
+    return []
+    #endif
+}
+
+// Module layers, one-way: C shims (CSleef is compiled C, the others are headers) -> HebbTensor -> HebbAutodiff -> (HebbSyntax, HebbPlot)
 // -> HebbLanguage -> HebbNotebook -> HebbKernel (Jupyter) -> hebb (CLI + REPL).
 let package = Package(
     name: "Hebb",
@@ -28,9 +37,16 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         // librsvg + cairo, dlopen'ed when the kernel first shows a plot (PNG copies of SVGs).
         .systemLibrary(name: "CSVGRaster"),
+        // Vectorized exp/log/tanh/... over arrays: loops around SLEEF (libsleef-dev), one
+        // copy per instruction set, chosen at run time (Sources/CSleef/vecmath.c). Only the
+        // two loop targets are built for AVX / AVX-512 (clang passes SLEEF's vector
+        // arguments by the whole file's instruction set), and they run only on CPUs with it.
+        .target(name: "CSleef", dependencies: ["CSleefAVX", "CSleefAVX512"]),
+        .target(name: "CSleefAVX", cSettings: x86Flags(["-mavx"])),
+        .target(name: "CSleefAVX512", cSettings: x86Flags(["-mavx512f"])),
 
         // MARK: Engine
-        .target(name: "HebbTensor", dependencies: ["CBLAS"], swiftSettings: fastRelease),
+        .target(name: "HebbTensor", dependencies: ["CBLAS", "CSleef"], swiftSettings: fastRelease),
         .target(name: "HebbAutodiff", dependencies: ["HebbTensor"], swiftSettings: fastRelease),
 
         // MARK: Language
@@ -54,7 +70,7 @@ let package = Package(
         ]),
 
         // MARK: Tests
-        .testTarget(name: "HebbTensorTests", dependencies: ["HebbTensor"],
+        .testTarget(name: "HebbTensorTests", dependencies: ["HebbTensor", "CSleef"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HebbAutodiffTests", dependencies: ["HebbAutodiff"], exclude: ["Fixtures"]),
         .testTarget(name: "HebbSyntaxTests", dependencies: ["HebbSyntax"]),

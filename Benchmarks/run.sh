@@ -24,6 +24,10 @@ echo "OPENBLAS_CORETYPE for the direct call: ${OPENBLAS_CORETYPE:-${core:-<OpenB
 OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} /tmp/hebb_gemm_direct
 "$HEBB" Benchmarks/gemm.hebb
 
+echo "### dgemm thread policy: 1 vs 2 OpenBLAS threads, wall and CPU time per call (issue 10 item 2)"
+gcc -O2 Benchmarks/gemm_threads.c -I/usr/include/x86_64-linux-gnu/openblas-pthread -lopenblas -o /tmp/hebb_gemm_threads
+OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} /tmp/hebb_gemm_threads
+
 echo "### tiny ops: c = a * b + a on 4x4, 10^6 times"
 "$HEBB" Benchmarks/tiny_ops.hebb
 "$PY" "$PEERS/tiny_ops.py" numpy
@@ -53,6 +57,10 @@ echo "### load_csv: Kaggle-format MNIST train.csv (42,000 x 785 integers, ~77 MB
 [ -f "${PEERS_DIR:-/tmp/hebb-peers}/mnist_train.csv" ] || "$PY" Benchmarks/make_mnist_csv.py
 "$HEBB" --allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}" Benchmarks/load_csv.hebb
 "$PY" Benchmarks/load_csv.py pandas pyarrow pyarrow_table numpy
+
+echo "### elementary functions on 10^7 values, float64 and float32 (SLEEF in Hebb)"
+"$HEBB" Benchmarks/elementwise.hebb
+"$PY" Benchmarks/elementwise.py
 
 echo "### start-up (median of 5 after a warm-up)"
 : > /tmp/hebb_empty.hebb

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the C libraries Hebb links (OpenBLAS, libedit, ZeroMQ and OpenSSL's libcrypto for
+# Installs the C libraries Hebb links (OpenBLAS, libedit, SLEEF for vectorized math, ZeroMQ and OpenSSL's libcrypto for
 # the Jupyter kernel) and the tools its tests use (pkg-config, tmux for the REPL test), via
 # apt-get, only when something is missing. With --kernel-tests, also the Python venv .venv
 # with the Jupyter clients the kernel tests drive (jupyter_client, jupyter_kernel_test,
@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # librsvg2-2, libcairo2 and a font are loaded at run time by the kernel for PNG copies of plots.
-packages=(libopenblas-dev libedit-dev pkg-config tmux libzmq3-dev libssl-dev librsvg2-2 libcairo2 fonts-dejavu-core)
+packages=(libopenblas-dev libedit-dev libsleef-dev pkg-config tmux libzmq3-dev libssl-dev librsvg2-2 libcairo2 fonts-dejavu-core)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 

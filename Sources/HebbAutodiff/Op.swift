@@ -110,7 +110,10 @@ extension Op {
         case .binary(let op):
             return try binaryGradients(op, x[0], x[1], y, g, needed)
         case .scalarBinary(let op, let s, let left):
-            return [try scalarGradient(op, s, left, x[0], y, g)]
+            // The tensor-tensor rule with the constant as a 0-d tensor that needs no gradient.
+            let constant = Tensor(scalar: s, dtype: g.dtype)
+            let (a, b) = left ? (constant, x[0]) : (x[0], constant)
+            return [try binaryGradients(op, a, b, y, g, [!left, left])[left ? 1 : 0]]
         case .unary(let op):
             return [try unaryGradient(op, x[0], y, g)]
         case .matmul(let ta, let tb):
@@ -189,10 +192,10 @@ extension Op {
         let ga: Tensor?, gb: Tensor?
         switch op {
         case .add:
-            ga = try reduced(g, to: a.shape)
-            gb = try reduced(g, to: b.shape)
+            ga = needed[0] ? try reduced(g, to: a.shape) : nil
+            gb = needed[1] ? try reduced(g, to: b.shape) : nil
         case .sub:
-            ga = try reduced(g, to: a.shape)
+            ga = needed[0] ? try reduced(g, to: a.shape) : nil
             gb = needed[1] ? try reduced(Tensor.unary(.neg, g), to: b.shape) : nil
         case .mul:
             ga = needed[0] ? try reduced(Tensor.binary(.mul, g, b), to: a.shape) : nil
@@ -216,31 +219,6 @@ extension Op {
         return [ga, gb]
     }
 
-    private func scalarGradient(_ op: Tensor.BinaryOp, _ s: Double, _ scalarOnLeft: Bool,
-                                _ x: Tensor, _ y: Tensor, _ g: Tensor) throws -> Tensor? {
-        switch op {
-        case .add: return g
-        case .sub: return scalarOnLeft ? Tensor.unary(.neg, g) : g
-        case .mul: return Tensor.binary(.mul, g, scalar: s)
-        case .div:
-            // x / s -> g / s;   s / x -> -g * y / x
-            return scalarOnLeft
-                ? try Tensor.unary(.neg, Tensor.binary(.div, Tensor.binary(.mul, g, y), x))
-                : Tensor.binary(.div, g, scalar: s)
-        case .pow:
-            // x^s -> s x^(s-1) g;   s^x -> y log(s) g
-            return scalarOnLeft
-                ? try Tensor.binary(.mul, g, Tensor.binary(.mul, y, scalar: naturalLog(s)))
-                : try Tensor.binary(.mul, g, Tensor.binary(.mul, Tensor.binary(.pow, x, scalar: s - 1), scalar: s))
-        case .maximum, .minimum:
-            // The same rule as for two tensors: half the gradient on a tie (the constant's
-            // half is dropped), so maximum(x, 0) and maximum(0, x) agree with maximum(x, zeros).
-            return try Tensor.binary(.mul, g, Op.tieShare(op, x, Tensor(scalar: s, dtype: x.dtype), g.dtype))
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
-            return nil
-        }
-    }
-
     /// The share of maximum(a, b)'s (minimum's) gradient that goes to `a`: 1 where `a` is
     /// chosen, 1/2 where a == b, 0 elsewhere (and where either is NaN).
     static func tieShare(_ op: Tensor.BinaryOp, _ a: Tensor, _ b: Tensor, _ dtype: DType) throws -> Tensor {
@@ -259,6 +237,7 @@ extension Op {
         case .tanh: return try Tensor.activationGradient(.tanh, g, y)
         case .sigmoid: return try Tensor.activationGradient(.sigmoid, g, y)
         case .relu: return try Tensor.activationGradient(.relu, g, x)
+        case .softplus: return try Tensor.activationGradient(.softplus, g, x)
         case .square: return try Tensor.binary(.mul, g, Tensor.binary(.mul, x, scalar: 2))
         case .reciprocal: return try Tensor.unary(.neg, Tensor.binary(.mul, g, Tensor.unary(.square, y)))
         case .sin: return try Tensor.binary(.mul, g, Tensor.unary(.cos, x))
@@ -347,7 +326,3 @@ extension Op {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-private func naturalLog(_ x: Double) -> Double { Glibc.log(x) }
-#endif

@@ -99,7 +99,7 @@ extension Interpreter {
         case .subtract: return .number(a - b)
         case .multiply: return .number(a * b)
         case .divide: return .number(a / b)
-        case .power: return .number(Glibc.pow(a, b))
+        case .power: return .number(Tensor.binary(.pow, scalar: a, b))  // the tensor kernel's pow
         case .modulo:
             // Python's modulo: the result has the sign of the divisor.
             guard b != 0 else { throw RuntimeError("modulo by zero") }

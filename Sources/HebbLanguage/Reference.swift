@@ -46,7 +46,7 @@ enum Reference {
     /// The functions whose file or table holds more than one kind of thing.
     static let exceptions: [String: ReferenceCategory] = [
         "std": .reductions, "variance": .reductions, "median": .reductions,
-        "clip": .math, "softplus": .math, "leaky_relu": .math,
+        "clip": .math, "leaky_relu": .math,
         "step_decay": .optimizers, "inverse_decay": .optimizers, "exp_decay": .optimizers,
         "early_stopping": .optimizers, "rmsprop_update": .optimizers,
         "l1_penalty": .losses, "l2_penalty": .losses,

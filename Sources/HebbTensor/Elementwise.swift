@@ -1,3 +1,5 @@
+import CSleef
+
 // Elementwise binary and unary ops with NumPy broadcasting, plus the fused updates used by
 // optimizers (axpy) and the select op (where_).
 //
@@ -24,6 +26,8 @@ extension Tensor {
     public enum UnaryOp: String, CaseIterable, Sendable {
         case neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, square, reciprocal
         case sin, cos, floor, round
+        /// log(1 + e^x), the smooth relu, as max(x, 0) + log1p(e^-|x|) (finite for any x).
+        case softplus
         /// log(1 + x) and e^x - 1, exact where 1 + x or e^x would round to 1.
         case log1p, expm1
         /// `x > 0 ? 1 : 0` (the derivative of relu).
@@ -68,6 +72,9 @@ extension Tensor {
             return try binary(op, a.numeric(preferring: b.dtype), b.numeric(preferring: a.dtype))
         }
         guard a.dtype == b.dtype else { throw dtypeMismatch(a, b, op: op.rawValue) }
+        // x ** 2 as x * x whether the 2 is a constant or a one-element tensor (a gradient rule
+        // passes constants as 0-d tensors), so both give the same numbers.
+        if op == .pow && b.count == 1 && b.rank <= a.rank && b.element(0) == 2 { return unary(.square, a) }
         let outputType = op.isComparison ? DType.bool : a.dtype
         // Same shapes first, with nothing built on the way: this is most calls, and on tiny
         // tensors the bookkeeping costs more than the arithmetic.
@@ -135,6 +142,25 @@ extension Tensor {
         return result
     }
 
+    /// `a op b` for two numbers, by the tensor kernel (NaN rules of maximum, pow's accuracy).
+    /// A comparison gives 1 or 0.
+    public static func binary(_ op: BinaryOp, scalar a: Double, _ b: Double) -> Double {
+        if op == .pow && b == 2 { return unary(.square, scalar: a) }
+        var output = 0.0
+        withUnsafePointer(to: a) { x in
+            withUnsafePointer(to: b) { y in
+                if op.isComparison {
+                    var flag: UInt8 = 0
+                    binaryKernel(op, .same(count: 1), x, y, &flag)
+                    output = Double(flag)
+                } else {
+                    binaryKernel(op, .same(count: 1), x, y, &output)
+                }
+            }
+        }
+        return output
+    }
+
     /// Chooses the loop for `a op b` and the result's shape and element count. The fast
     /// paths reuse an operand's shape array; only the general path allocates.
     static func binaryPlan(_ op: String, _ a: [Int], _ b: [Int]) throws -> (BinaryPlan, [Int], Int) {
@@ -173,12 +199,38 @@ extension Tensor {
         case .sub: runBinary(plan, a, b, values) { $0 - $1 }
         case .mul: runBinary(plan, a, b, values) { $0 * $1 }
         case .div: runBinary(plan, a, b, values) { $0 / $1 }
-        case .pow: runBinary(plan, a, b, values) { T.pow($0, $1) }
+        case .pow: powKernel(plan, a, b, values)
         // NumPy's maximum/minimum propagate NaN from either side.
         case .maximum: runBinary(plan, a, b, values) { $0 >= $1 || $0.isNaN ? $0 : $1 }
         case .minimum: runBinary(plan, a, b, values) { $0 <= $1 || $0.isNaN ? $0 : $1 }
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             comparisonKernel(op, plan, a, b, out.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// `a ** b` through the vectorized pow, one contiguous run (a row, or the whole array) per call.
+    private static func powKernel<T: TensorScalar>(_ plan: BinaryPlan, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+                                                   _ out: UnsafeMutablePointer<T>) {
+        switch plan {
+        case .same(let count): T.vectorPow(count, a, 1, b, 1, out)
+        case .scalarRight(let count): T.vectorPow(count, a, 1, b, 0, out)
+        case .scalarLeft(let count): T.vectorPow(count, a, 0, b, 1, out)
+        case .tileRight(let rows, let length), .tileLeft(let rows, let length),
+             .columnRight(let rows, let length), .columnLeft(let rows, let length):
+            for row in 0..<rows {
+                let base = row &* length
+                switch plan {
+                case .tileRight: T.vectorPow(length, a + base, 1, b, 1, out + base)
+                case .tileLeft: T.vectorPow(length, a, 1, b + base, 1, out + base)
+                case .columnRight: T.vectorPow(length, a + base, 1, b + row, 0, out + base)
+                default: T.vectorPow(length, a + row, 0, b + base, 1, out + base)
+                }
+            }
+        case .general(let layout):
+            let length = layout.rowLength, strideA = layout.innerStride(1), strideB = layout.innerStride(2)
+            layout.forEachRow { offsets in
+                T.vectorPow(length, a + offsets[1], strideA, b + offsets[2], strideB, out + offsets[0])
+            }
         }
     }
 
@@ -274,26 +326,35 @@ extension Tensor {
                                              _ out: UnsafeMutablePointer<T>) {
         switch op {
         case .neg: runUnary(count, a, out) { -$0 }
-        case .exp: runUnary(count, a, out) { T.exp($0) }
-        case .log: runUnary(count, a, out) { T.log($0) }
-        case .sqrt: runUnary(count, a, out) { $0.squareRoot() }
+        case .exp: T.vectorMath(HEBB_VM_EXP, count, a, out)
+        case .log: T.vectorMath(HEBB_VM_LOG, count, a, out)
+        case .sqrt: T.vectorMath(HEBB_VM_SQRT, count, a, out)
         case .abs: runUnary(count, a, out) { $0.magnitude }
-        case .tanh: runUnary(count, a, out) { T.tanh($0) }
-        case .sigmoid: runUnary(count, a, out) { 1 / (1 + T.exp(-$0)) }
+        case .tanh: T.vectorMath(HEBB_VM_TANH, count, a, out)
+        case .sigmoid: T.vectorMath(HEBB_VM_SIGMOID, count, a, out)
+        case .softplus: T.vectorMath(HEBB_VM_SOFTPLUS, count, a, out)
         // NaN passes through (like NumPy's maximum(x, 0)); -0 becomes +0.
         case .relu: runUnary(count, a, out) { 0 >= $0 ? 0 : $0 }
         case .sign: runUnary(count, a, out) { $0 > 0 ? 1 : $0 < 0 ? -1 : $0.isNaN ? $0 : 0 }
         case .square: runUnary(count, a, out) { $0 * $0 }
         case .reciprocal: runUnary(count, a, out) { 1 / $0 }
-        case .sin: runUnary(count, a, out) { T.sin($0) }
-        case .cos: runUnary(count, a, out) { T.cos($0) }
+        case .sin: T.vectorMath(HEBB_VM_SIN, count, a, out)
+        case .cos: T.vectorMath(HEBB_VM_COS, count, a, out)
         case .floor: runUnary(count, a, out) { $0.rounded(.down) }
         // NumPy rounds halves to even.
         case .round: runUnary(count, a, out) { $0.rounded(.toNearestOrEven) }
         case .isPositive: runUnary(count, a, out) { $0 > 0 ? 1 : 0 }
-        case .log1p: runUnary(count, a, out) { T.log1p($0) }
-        case .expm1: runUnary(count, a, out) { T.expm1($0) }
+        case .log1p: T.vectorMath(HEBB_VM_LOG1P, count, a, out)
+        case .expm1: T.vectorMath(HEBB_VM_EXPM1, count, a, out)
         }
+    }
+
+    /// `op(x)` for one number, by the same kernel (and instruction set) as a tensor's
+    /// elements, so `tanh(0.5)` and `tanh(tensor([0.5]))[0]` are the same number.
+    public static func unary(_ op: UnaryOp, scalar x: Double) -> Double {
+        var output = 0.0
+        withUnsafePointer(to: x) { input in unaryKernel(op, 1, input, &output) }
+        return output
     }
 
     @inline(__always)

@@ -12,6 +12,8 @@ extension Tensor {
         case sigmoid
         /// g * (1 - y²), from the output y.
         case tanh
+        /// g * sigmoid(x), from the input x (softplus's rule).
+        case softplus
     }
 
     /// One pass of an activation's gradient rule.
@@ -36,6 +38,9 @@ extension Tensor {
         case .relu: for i in 0..<count { out[i] = y[i] > 0 ? g[i] : 0 }
         case .sigmoid: for i in 0..<count { out[i] = g[i] * y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<count { out[i] = g[i] * (1 - y[i] * y[i]) }
+        case .softplus:
+            unaryKernel(.sigmoid, count, y, out)
+            for i in 0..<count { out[i] = g[i] * out[i] }
         }
     }
 

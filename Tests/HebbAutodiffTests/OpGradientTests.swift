@@ -152,7 +152,7 @@ enum OpCases {
             let x: Tensor
             var expectation = GradCase.Expectation.matchesFiniteDifferences
             switch op {
-            case .neg, .exp, .tanh, .sigmoid, .square, .sin, .cos: x = inputs.normal([3, 4], scale: 1.5)
+            case .neg, .exp, .tanh, .sigmoid, .softplus, .square, .sin, .cos: x = inputs.normal([3, 4], scale: 1.5)
             case .log, .sqrt: x = inputs.uniform([3, 4], 0.2, 3)
             case .log1p: x = inputs.uniform([3, 4], -0.8, 3)
             case .expm1: x = inputs.normal([3, 4], scale: 1.5)

@@ -222,11 +222,7 @@ enum ArrayBuiltins {
         let a = try call.argument(0, "a"), b = try call.argument(1, "b")
         if a.isScalarLike, b.isScalarLike {
             let x = try Interpreter.numberValue(a, "a"), y = try Interpreter.numberValue(b, "b")
-            switch op {
-            case .maximum: return .number(Swift.max(x, y))
-            case .minimum: return .number(Swift.min(x, y))
-            default: return .number(Glibc.pow(x, y))
-            }
+            return .number(Tensor.binary(op, scalar: x, y))
         }
         if b.isScalarLike {
             let s = try Interpreter.numberValue(b, "b")
@@ -241,31 +237,33 @@ enum ArrayBuiltins {
 
     // MARK: - Elementwise math
 
-    static func unaryMath(_ signature: String, _ doc: String, _ op: Tensor.UnaryOp,
-                          _ scalar: @escaping @Sendable (Double) -> Double) -> Builtin {
+    /// A unary op as a builtin. A number goes through the tensor kernel too (one element),
+    /// so numbers and tensors cannot disagree.
+    static func unaryMath(_ signature: String, _ doc: String, _ op: Tensor.UnaryOp) -> Builtin {
         Builtin(signature, doc) { call in
             let x = try call.argument(0, "x")
-            if x.isScalarLike { return .number(scalar(try Interpreter.numberValue(x, "x"))) }
+            if x.isScalarLike { return .number(Tensor.unary(op, scalar: try Interpreter.numberValue(x, "x"))) }
             return .tensor(try Variable.apply(.unary(op), call.asVariable(x, "x")))
         }
     }
 
     static let math: [Builtin] = [
-        unaryMath("exp(x)", "e^x elementwise.", .exp, { Glibc.exp($0) }),
-        unaryMath("log(x)", "Natural logarithm elementwise; log(0) is -inf.", .log, { Glibc.log($0) }),
-        unaryMath("sqrt(x)", "Square root elementwise.", .sqrt, { $0.squareRoot() }),
-        unaryMath("abs(x)", "Absolute value elementwise. Gradient: sign(x), so 0 at x = 0 (as PyTorch and JAX).", .abs, { Swift.abs($0) }),
-        unaryMath("tanh(x)", "Hyperbolic tangent elementwise.", .tanh, { Glibc.tanh($0) }),
-        unaryMath("sigmoid(x)", "The logistic function 1 / (1 + e^-x) elementwise.", .sigmoid, { 1 / (1 + Glibc.exp(-$0)) }),
-        unaryMath("relu(x)", "max(0, x) elementwise. Gradient: 1 for x > 0 and 0 for x <= 0, so 0 at x = 0 (as PyTorch and JAX; maximum(x, 0) gives 1/2 there).", .relu, { Swift.max(0, $0) }),
-        unaryMath("sin(x)", "Sine elementwise.", .sin, { Glibc.sin($0) }),
-        unaryMath("cos(x)", "Cosine elementwise.", .cos, { Glibc.cos($0) }),
-        unaryMath("sign(x)", "-1, 0 or 1 elementwise (NaN stays NaN). No gradient flows through it (it is 0).", .sign, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }),
-        unaryMath("floor(x)", "Rounds down elementwise.", .floor, { $0.rounded(.down) }),
-        unaryMath("round(x)", "Rounds to the nearest whole number elementwise (halves to even, as NumPy).", .round, { $0.rounded(.toNearestOrEven) }),
-        unaryMath("square(x)", "x² elementwise.", .square, { $0 * $0 }),
-        unaryMath("log1p(x)", "log(1 + x) elementwise, accurate where x is tiny (log1p(1e-20) is 1e-20, log(1 + 1e-20) is 0).", .log1p, { Glibc.log1p($0) }),
-        unaryMath("expm1(x)", "e^x - 1 elementwise, accurate where x is tiny (expm1(1e-20) is 1e-20, exp(1e-20) - 1 is 0).", .expm1, { Glibc.expm1($0) }),
+        unaryMath("exp(x)", "e^x elementwise.", .exp),
+        unaryMath("log(x)", "Natural logarithm elementwise; log(0) is -inf.", .log),
+        unaryMath("sqrt(x)", "Square root elementwise.", .sqrt),
+        unaryMath("abs(x)", "Absolute value elementwise. Gradient: sign(x), so 0 at x = 0 (as PyTorch and JAX).", .abs),
+        unaryMath("tanh(x)", "Hyperbolic tangent elementwise.", .tanh),
+        unaryMath("sigmoid(x)", "The logistic function 1 / (1 + e^-x) elementwise.", .sigmoid),
+        unaryMath("softplus(x)", "log(1 + e^x) elementwise, the smooth relu, computed stably as max(x, 0) + log1p(e^-|x|): finite for any x (softplus(1000) is 1000). Gradient: sigmoid(x), 1/2 at 0.", .softplus),
+        unaryMath("relu(x)", "max(0, x) elementwise. Gradient: 1 for x > 0 and 0 for x <= 0, so 0 at x = 0 (as PyTorch and JAX; maximum(x, 0) gives 1/2 there).", .relu),
+        unaryMath("sin(x)", "Sine elementwise.", .sin),
+        unaryMath("cos(x)", "Cosine elementwise.", .cos),
+        unaryMath("sign(x)", "-1, 0 or 1 elementwise (NaN stays NaN). No gradient flows through it (it is 0).", .sign),
+        unaryMath("floor(x)", "Rounds down elementwise.", .floor),
+        unaryMath("round(x)", "Rounds to the nearest whole number elementwise (halves to even, as NumPy).", .round),
+        unaryMath("square(x)", "x² elementwise.", .square),
+        unaryMath("log1p(x)", "log(1 + x) elementwise, accurate where x is tiny (log1p(1e-20) is 1e-20, log(1 + 1e-20) is 0).", .log1p),
+        unaryMath("expm1(x)", "e^x - 1 elementwise, accurate where x is tiny (expm1(1e-20) is 1e-20, exp(1e-20) - 1 is 0).", .expm1),
         Builtin("softmax(x, axis: -1)", "exp(x) / sum(exp(x)) along an axis (rows by default), computed stably.") { call in
             .tensor(try Variable.apply(.softmax(axis: call.integer(1, "axis", default: -1)), call.variable(0, "x")))
         },

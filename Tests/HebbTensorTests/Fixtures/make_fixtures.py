@@ -198,7 +198,7 @@ UNARY = {
     "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "relu": lambda x: np.maximum(x, 0), "sign": np.sign,
     "square": np.square, "reciprocal": lambda x: 1 / x, "sin": np.sin, "cos": np.cos, "floor": np.floor,
     "round": np.round, "isPositive": lambda x: (x > 0).astype(x.dtype),
-    "log1p": np.log1p, "expm1": np.expm1,
+    "log1p": np.log1p, "expm1": np.expm1, "softplus": lambda x: np.logaddexp(x, 0),
 }
 
 
@@ -216,7 +216,7 @@ def unary():
             add(f"{op} 0-d", "unary", [np.array(0.75)], np.asarray(fn(np.array(0.75))), {"op": op}, tol)
             add(f"{op} empty", "unary", [np.zeros((0, 2))], np.zeros((0, 2)), {"op": op}, EXACT)
         special = np.array([np.inf, -np.inf, 0.0, -0.0, -1.0, 1000.0, -1000.0, 710.0])
-        for op in ("exp", "log", "sqrt", "tanh", "sigmoid", "reciprocal", "sign", "abs", "relu", "log1p", "expm1"):
+        for op in ("exp", "log", "sqrt", "tanh", "sigmoid", "reciprocal", "sign", "abs", "relu", "log1p", "expm1", "softplus"):
             add(f"{op} special values", "unary", [special], UNARY[op](special), {"op": op}, LIBM)
 
 

@@ -1,0 +1,135 @@
+// The entry points of CSleef.h: the SSE2 loops (every x86-64 has SSE2), and the choice of
+// instruction set at run time. The AVX and AVX-512 loops live in the CSleefAVX and
+// CSleefAVX512 targets, the only code built for those sets, called only when the CPU has them.
+#include "vecmath_loops.h"
+#include <stdlib.h>
+
+#if defined(__x86_64__)
+DEFINE_LOOPS(128, __m128d, __m128, d2, f4)
+
+/// The loops of one instruction set (defined in vecmath_loops.h).
+#define DECLARE_LOOPS(BITS) \
+    void hebb_vm_unary_f64_##BITS(int op, const double *x, double *y, long n); \
+    void hebb_vm_unary_f32_##BITS(int op, const float *x, float *y, long n); \
+    void hebb_vm_pow_f64_##BITS(const double *a, long sa, const double *b, long sb, double *y, long n); \
+    void hebb_vm_pow_f32_##BITS(const float *a, long sa, const float *b, long sb, float *y, long n);
+DECLARE_LOOPS(256)
+DECLARE_LOOPS(512)
+
+#else
+// Other CPUs (aarch64): scalar libm loops, correct but not vectorized (yet). Every level
+// maps to them.
+#include <math.h>
+static void scalar_unary_f64(int op, const double *x, double *y, long n) {
+    for (long i = 0; i < n; i++) {
+        double v = x[i];
+        switch (op) {
+        case HEBB_VM_EXP: y[i] = exp(v); break;
+        case HEBB_VM_LOG: y[i] = log(v); break;
+        case HEBB_VM_TANH: y[i] = tanh(v); break;
+        case HEBB_VM_SIGMOID: y[i] = 1 / (1 + exp(-v)); break;
+        case HEBB_VM_SOFTPLUS: y[i] = fmax(v, 0) + log1p(exp(-fabs(v))); break;
+        case HEBB_VM_LOG1P: y[i] = log1p(v); break;
+        case HEBB_VM_EXPM1: y[i] = expm1(v); break;
+        case HEBB_VM_SQRT: y[i] = sqrt(v); break;
+        case HEBB_VM_SIN: y[i] = sin(v); break;
+        case HEBB_VM_COS: y[i] = cos(v); break;
+        default: y[i] = v; break;
+        }
+    }
+}
+static void scalar_unary_f32(int op, const float *x, float *y, long n) {
+    for (long i = 0; i < n; i++) {
+        float v = x[i];
+        switch (op) {
+        case HEBB_VM_EXP: y[i] = expf(v); break;
+        case HEBB_VM_LOG: y[i] = logf(v); break;
+        case HEBB_VM_TANH: y[i] = tanhf(v); break;
+        case HEBB_VM_SIGMOID: y[i] = 1 / (1 + expf(-v)); break;
+        case HEBB_VM_SOFTPLUS: y[i] = fmaxf(v, 0) + log1pf(expf(-fabsf(v))); break;
+        case HEBB_VM_LOG1P: y[i] = log1pf(v); break;
+        case HEBB_VM_EXPM1: y[i] = expm1f(v); break;
+        case HEBB_VM_SQRT: y[i] = sqrtf(v); break;
+        case HEBB_VM_SIN: y[i] = sinf(v); break;
+        case HEBB_VM_COS: y[i] = cosf(v); break;
+        default: y[i] = v; break;
+        }
+    }
+}
+static void scalar_pow_f64(const double *a, long sa, const double *b, long sb, double *y, long n) {
+    for (long i = 0; i < n; i++) y[i] = pow(a[i * sa], b[i * sb]);
+}
+static void scalar_pow_f32(const float *a, long sa, const float *b, long sb, float *y, long n) {
+    for (long i = 0; i < n; i++) y[i] = powf(a[i * sa], b[i * sb]);
+}
+#define SCALAR_LEVEL(BITS) \
+    static void hebb_vm_unary_f64_##BITS(int op, const double *x, double *y, long n) { scalar_unary_f64(op, x, y, n); } \
+    static void hebb_vm_unary_f32_##BITS(int op, const float *x, float *y, long n) { scalar_unary_f32(op, x, y, n); } \
+    static void hebb_vm_pow_f64_##BITS(const double *a, long sa, const double *b, long sb, double *y, long n) { scalar_pow_f64(a, sa, b, sb, y, n); } \
+    static void hebb_vm_pow_f32_##BITS(const float *a, long sa, const float *b, long sb, float *y, long n) { scalar_pow_f32(a, sa, b, sb, y, n); }
+SCALAR_LEVEL(128)
+SCALAR_LEVEL(256)
+SCALAR_LEVEL(512)
+#endif
+
+// MARK: - Choosing the instruction set
+
+static int chosen_isa = 0;
+
+int hebb_vm_supported(int level) {
+#if !defined(__x86_64__)
+    (void)level;
+    return HEBB_VM_SSE2;  // the scalar loops stand for every level
+#else
+    __builtin_cpu_init();
+    if (level >= HEBB_VM_AVX512 && __builtin_cpu_supports("avx512f")) return HEBB_VM_AVX512;
+    if (level >= HEBB_VM_AVX && __builtin_cpu_supports("avx")) return HEBB_VM_AVX;
+    return HEBB_VM_SSE2;
+#endif
+}
+
+int hebb_vm_isa(void) {
+    int isa = __atomic_load_n(&chosen_isa, __ATOMIC_RELAXED);
+    if (isa != 0) return isa;
+    const char *forced = getenv("HEBB_VECMATH_ISA");
+    isa = hebb_vm_supported(forced ? atoi(forced) : HEBB_VM_AVX512);
+    __atomic_store_n(&chosen_isa, isa, __ATOMIC_RELAXED);
+    return isa;
+}
+
+// MARK: - Entry points
+
+#define DISPATCH(isa, NAME, ...) do { \
+    switch (hebb_vm_supported(isa)) { \
+    case HEBB_VM_AVX512: NAME##_512(__VA_ARGS__); break; \
+    case HEBB_VM_AVX: NAME##_256(__VA_ARGS__); break; \
+    default: NAME##_128(__VA_ARGS__); break; \
+    } \
+} while (0)
+
+void hebb_vm_unary_f64_at(int isa, int op, const double *x, double *y, long n) { DISPATCH(isa, hebb_vm_unary_f64, op, x, y, n); }
+void hebb_vm_unary_f32_at(int isa, int op, const float *x, float *y, long n) { DISPATCH(isa, hebb_vm_unary_f32, op, x, y, n); }
+void hebb_vm_pow_f64_at(int isa, const double *a, long sa, const double *b, long sb, double *y, long n) {
+    DISPATCH(isa, hebb_vm_pow_f64, a, sa, b, sb, y, n);
+}
+void hebb_vm_pow_f32_at(int isa, const float *a, long sa, const float *b, long sb, float *y, long n) {
+    DISPATCH(isa, hebb_vm_pow_f32, a, sa, b, sb, y, n);
+}
+
+// The common calls: the chosen set is fixed after the first, so dispatch is a load and a switch.
+#define CHOSEN(NAME, ...) do { \
+    switch (hebb_vm_isa()) { \
+    case HEBB_VM_AVX512: NAME##_512(__VA_ARGS__); break; \
+    case HEBB_VM_AVX: NAME##_256(__VA_ARGS__); break; \
+    default: NAME##_128(__VA_ARGS__); break; \
+    } \
+} while (0)
+
+void hebb_vm_unary_f64(int op, const double *x, double *y, long n) { CHOSEN(hebb_vm_unary_f64, op, x, y, n); }
+void hebb_vm_unary_f32(int op, const float *x, float *y, long n) { CHOSEN(hebb_vm_unary_f32, op, x, y, n); }
+void hebb_vm_pow_f64(const double *a, long sa, const double *b, long sb, double *y, long n) {
+    CHOSEN(hebb_vm_pow_f64, a, sa, b, sb, y, n);
+}
+void hebb_vm_pow_f32(const float *a, long sa, const float *b, long sb, float *y, long n) {
+    CHOSEN(hebb_vm_pow_f32, a, sa, b, sb, y, n);
+}

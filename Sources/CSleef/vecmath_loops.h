@@ -1,0 +1,101 @@
+// The array loops of CSleef, as macros: each instruction set's target (CSleef for SSE2,
+// CSleefAVX, CSleefAVX512) expands them in a file compiled for that set alone. Clang
+// passes SLEEF's vector arguments by the calling convention of the whole file's target, so
+// a per-function target attribute is not enough: the AVX loops need files built with -mavx.
+#ifndef HEBB_VECMATH_LOOPS_H
+#define HEBB_VECMATH_LOOPS_H
+#include "../CSleef/include/CSleef.h"
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <sleef.h>
+#endif
+
+// No fused multiply-adds behind the source's back: the same expression must round the same
+// way on every path (and as the Swift kernels it replaces).
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+
+// One vector of an op: `v` in, the result out. V is the vector type, S the SLEEF suffix.
+#define APPLY(V, S, op, v, r) do { \
+    V zero_ = (V){0}; \
+    switch (op) { \
+    case HEBB_VM_EXP: r = Sleef_exp##S##_u10(v); break; \
+    case HEBB_VM_LOG: r = Sleef_log##S##_u10(v); break; \
+    case HEBB_VM_TANH: r = Sleef_tanh##S##_u35(v); break;  /* u35: 2-3x faster than u10 */ \
+    case HEBB_VM_SIGMOID: r = 1 / (1 + Sleef_exp##S##_u10(zero_ - v)); break; \
+    case HEBB_VM_SOFTPLUS: \
+        r = Sleef_fmax##S(v, zero_) + Sleef_log1p##S##_u10(Sleef_exp##S##_u10(zero_ - Sleef_fabs##S(v))); break; \
+    case HEBB_VM_LOG1P: { \
+        /* SLEEF's log1p overflows to inf near the largest finite numbers; there log(x) is */ \
+        /* log1p(x) to the last bit (the difference is about 1/x). */ \
+        __typeof__(v > v) big_ = v > (__typeof__(v[0]))(sizeof(v[0]) == 8 ? 1e300 : 1e30); \
+        r = Sleef_log1p##S##_u10(v); \
+        int any_ = 0; \
+        for (unsigned k_ = 0; k_ < sizeof(big_) / sizeof(big_[0]); k_++) any_ |= big_[k_] != 0; \
+        if (any_) { \
+            V large_ = Sleef_log##S##_u10(v); \
+            r = (V)(((__typeof__(big_))r & ~big_) | ((__typeof__(big_))large_ & big_)); \
+        } \
+        break; \
+    } \
+    case HEBB_VM_EXPM1: r = Sleef_expm1##S##_u10(v); break; \
+    case HEBB_VM_SQRT: r = Sleef_sqrt##S##_u05(v); break; \
+    case HEBB_VM_SIN: r = Sleef_sin##S##_u10(v); break; \
+    case HEBB_VM_COS: r = Sleef_cos##S##_u10(v); break; \
+    default: r = v; break; \
+    } \
+} while (0)
+
+// The loop of one (type, instruction set): whole vectors, then the rest through a padded
+// vector (padding 0.5 is in every function's domain, and its results are dropped).
+#define UNARY_LOOP(NAME, T, V, S) \
+void NAME(int op, const T *x, T *y, long n) { \
+    enum { W = sizeof(V) / sizeof(T) }; \
+    long i = 0; \
+    for (; i + W <= n; i += W) { \
+        V v, r; memcpy(&v, x + i, sizeof v); APPLY(V, S, op, v, r); memcpy(y + i, &r, sizeof r); \
+    } \
+    if (i < n) { \
+        T lane[W]; V v, r; \
+        for (int k = 0; k < W; k++) lane[k] = (T)0.5; \
+        memcpy(lane, x + i, (size_t)(n - i) * sizeof(T)); \
+        memcpy(&v, lane, sizeof v); APPLY(V, S, op, v, r); memcpy(lane, &r, sizeof r); \
+        memcpy(y + i, lane, (size_t)(n - i) * sizeof(T)); \
+    } \
+}
+
+// a ** b with either side strided: 0 (a repeated value) and 1 load whole vectors, other
+// strides gather; the rest goes through a padded vector as in UNARY_LOOP.
+#define POW_LOOP(NAME, T, V, S) \
+void NAME(const T *a, long sa, const T *b, long sb, T *y, long n) { \
+    enum { W = sizeof(V) / sizeof(T) }; \
+    long i = 0; \
+    if (n > 0 && (sa == 0 || sa == 1) && (sb == 0 || sb == 1)) { \
+        V repeated_a = (V){0} + a[0], repeated_b = (V){0} + b[0]; \
+        for (; i + W <= n; i += W) { \
+            V u = repeated_a, v = repeated_b, r; \
+            if (sa) memcpy(&u, a + i, sizeof u); \
+            if (sb) memcpy(&v, b + i, sizeof v); \
+            r = Sleef_pow##S##_u10(u, v); \
+            memcpy(y + i, &r, sizeof r); \
+        } \
+    } \
+    for (; i < n; i += W) { \
+        long m = n - i < W ? n - i : W; \
+        T p[W], q[W]; V u, v, r; \
+        for (int k = 0; k < W; k++) { p[k] = (T)0.5; q[k] = (T)0.5; } \
+        for (long k = 0; k < m; k++) { p[k] = a[(i + k) * sa]; q[k] = b[(i + k) * sb]; } \
+        memcpy(&u, p, sizeof u); memcpy(&v, q, sizeof v); \
+        r = Sleef_pow##S##_u10(u, v); \
+        memcpy(p, &r, sizeof r); memcpy(y + i, p, (size_t)m * sizeof(T)); \
+    } \
+}
+
+/// One instruction set's four loops: hebb_vm_{unary,pow}_{f64,f32}_BITS.
+#define DEFINE_LOOPS(BITS, VD, VF, D, F) \
+    UNARY_LOOP(hebb_vm_unary_f64_##BITS, double, VD, D) \
+    UNARY_LOOP(hebb_vm_unary_f32_##BITS, float, VF, F) \
+    POW_LOOP(hebb_vm_pow_f64_##BITS, double, VD, D) \
+    POW_LOOP(hebb_vm_pow_f32_##BITS, float, VF, F)
+#endif
