@@ -99,7 +99,7 @@ enum Reference {
     static func exampleText(_ example: Example) -> String {
         let code = example.code.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
         let output = example.output.isEmpty ? []
-            : example.output.split(separator: "\n", omittingEmptySubsequences: false).map { "    # " + $0 }
+            : example.output.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "    #" : "    # " + $0 }
         return "\n\nExample:\n" + (code + output).joined(separator: "\n")
     }
 

@@ -1027,6 +1027,10 @@ extension Reference {
             """#, #"""
             relu(x)
             max(0, x) elementwise. Gradient: 1 for x > 0 and 0 for x <= 0, so 0 at x = 0 (as PyTorch and JAX; maximum(x, 0) gives 1/2 there).
+
+            Example:
+                relu(tensor([-1, 0, 2]))
+                # [0. 0. 2.]
             """#),
         "grad": Example(#"""
             W = tensor([1.0, 2.0])
