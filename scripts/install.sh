@@ -44,6 +44,7 @@ install)
     fi
     echo "installed $bin (completions for bash, zsh, fish$([ -f "$man_page" ] && echo "; man hebb"))"
     case ":$PATH:" in *":$prefix/bin:"*) ;; *) echo "note: $prefix/bin is not on your PATH" ;; esac
+    echo "zsh finds the completion once ~/.zshrc has: fpath=(\"$prefix/share/zsh/site-functions\" \$fpath); autoload -U compinit; compinit"
     ;;
 uninstall)
     for file in "$bin" "$bash_completion" "$zsh_completion" "$fish_completion" "$man_page"; do
