@@ -8,6 +8,7 @@
 #
 # The pages run in a scratch copy of docs/guide (their home folder, for the permission
 # rules), as NAME.md.nb because `hebb run` takes notebooks; error locations are renamed back.
+# It also re-runs docs/guide/examples/descent.nb and copies it into notebooks.md.
 set -eu
 cd "$(dirname "$0")/.."
 HEBB=${HEBB:-.build/debug/hebb}
@@ -26,4 +27,11 @@ for page in "$@"; do
     rm -rf "docs/guide/$name.files"
     if [ -d "$work/$name.files" ]; then cp -R "$work/$name.files" docs/guide/; fi
 done
+# The example notebook, and its copy shown on the notebooks page (GuideTests checks they agree).
+"$HEBB" run docs/guide/examples/descent.nb || status=1
+awk -v example=docs/guide/examples/descent.nb '
+    /^`````markdown$/ { print; while ((getline line < example) > 0) print line; skipping = 1; next }
+    skipping && /^`````$/ { skipping = 0 }
+    !skipping { print }
+' docs/guide/notebooks.md > "$work/notebooks.md.new" && mv "$work/notebooks.md.new" docs/guide/notebooks.md
 exit $status
