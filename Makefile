@@ -1,7 +1,7 @@
 # Two commands: `make demo` (install what is missing, build, run the demo) and `make test`
 # (the whole test suite, as CI runs it). The demo script lives in examples/ and reads
 # data/ (outside its folder), so it is granted that folder: see Permissions in README.md.
-.PHONY: demo test deps venv build release fuzz kernel-test
+.PHONY: demo test deps venv build release fuzz kernel-test install uninstall install-test
 
 deps:
 	@./scripts/install-deps.sh
@@ -41,3 +41,21 @@ kernel-test: build venv
 # FUZZ_SECONDS (default 60) on Tests/fuzz/corpus/. CI runs it after the tests.
 fuzz: deps
 	./scripts/fuzz.sh
+
+# hebb on the PATH: the release binary in PREFIX/bin (default ~/.local/bin), its shell
+# completions for bash, zsh and fish (PREFIX/share/bash-completion/completions,
+# share/zsh/site-functions, share/fish/vendor_completions.d) and its man page
+# (share/man/man1/hebb.1, written by swift-argument-parser's generate-manual tool).
+# make uninstall PREFIX=... removes exactly those files. See scripts/install.sh.
+PREFIX ?= $(HOME)/.local
+
+install: release
+	swift build -c release --product generate-manual
+	HEBB=.build/release/hebb MANUAL=.build/release/generate-manual ./scripts/install.sh install "$(PREFIX)"
+
+uninstall:
+	./scripts/install.sh uninstall "$(PREFIX)"
+
+# make install and make uninstall into a temporary PREFIX, checked (scripts/install-test.sh).
+install-test:
+	./scripts/install-test.sh

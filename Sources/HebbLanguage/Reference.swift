@@ -26,6 +26,10 @@ public struct ReferenceEntry: Sendable {
     public let summary: String
     public let text: String
     public let category: ReferenceCategory
+    /// Hebb source that shows the function at work ("" when it has none: a test fails).
+    public let example: String
+    /// What the example prints: printed text, then the value of a trailing expression.
+    public let exampleOutput: String
 }
 
 enum Reference {
@@ -77,9 +81,26 @@ enum Reference {
             page += "\n## \(category.rawValue)\n"
             for entry in members {
                 page += "\n### `\(entry.signature)`\n\n\(entry.text.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+                if !entry.example.isEmpty { page += "\n" + exampleMarkdown(entry) }
             }
         }
         return page
+    }
+
+    /// An entry's example as a hebb code block and, when it prints something, a text block.
+    static func exampleMarkdown(_ entry: ReferenceEntry) -> String {
+        var text = "Example:\n\n```hebb\n\(entry.example)\n```\n"
+        if !entry.exampleOutput.isEmpty { text += "```text\n\(entry.exampleOutput)\n```\n" }
+        return text
+    }
+
+    /// An example for the terminal (`hebb help NAME`): the code indented, its output under
+    /// it as comments, so the whole block can be pasted and run.
+    static func exampleText(_ example: Example) -> String {
+        let code = example.code.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+        let output = example.output.isEmpty ? []
+            : example.output.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "    #" : "    # " + $0 }
+        return "\n\nExample:\n" + (code + output).joined(separator: "\n")
     }
 
     /// GitHub's heading anchor: lower case, spaces to dashes, punctuation dropped.
@@ -112,19 +133,26 @@ extension Session {
         var seen: Set<String> = []
         for (category, table) in Reference.builtinCategories {
             for builtin in table where !builtin.name.hasPrefix("_") && seen.insert(builtin.name).inserted {
+                let example = Reference.examples[builtin.name]
                 entries.append(ReferenceEntry(name: builtin.name, signature: builtin.signature, summary: Reference.summary(of: builtin.doc),
-                                              text: builtin.doc, category: Reference.exceptions[builtin.name] ?? category))
+                                              text: builtin.doc, category: Reference.exceptions[builtin.name] ?? category,
+                                              example: example?.code ?? "", exampleOutput: example?.output ?? ""))
             }
         }
         for (name, file) in stdlibFunctionFiles where !name.hasPrefix("_") && seen.insert(name).inserted {
-            let text = documentation(for: name) ?? name
+            let text = stdlibDocumentation(for: name) ?? name
+            let example = Reference.examples[name]
             let signature = String(text.prefix { $0 != "\n" })
             let body = String(text.dropFirst(signature.count + 1))
             entries.append(ReferenceEntry(name: name, signature: signature, summary: Reference.summary(of: body), text: body,
-                                          category: Reference.exceptions[name] ?? Reference.stdlibFileCategories[file] ?? .language))
+                                          category: Reference.exceptions[name] ?? Reference.stdlibFileCategories[file] ?? .language,
+                                          example: example?.code ?? "", exampleOutput: example?.output ?? ""))
         }
         return entries
     }
+
+    /// The names that have an example in the reference.
+    public var exampleNames: [String] { Array(Reference.examples.keys) }
 
     /// `hebb doc` without a name.
     public var referenceOverview: String { Reference.overview(referenceEntries) }

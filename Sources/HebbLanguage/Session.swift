@@ -234,14 +234,19 @@ public final class Session {
 
     /// The documentation of a builtin, stdlib or user function.
     public func documentation(for name: String) -> String? {
-        if let text = stdlibDocs[name] ?? Session.keywordDocs[name] ?? Topics.table[name] { return text }
+        let example = Reference.examples[name].map(Reference.exampleText) ?? ""
+        if let text = stdlibDocs[name] { return text + example }
+        if let text = Session.keywordDocs[name] ?? Topics.table[name] { return text }
         guard let symbol = symbols.lookup(name), let value = interpreter.globals.get(symbol) else { return nil }
         switch value {
-        case .builtin(let builtin): return builtin.signature + "\n" + builtin.doc
+        case .builtin(let builtin): return builtin.signature + "\n" + builtin.doc + example
         case .function(let closure): return Session.signature(closure.declaration, in: closure.file) + "\n" + (closure.declaration.doc ?? "")
         default: return "\(name): \(Session.summary(value))"
         }
     }
+
+    /// A stdlib function's signature and doc comment, without its example.
+    func stdlibDocumentation(for name: String) -> String? { stdlibDocs[name] }
 
     /// Empties the containers of this session, so reference cycles among its values (a
     /// closure and the scope that holds it) do not outlive it.

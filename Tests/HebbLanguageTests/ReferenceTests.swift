@@ -42,4 +42,40 @@ import HebbLanguage
         #expect(overview.contains("CREATION\n  tensor"))
         #expect(overview.contains("A tensor of zeros"))
     }
+
+    /// Every entry has an example, and every example runs without error and prints what
+    /// the reference says it prints (in a fresh session, seed 42, in a scratch folder so the
+    /// file examples write there).
+    @Test func everyExampleRunsAndPrintsItsOutput() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hebb-examples-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sink = CapturingSink()
+        let runner = Session(output: sink)
+        runner.baseDirectory = folder.path
+        runner.permissions = Permissions(home: folder.path)
+        for entry in runner.referenceEntries {
+            #expect(!entry.example.isEmpty, "\(entry.name) has no example")
+            guard !entry.example.isEmpty else { continue }
+            runner.reset()
+            let before = sink.text.count
+            do {
+                let value = try runner.run(entry.example, fileName: "example-\(entry.name).hebb")
+                var printed = String(sink.text.dropFirst(before))
+                if printed.hasSuffix("\n") { printed.removeLast() }
+                let output = [printed, value ?? ""].filter { !$0.isEmpty }.joined(separator: "\n")
+                #expect(output == entry.exampleOutput, "the example of \(entry.name) printed:\n\(output)")
+            } catch {
+                Issue.record("the example of \(entry.name) failed: \(error)")
+            }
+        }
+    }
+
+    /// No example is filed under a name that has no entry (a renamed builtin).
+    @Test func everyExampleBelongsToAnEntry() {
+        let names = Set(session.referenceEntries.map(\.name))
+        let examples = session.referenceEntries.filter { !$0.example.isEmpty }.count
+        #expect(examples == names.count)
+        #expect(Set(session.exampleNames).subtracting(names).sorted() == [])
+    }
 }
