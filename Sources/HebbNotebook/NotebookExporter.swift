@@ -201,7 +201,7 @@ extension NotebookExporter {
     .table { overflow-x: auto; margin: 0.8rem 0; }
     table { border-collapse: collapse; font-size: 15px; }
     th, td { border: 1px solid var(--border); padding: 0.35rem 0.6rem; vertical-align: top; }
-    th { background: var(--code-bg); }
+    th { background: var(--code-bg); text-align: left; }
     tbody tr:nth-child(even) { background: var(--table-stripe); }
     .math { overflow-x: auto; margin: 0.8rem 0; }
     math { font-size: 1.1em; font-family: "STIX Two Math", "Latin Modern Math", "Cambria Math", math; }

@@ -231,7 +231,7 @@ struct TeXParser {
             }
             return Atom(base: "<msqrt>\(try parseArgument())</msqrt>")
         case "text", "textrm", "mbox":
-            return Atom(base: "<mtext>\(MarkdownRenderer.escape(try parseRawArgument()))</mtext>")
+            return Atom(base: "<mtext>\(MarkdownRenderer.escape(TeXParser.keepingEdgeSpaces(try parseRawArgument())))</mtext>")
         case "operatorname":
             return Atom(base: "<mi>\(MarkdownRenderer.escape(try parseRawArgument()))</mi>", after: "<mo>\u{2061}</mo>")
         case "mathrm":
@@ -310,9 +310,31 @@ struct TeXParser {
             }
         }
         if rows.count > 1, rows.last?.count == 1, rows.last?.first?.isEmpty == true { rows.removeLast() }
-        let alignment = name == "cases" || name == "aligned" ? " columnalign=\"left\"" : ""
-        let table = rows.map { "<mtr>" + $0.map { "<mtd>\($0)</mtd>" }.joined() + "</mtr>" }.joined()
-        return "<mrow>\(fence(open))<mtable\(alignment)>\(table)</mtable>\(fence(close))</mrow>"
+        let table = rows.map { cells in
+            "<mtr>" + cells.enumerated().map { "<mtd\(TeXParser.cellStyle(environment: name, column: $0.offset))>\($0.element)</mtd>" }.joined() + "</mtr>"
+        }.joined()
+        // aligned and cases typeset their cells as display math, as TeX does.
+        let display = name == "aligned" || name == "cases" ? " displaystyle=\"true\"" : ""
+        return "<mrow>\(fence(open))<mtable\(display)>\(table)</mtable>\(fence(close))</mrow>"
+    }
+
+    /// TeX's column alignment: aligned pairs columns right|left (`a &= b`), cases is left
+    /// aligned, matrices are centred (MathML's default).
+    static func cellStyle(environment: String, column: Int) -> String {
+        switch environment {
+        case "aligned":
+            return column % 2 == 0 ? " style=\"text-align: right; padding-right: 0\"" : " style=\"text-align: left; padding-left: 0; padding-right: 1.5em\""
+        case "cases": return " style=\"text-align: left\""
+        default: return ""
+        }
+    }
+
+    /// `\text{sums of }`: spaces at the ends kept (MathML trims them from <mtext>).
+    static func keepingEdgeSpaces(_ text: String) -> String {
+        let leading = text.prefix { $0 == " " }.count, trailing = text.reversed().prefix { $0 == " " }.count
+        guard leading + trailing > 0, leading < text.count else { return text }
+        return String(repeating: "\u{A0}", count: leading) + text.dropFirst(leading).dropLast(trailing)
+            + String(repeating: "\u{A0}", count: trailing)
     }
 
     // MARK: - Reading
