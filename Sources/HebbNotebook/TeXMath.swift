@@ -99,6 +99,9 @@ struct TeXParser {
 
     /// One argument: a `{group}`, a command, or a single character.
     private mutating func parseArgument() throws -> String {
+        depth += 1   // `\hat\hat\hat…` nests through arguments, not sequences
+        defer { depth -= 1 }
+        guard depth < 64 else { throw TeXProblem(reason: "nested too deeply") }
         skipSpaces()
         guard index < characters.count else { throw TeXProblem(reason: "a script or argument is missing") }
         if characters[index] == "{" { return try parseGroup() }

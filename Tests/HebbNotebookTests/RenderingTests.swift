@@ -77,7 +77,7 @@ import Testing
         ("\\sqrt{2}", "<msqrt><mrow><mn>2</mn></mrow></msqrt>"),
         ("\\left(\\frac{1}{2}\\right)", "<mo stretchy=\"true\">(</mo><mfrac>"),
         ("\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}", "<mtable><mtr><mtd><mn>1</mn></mtd><mtd><mn>2</mn></mtd></mtr><mtr>"),
-        ("\\text{if } x \\leq 0", "<mtext>if </mtext><mi>x</mi><mo>≤</mo><mn>0</mn>"),
+        ("\\text{if } x \\leq 0", "<mtext>if\u{A0}</mtext><mi>x</mi><mo>≤</mo><mn>0</mn>"),
         ("\\operatorname{softplus}(x)", "<mi>softplus</mi><mo>\u{2061}</mo>"),
         ("\\mathbf{W}^\\top", "<msup><mrow style=\"font-weight: bold\"><mrow><mi>W</mi></mrow></mrow><mrow><mi>⊤</mi></mrow></msup>"),
         ("x \\leftarrow x - \\eta \\nabla J", "<mo>←</mo><mi>x</mi><mo>−</mo><mi>η</mi><mi>∇</mi>"),
@@ -101,6 +101,10 @@ import Testing
         #expect(TeXMath.html("<script>", display: false).contains("<mo>&lt;</mo>"))
         let deep = String(repeating: "{", count: 5000) + "x" + String(repeating: "}", count: 5000)
         #expect(TeXMath.html(deep, display: false).hasPrefix("<code class=\"math-source\""), "deep nesting is refused, not a crash")
+        for chain in ["\\hat", "\\frac", "\\sqrt", "x^", "\\left(", "\\begin{matrix}"] {
+            let long = String(repeating: chain, count: 20_000) + "x"
+            #expect(TeXMath.html(long, display: false).hasPrefix("<code class=\"math-source\""), "\(chain) × 20,000")
+        }
     }
 
     /// A notebook written to attack its reader: no script, event attribute or script URL
