@@ -223,7 +223,10 @@ extension Session {
         guard let value = value(atPath: object) else { return [] }
         switch value {
         case .record(let record): return record.fields.map(\.name)
-        case .tensor: return Session.tensorAttributes + builtinNames.filter { !$0.hasPrefix("_") }.sorted()
+        case .tensor:
+            // `X.shape` is the attribute; the builtin shape(X) is the same thing, listed once.
+            let functions = builtinNames.filter { !$0.hasPrefix("_") && !Session.tensorAttributes.contains($0) }
+            return Session.tensorAttributes + functions.sorted()
         case .list, .string, .tuple: return builtinNames.filter { !$0.hasPrefix("_") }.sorted()
         default: return []
         }
