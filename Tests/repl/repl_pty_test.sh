@@ -282,6 +282,14 @@ keys Enter
 wait_prompt
 run_line 'csv_path' '^"data/digits_small\.csv"$' "the completed path to be a whole string"
 mark
+tmux_ send-keys -t "$PANE" -l -- 'quoted = "data/dig"'
+keys Left
+keys Tab
+wait_last '^hebb\[[0-9]+\]> quoted = "data/digits_small\.csv"$' "Tab before an existing closing quote to add no second one"
+keys Enter
+wait_prompt
+run_line 'quoted' '^"data/digits_small\.csv"$' "the path completed before its closing quote"
+mark
 tmux_ send-keys -t "$PANE" -l -- 'other = "da'
 keys Tab
 wait_last '^hebb\[[0-9]+\]> other = "data/$' "Tab to complete a directory with a trailing '/'"

@@ -39,7 +39,17 @@ extension REPL {
 
         init(session: Session) { self.session = session }
 
-        func complete(before: String) -> Completion? {
+        /// `after` is the text after the cursor: a closing quote already there is not added again.
+        func complete(before: String, after: String = "") -> Completion? {
+            guard var completion = completeIgnoringAfter(before) else { return nil }
+            if let insertion = completion.insertion, let quote = insertion.last, quote == "\"" || quote == "'",
+               after.first == quote, completion.candidates.count == 1 {
+                completion.insertion = insertion.count > 1 ? String(insertion.dropLast()) : nil
+            }
+            return completion
+        }
+
+        private func completeIgnoringAfter(_ before: String) -> Completion? {
             switch Completer.context(of: before, atEntryStart: !isContinuation) {
             case .code(.indent):
                 return Completion(insertion: "    ", candidates: [])
