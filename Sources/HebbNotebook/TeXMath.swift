@@ -65,6 +65,12 @@ struct TeXParser {
                 return output
             }
             if character == "}" { throw TeXProblem(reason: "unbalanced '}'") }
+            if character == "-" || character == "+", TeXParser.endsWithOperator(output) {
+                // A sign, not a binary operator (`= -\sum`, `(-x)`): no space around it.
+                index += 1
+                output += try attachScripts(to: "<mo form=\"prefix\">\(character == "-" ? "−" : "+")</mo>", underOver: false)
+                continue
+            }
             let atom = try parseAtom()
             output += try attachScripts(to: atom.base, underOver: atom.takesLimits) + atom.after
         }
@@ -319,6 +325,14 @@ struct TeXParser {
         // aligned and cases typeset their cells as display math, as TeX does.
         let display = name == "aligned" || name == "cases" ? " displaystyle=\"true\"" : ""
         return "<mrow>\(fence(open))<mtable\(display)>\(table)</mtable>\(fence(close))</mrow>"
+    }
+
+    /// Whether a sign after `output` is unary: at the start, or after an operator that is
+    /// not a closing fence.
+    static func endsWithOperator(_ output: String) -> Bool {
+        if output.isEmpty { return true }
+        guard output.hasSuffix("</mo>") else { return false }
+        return ![")</mo>", "]</mo>", "|</mo>", "}</mo>", "‖</mo>", "⟩</mo>"].contains { output.hasSuffix($0) }
     }
 
     /// TeX's column alignment: aligned pairs columns right|left (`a &= b`), cases is left

@@ -82,6 +82,8 @@ import Testing
         ("\\mathbf{W}^\\top", "<msup><mrow style=\"font-weight: bold\"><mrow><mi>W</mi></mrow></mrow><mrow><mi>⊤</mi></mrow></msup>"),
         ("x \\leftarrow x - \\eta \\nabla J", "<mo>←</mo><mi>x</mi><mo>−</mo><mi>η</mi><mi>∇</mi>"),
         ("f'(x)", "<msup><mi>f</mi><mrow><mo>′</mo></mrow></msup>"),
+        ("J = -\\sum T", "<mo>=</mo><mo form=\"prefix\">−</mo><mo>∑</mo>"),
+        ("(a) - b", "<mo stretchy=\"false\">)</mo><mo>−</mo><mi>b</mi>"),
     ]
 
     @Test(arguments: 0..<texSubset.count)
