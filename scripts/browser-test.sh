@@ -108,8 +108,9 @@ HARNESS
 
 chromium_() {
     # --no-sandbox: CI runs as root; --disable-dev-shm-usage: a small /dev/shm in a container
-    # cannot crash the renderer; the rest keeps a headless run quiet and deterministic.
-    "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars --no-first-run \
+    # cannot crash the renderer; the rest keeps a headless run quiet and deterministic, and a
+    # browser that hangs is stopped after two minutes.
+    timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars --no-first-run \
         --disable-extensions --mute-audio --user-data-dir="$WORK/profile" "$@" 2>"$WORK/chromium.log"
 }
 
