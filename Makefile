@@ -1,7 +1,7 @@
 # Two commands: `make demo` (install what is missing, build, run the demo) and `make test`
 # (the whole test suite, as CI runs it). The demo script lives in examples/ and reads
 # data/ (outside its folder), so it is granted that folder: see Permissions in README.md.
-.PHONY: demo test deps venv build release fuzz kernel-test install uninstall install-test
+.PHONY: demo test deps venv build release fuzz kernel-test browser-test install uninstall install-test
 
 deps:
 	@./scripts/install-deps.sh
@@ -23,7 +23,10 @@ build: deps
 # built binary in tmux); then the notebooks are re-run against their saved outputs; then the
 # Jupyter kernel is tested with the real clients from .venv (conformance suite, every chapter
 # notebook through nbclient, interrupts, restart, bad signatures), skipped with a message
-# when .venv is missing (CI requires it).
+# when .venv is missing (CI requires it); then the HTML export of chapter 4 is checked in
+# headless Chromium (math, tables, plots, wrapping, dark mode, screenshots in
+# .build/browser-test/), skipped with a message when Chromium is missing (CI installs it:
+# scripts/install-deps.sh --browser-test).
 # The chapter notebooks run full-length experiments (chapter 6's width/depth sweep trains six
 # networks for 30 epochs), so they are checked with the release binary: the same code, and
 # minutes instead of tens of minutes under the debug build.
@@ -31,6 +34,11 @@ test: build venv release
 	NBFORMAT_PYTHON=$$([ -x .venv/bin/python ] && echo $(CURDIR)/.venv/bin/python || echo python3) swift test
 	.build/release/hebb test notebooks
 	HEBB=.build/release/hebb ./scripts/kernel-tests.sh
+	./scripts/browser-test.sh .build/release/hebb
+
+# Only the browser test of the HTML export (after a build).
+browser-test: build
+	./scripts/browser-test.sh .build/debug/hebb
 
 # Only the Jupyter kernel tests (after a build).
 kernel-test: build venv

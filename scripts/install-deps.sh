@@ -4,6 +4,9 @@
 # apt-get, only when something is missing. With --kernel-tests, also the Python venv .venv
 # with the Jupyter clients the kernel tests drive (jupyter_client, jupyter_kernel_test,
 # nbclient, nbformat, and ipykernel for the kernel benchmark), only when it lacks them.
+# With --browser-test, also Debian's `chromium` (optional: the browser test of the HTML
+# export, scripts/browser-test.sh, is skipped without it; HEBB_REQUIRE_BROWSER_TEST=1 makes
+# a failed install an error, as in CI). The two options may be given together.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # librsvg2-2, libcairo2 and a font are loaded at run time by the kernel for PNG copies of plots.
@@ -22,7 +25,23 @@ for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
-[ "${1:-}" = --kernel-tests ] || exit 0
+
+kernel_tests=0
+for option in "$@"; do
+    case "$option" in
+        --kernel-tests) kernel_tests=1 ;;
+        --browser-test)
+            if ! command -v chromium >/dev/null 2>&1; then
+                if ! apt_install chromium; then
+                    echo "could not install chromium: the browser test of the HTML export will be skipped" >&2
+                    if [ "${HEBB_REQUIRE_BROWSER_TEST:-0}" = 1 ]; then exit 1; fi
+                fi
+            fi
+            ;;
+        *) echo "install-deps.sh: unknown option $option (--kernel-tests, --browser-test)" >&2; exit 2 ;;
+    esac
+done
+[ "$kernel_tests" = 1 ] || exit 0
 
 # The venv for the kernel tests. A failure here (no network on a laptop) only skips those
 # tests locally; CI (HEBB_REQUIRE_KERNEL_TESTS=1) fails instead.

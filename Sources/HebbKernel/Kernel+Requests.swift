@@ -125,15 +125,12 @@ extension Kernel {
         let before = String(String.UnicodeScalarView(code.unicodeScalars.prefix(cursor)))
         let line = String(before.split(separator: "\n", omittingEmptySubsequences: false).last ?? "")
         var matches: [String] = [], typed = 0
-        switch CodeCompletion.context(of: line) {
-        case .indent, .nothing:
-            break
-        case .name(let word):
-            matches = CodeCompletion.names(startingWith: word, in: session)
-            typed = word.unicodeScalars.count
-        case .path(let path):
-            matches = CodeCompletion.pathCandidates(path, scriptsOnly: false, base: session.baseDirectory).map(\.text)
-            typed = path.unicodeScalars.count
+        if let found = CodeCompletion.completions(for: CodeCompletion.context(of: line), in: session, base: session.baseDirectory) {
+            matches = found.candidates.map(\.text)
+            // A closing quote only where the code after the cursor does not already have one.
+            let after = code.unicodeScalars.dropFirst(cursor).first.map(Character.init)
+            if matches.count == 1, after.map({ !found.uniqueSuffix.hasPrefix(String($0)) }) ?? true { matches[0] += found.uniqueSuffix }
+            typed = found.typed.unicodeScalars.count
         }
         return ["status": "ok", "matches": matches, "cursor_start": cursor - typed, "cursor_end": cursor, "metadata": JSONObject()]
     }

@@ -1,6 +1,8 @@
 // Completion of Hebb code before a cursor, shared by the REPL's Tab key and the Jupyter
 // kernel's complete_request: names (variables, functions, builtins, stdlib, keywords) in
-// code, file paths inside a string literal, nothing in a comment.
+// code, record fields and tensor attributes after a dot (`model.`, `X.sh`), parameter
+// labels inside a call (`sum(X, ax` -> `axis:`), file paths inside a string literal (a
+// unique file closes the quote), nothing in a comment.
 
 import Foundation
 
@@ -14,6 +16,10 @@ public enum CodeCompletion {
         case name(String)
         /// A partial path inside a string literal.
         case path(String)
+        /// A partial field after `object.` (`object` is a dotted chain of names: `model.layer1`).
+        case member(object: [String], prefix: String)
+        /// A partial name where a call's argument starts (`sum(X, ax`): a label or a name.
+        case argument(callee: [String], prefix: String)
     }
 
     /// A candidate: the whole word as it would stand in the line, and how a listing shows it.
@@ -35,10 +41,83 @@ public enum CodeCompletion {
     /// A partial identifier at the end of `before`, or why there is none.
     public static func codeContext(_ before: String) -> Context {
         let word = String(before.reversed().prefix(while: isIdentifierCharacter).reversed())
+        let rest = before.dropLast(word.count)
+        if rest.last == "." {
+            guard let object = nameChain(endingAt: rest.dropLast()) else { return .nothing }
+            return .member(object: object, prefix: word)
+        }
         if word.isEmpty { return before.allSatisfy { $0 == " " || $0 == "\t" } ? .indent : .nothing }
-        // A field (`model.W`) or a number (`1e`) is not a name we know.
-        if before.dropLast(word.count).last == "." || word.first?.isNumber == true { return .nothing }
+        // A number (`1e`) is not a name we know.
+        if word.first?.isNumber == true { return .nothing }
+        if let callee = calleeOfOpenArgument(rest) { return .argument(callee: callee, prefix: word) }
         return .name(word)
+    }
+
+    /// `model.layer1` at the end of `text` as ["model", "layer1"]; nil when what ends there
+    /// is not a plain chain of names (a call, an index, a number).
+    static func nameChain(endingAt text: Substring) -> [String]? {
+        var parts: [String] = []
+        var rest = text
+        while true {
+            let part = String(rest.reversed().prefix(while: isIdentifierCharacter).reversed())
+            guard let first = part.first, !first.isNumber else { return nil }
+            parts.insert(part, at: 0)
+            rest = rest.dropLast(part.count)
+            guard rest.last == "." else { return parts }
+            rest = rest.dropLast()
+        }
+    }
+
+    /// The function whose argument list is open at the end of `text`, when an argument
+    /// starts there (after `(` or `,`, blanks allowed): `sum(X, ` gives ["sum"].
+    static func calleeOfOpenArgument(_ text: Substring) -> [String]? {
+        let trimmed = text.reversed().drop { $0 == " " || $0 == "\t" }
+        guard let last = trimmed.first, last == "(" || last == "," else { return nil }
+        var depth = 0
+        var index = text.endIndex
+        while index > text.startIndex {
+            index = text.index(before: index)
+            switch text[index] {
+            case ")", "]", "}": depth += 1
+            case "[", "{": if depth == 0 { return nil } else { depth -= 1 }
+            case "(":
+                if depth > 0 { depth -= 1; continue }
+                return nameChain(endingAt: text[..<index])
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// What Tab offers at the end of `before`: the text being completed (replaced by a
+    /// candidate), the candidates, and what to add after a unique one (a closing quote after
+    /// a file name). Relative paths are read from `base` (nil: the working directory).
+    public struct Completions: Equatable, Sendable {
+        public var typed: String
+        public var candidates: [Candidate]
+        public var uniqueSuffix: String
+    }
+
+    /// The completions for a context, as the REPL and the kernel offer them.
+    public static func completions(for context: Context, in session: Session, base: String? = nil) -> Completions? {
+        let plain: ([String]) -> [Candidate] = { $0.map { Candidate(text: $0, display: $0) } }
+        switch context {
+        case .indent, .nothing:
+            return nil
+        case .name(let word):
+            return Completions(typed: word, candidates: plain(names(startingWith: word, in: session)), uniqueSuffix: "")
+        case .member(let object, let prefix):
+            let fields = session.memberNames(of: object).filter { $0.hasPrefix(prefix) }
+            return Completions(typed: prefix, candidates: plain(fields), uniqueSuffix: "")
+        case .argument(let callee, let prefix):
+            let labels = session.parameterNames(of: callee).filter { $0.hasPrefix(prefix) }.map { $0 + ":" }
+            let others = names(startingWith: prefix, in: session).filter { !labels.contains($0 + ":") }
+            return Completions(typed: prefix, candidates: plain(labels + others), uniqueSuffix: "")
+        case .path(let typed):
+            let found = pathCandidates(typed, scriptsOnly: false, base: base)
+            let closes = found.count == 1 && found[0].text.last != "/"
+            return Completions(typed: typed, candidates: found, uniqueSuffix: closes ? "\"" : "")
+        }
     }
 
     /// The names `session` knows that start with `word`, sorted.
@@ -118,5 +197,56 @@ public enum CodeCompletion {
             candidates.append(Candidate(text: directoryPart + shown, display: shown))
         }
         return candidates
+    }
+}
+
+// MARK: - What a value offers
+
+extension Session {
+    /// Attributes of tensors (`X.T`, `X.shape`); any function taking a tensor first can be
+    /// called as a method too (`X.sum(axis: 0)`).
+    static let tensorAttributes = ["T", "dtype", "ndim", "shape", "size"]
+
+    /// The value a chain of names refers to (`model.layer1`), without running any code.
+    func value(atPath path: [String]) -> Value? {
+        guard let first = path.first, var value = value(named: first) else { return nil }
+        for name in path.dropFirst() {
+            guard case .record(let record) = value, let field = record[name] else { return nil }
+            value = field
+        }
+        return value
+    }
+
+    /// What may follow `object.`: a record's fields; a tensor's attributes and the functions
+    /// that can be called as its methods; for other values, the functions.
+    public func memberNames(of object: [String]) -> [String] {
+        guard let value = value(atPath: object) else { return [] }
+        switch value {
+        case .record(let record): return record.fields.map(\.name)
+        case .tensor:
+            // `X.shape` is the attribute; the builtin shape(X) is the same thing, listed once.
+            let functions = builtinNames.filter { !$0.hasPrefix("_") && !Session.tensorAttributes.contains($0) }
+            return Session.tensorAttributes + functions.sorted()
+        case .list, .string, .tuple: return builtinNames.filter { !$0.hasPrefix("_") }.sorted()
+        default: return []
+        }
+    }
+
+    /// The parameter names of the function a call names (`sum`, `opt.step`, or `X.mean`
+    /// as a method: the function `mean`).
+    public func parameterNames(of callee: [String]) -> [String] {
+        var function = value(atPath: callee)
+        var isMethod = false
+        if function == nil, callee.count > 1, let name = callee.last {
+            function = value(named: name)
+            isMethod = true   // the receiver is the first argument
+        }
+        let names: [String]
+        switch function {
+        case .builtin(let builtin)?: names = builtin.parameterNames
+        case .function(let closure)?: names = closure.declaration.parameters.map(\.name.name)
+        default: names = []
+        }
+        return Array(names.dropFirst(isMethod ? 1 : 0))
     }
 }

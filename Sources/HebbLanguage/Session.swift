@@ -40,6 +40,9 @@ public final class Session {
     }
     /// This session's stop request (a cell's timeout, `interrupt()`), seen by its program only.
     let cancellation = CancellationToken()
+    /// Whether `run` keeps the value of a trailing expression in `_` (the REPL's habit, as
+    /// in Python's interactive mode); scripts and notebooks leave `_` alone.
+    public var recordsLastValue = false
     /// The messages `warn(..., once: true)` has printed in this session.
     var warningsShown: Set<String> = []
     /// Documentation of stdlib functions, by name.
@@ -96,6 +99,7 @@ public final class Session {
         }
         let value = try onLargeStack { try self.interpreter.run(program) }
         guard let value, !value.isNone else { return nil }
+        if recordsLastValue { interpreter.globals.set(symbols.intern("_"), value) }
         do {
             return try Display.repr(value)   // a long list's echo can be stopped by Ctrl-C
         } catch {
@@ -197,7 +201,7 @@ public final class Session {
     /// `:vars`: each user variable with its type and shape.
     public func describeVariables() -> [(name: String, summary: String)] {
         globalNames.sorted().compactMap { name in
-            guard let symbol = symbols.lookup(name), let value = interpreter.globals.get(symbol) else { return nil }
+            guard name != "_", let symbol = symbols.lookup(name), let value = interpreter.globals.get(symbol) else { return nil }
             return (name, Session.summary(value))
         }
     }
@@ -237,9 +241,20 @@ public final class Session {
         let example = Reference.examples[name].map(Reference.exampleText) ?? ""
         if let text = stdlibDocs[name] { return text + example }
         if let text = Session.keywordDocs[name] ?? Topics.table[name] { return text }
+        if name.contains(".") {
+            // `opt.step`: the field's value; `X.sum`: the function called as a method.
+            let path = name.split(separator: ".").map(String.init)
+            if let value = value(atPath: path) { return describe(value, named: name) }
+            return path.count > 1 ? path.last.flatMap { documentation(for: $0) } : nil
+        }
         guard let symbol = symbols.lookup(name), let value = interpreter.globals.get(symbol) else { return nil }
+        return describe(value, named: name)
+    }
+
+    private func describe(_ value: Value, named name: String) -> String {
         switch value {
-        case .builtin(let builtin): return builtin.signature + "\n" + builtin.doc + example
+        case .builtin(let builtin):
+            return builtin.signature + "\n" + builtin.doc + (Reference.examples[builtin.name].map(Reference.exampleText) ?? "")
         case .function(let closure): return Session.signature(closure.declaration, in: closure.file) + "\n" + (closure.declaration.doc ?? "")
         default: return "\(name): \(Session.summary(value))"
         }

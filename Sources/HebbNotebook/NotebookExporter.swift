@@ -55,7 +55,24 @@ public enum NotebookExporter {
             text = String(text[end.upperBound...])
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.hasPrefix("<svg") ? trimmed : nil
+        return trimmed.hasPrefix("<svg") && !isActive(svg: trimmed) ? trimmed : nil
+    }
+
+    /// Whether an SVG could run script or load a page when inlined: `<script>`,
+    /// `<foreignObject>`, an `on…=` event attribute or a `javascript:` URL. hebb's own plots
+    /// have none; an edited plot file with one is left out of the page.
+    static func isActive(svg: String) -> Bool {
+        let lower = svg.lowercased()
+        if lower.contains("<script") || lower.contains("<foreignobject") || lower.contains("javascript:") { return true }
+        let characters = Array(lower)
+        for index in characters.indices.dropFirst() where characters[index] == "o" && index + 2 < characters.count {
+            guard characters[index - 1].isWhitespace || characters[index - 1] == "/", characters[index + 1] == "n" else { continue }
+            let name = characters[(index + 2)...].prefix { $0.isLetter }
+            guard !name.isEmpty else { continue }
+            let after = characters[(index + 2 + name.count)...].drop { $0.isWhitespace }
+            if after.first == "=" { return true }
+        }
+        return false
     }
 }
 
@@ -63,10 +80,14 @@ public enum NotebookExporter {
 
 extension NotebookExporter {
     static func html(_ notebook: Notebook, title fallback: String, directory: String) -> String {
+        let cellIDs = Set(notebook.segments.compactMap { segment -> String? in
+            if case .cell(let cell) = segment { return "cell-\(cell.number)" } else { return nil }
+        })
+        var renderer = MarkdownRenderer(directory: directory, reservedIDs: cellIDs.union(["contents"]))
         var body: [String] = []
         for segment in notebook.segments {
             switch segment {
-            case .prose(let text): body.append(MarkdownRenderer.html(text))
+            case .prose(let text): body.append(renderer.render(text))
             case .cell(let cell): body.append(htmlCell(cell, directory: directory))
             }
         }
@@ -77,6 +98,8 @@ extension NotebookExporter {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light dark">
+        <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
         <meta name="generator" content="hebb export">
         <title>\(MarkdownRenderer.escape(title))</title>
         <style>
@@ -84,13 +107,31 @@ extension NotebookExporter {
         </style>
         </head>
         <body>
-        <main>
+        \(tableOfContents(renderer.headings))<main>
         \(body.joined(separator: "\n"))
         </main>
         </body>
         </html>
 
         """
+    }
+
+    /// No script runs in an exported page, whatever its prose or outputs hold: the renderer
+    /// escapes raw HTML, and this policy is a second wall (inline styles and `data:` images
+    /// are what the page itself needs).
+    static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https: http:; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+
+    /// A `<nav>` listing the sections (h2 and h3; h1 is the title), or nothing for a page
+    /// with fewer than two.
+    static func tableOfContents(_ headings: [MarkdownRenderer.Heading]) -> String {
+        let listed = headings.filter { $0.level == 2 || $0.level == 3 }
+        guard listed.count >= 2 else { return "" }
+        var html = "<nav class=\"toc\" id=\"contents\" aria-label=\"Contents\">\n<p class=\"toc-title\">Contents</p>\n<ul>\n"
+        for heading in listed {
+            let link = MarkdownRenderer.plainText(heading.html)
+            html += "<li class=\"toc-h\(heading.level)\"><a href=\"#\(heading.id)\">\(MarkdownRenderer.escape(link))</a></li>\n"
+        }
+        return html + "</ul>\n</nav>\n"
     }
 
     private static func htmlCell(_ cell: Cell, directory: String) -> String {
@@ -132,28 +173,62 @@ extension NotebookExporter {
         return nil
     }
 
+    /// Light by default, dark when the reader's system asks for it (colours are variables);
+    /// code, outputs and errors wrap instead of scrolling; plots sit on a white card in both
+    /// schemes, since their SVG draws on white.
     static let stylesheet = """
-    body { margin: 0; background: #fafafa; color: #1d1d1f; font: 16px/1.55 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
-    main { max-width: 52rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; background: #fff; }
-    h1, h2, h3 { line-height: 1.25; }
+    :root { color-scheme: light dark; --bg: #fafafa; --page: #fff; --text: #1d1d1f; --muted: #6b6b70; --border: #e5e5e5;
+      --code-bg: #f6f8fa; --inline-code: #f0f0f2; --accent: #4a7bd0; --result: #2ca02c; --error-bg: #fff5f5;
+      --error-border: #f3c5c5; --error-text: #a11; --label: #eef; --kw: #a626a4; --num: #986801; --str: #50a14f; --com: #8a8f98;
+      --link: #0b5cad; --table-stripe: #f7f7f9; }
+    @media (prefers-color-scheme: dark) {
+      :root { --bg: #111214; --page: #1b1c1f; --text: #e4e4e7; --muted: #9a9aa3; --border: #34353a; --code-bg: #23252a;
+        --inline-code: #2b2d33; --accent: #6d9be8; --result: #4cc264; --error-bg: #2a1616; --error-border: #6b2b2b;
+        --error-text: #ff9c9c; --label: #2c3350; --kw: #d08ae0; --num: #e0b25c; --str: #8fcf7f; --com: #8b919c;
+        --link: #8ab8ff; --table-stripe: #222327; }
+    }
+    body { margin: 0; background: var(--bg); color: var(--text); font: 16px/1.55 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
+    main { max-width: 52rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; background: var(--page); }
+    a { color: var(--link); }
+    h1, h2, h3 { line-height: 1.25; scroll-margin-top: 1rem; }
+    h1 .anchor, h2 .anchor, h3 .anchor, h4 .anchor, h5 .anchor, h6 .anchor { margin-left: 0.4em; color: var(--muted); text-decoration: none; visibility: hidden; font-weight: normal; }
+    h1:hover .anchor, h2:hover .anchor, h3:hover .anchor, h4:hover .anchor, h5:hover .anchor, h6:hover .anchor, .anchor:focus { visibility: visible; }
     code, pre { font: 13.5px/1.45 "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
-    p code, li code { background: #f0f0f2; padding: 0.1em 0.3em; border-radius: 3px; }
-    pre { padding: 0.6rem 0.8rem; overflow-x: auto; border-radius: 4px; background: #f6f8fa; margin: 0.4rem 0; }
-    blockquote { margin-left: 0; padding-left: 1rem; border-left: 3px solid #ddd; color: #555; }
+    p code, li code, td code, th code { background: var(--inline-code); padding: 0.1em 0.3em; border-radius: 3px; overflow-wrap: anywhere; }
+    pre { padding: 0.6rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; border-radius: 4px; background: var(--code-bg); margin: 0.4rem 0; }
+    blockquote { margin-left: 0; padding-left: 1rem; border-left: 3px solid var(--border); color: var(--muted); }
+    img { max-width: 100%; height: auto; }
+    .table { overflow-x: auto; margin: 0.8rem 0; }
+    table { border-collapse: collapse; font-size: 15px; }
+    th, td { border: 1px solid var(--border); padding: 0.35rem 0.6rem; vertical-align: top; }
+    th { background: var(--code-bg); text-align: left; }
+    tbody tr:nth-child(even) { background: var(--table-stripe); }
+    .math { overflow-x: auto; margin: 0.8rem 0; }
+    math { font-size: 1.1em; font-family: "STIX Two Math", "Latin Modern Math", "Cambria Math", math; }
+    math[display="block"] { margin: 0.4rem 0; }
+    code.math-source { background: var(--inline-code); padding: 0.1em 0.3em; border-radius: 3px; border-bottom: 1px dashed var(--muted); }
+    nav.toc { max-width: 52rem; margin: 0 auto; padding: 1rem 1.5rem 0; background: var(--page); font-size: 14px; }
+    nav.toc .toc-title { font-weight: 600; margin: 0 0 0.3rem; color: var(--muted); text-transform: uppercase; letter-spacing: 0.05em; font-size: 12px; }
+    nav.toc ul { margin: 0; padding-left: 1.1rem; }
+    nav.toc li.toc-h3 { margin-left: 1rem; list-style: circle; }
+    nav.toc a { text-decoration: none; }
+    @media (min-width: 78rem) {
+      nav.toc { position: fixed; top: 2rem; left: calc(50% + 27rem); width: 14rem; max-height: calc(100vh - 4rem); overflow-y: auto; padding: 0; background: transparent; }
+    }
     .cell { margin: 1.2rem 0; }
-    .cell-head { font-size: 12px; color: #888; margin-bottom: 0.2rem; }
-    .label { background: #eef; border-radius: 3px; padding: 0 0.3em; }
-    pre.code { background: #f6f8fa; border-left: 3px solid #4a7bd0; }
-    pre.output { background: #fff; border: 1px solid #e5e5e5; }
-    pre.result { background: #fff; border: 1px solid #e5e5e5; border-left: 3px solid #2ca02c; }
-    pre.error { background: #fff5f5; border: 1px solid #f3c5c5; color: #a11; }
+    .cell-head { font-size: 12px; color: var(--muted); margin-bottom: 0.2rem; }
+    .label { background: var(--label); border-radius: 3px; padding: 0 0.3em; }
+    pre.code { background: var(--code-bg); border-left: 3px solid var(--accent); }
+    pre.output { background: var(--page); border: 1px solid var(--border); }
+    pre.result { background: var(--page); border: 1px solid var(--border); border-left: 3px solid var(--result); }
+    pre.error { background: var(--error-bg); border: 1px solid var(--error-border); color: var(--error-text); }
     figure.plot { margin: 0.5rem 0; }
-    figure.plot svg { max-width: 100%; height: auto; }
-    .missing { color: #a11; font-style: italic; }
-    .kw { color: #a626a4; font-weight: 600; }
-    .num { color: #986801; }
-    .str { color: #50a14f; }
-    .com { color: #8a8f98; font-style: italic; }
+    figure.plot svg { max-width: 100%; height: auto; background: #fff; border-radius: 4px; }
+    .missing { color: var(--error-text); font-style: italic; }
+    .kw { color: var(--kw); font-weight: 600; }
+    .num { color: var(--num); }
+    .str { color: var(--str); }
+    .com { color: var(--com); font-style: italic; }
     """
 }
 

@@ -14,13 +14,21 @@ struct Bounds {
     var y: NiceScale
 
     /// The bounds of `points`, or 0...1 when there are none; `extraXs` widen the x range
-    /// (the places of values that are drawn as markers, not points).
-    init(points: [Point], includeZeroY: Bool = false, extraXs: [Double] = []) {
+    /// (the places of values that are drawn as markers, not points). A `tightX` axis ends
+    /// at the data (a line chart's epochs); whole-number data gets whole-number ticks.
+    init(points: [Point], includeZeroY: Bool = false, extraXs: [Double] = [], tightX: Bool = false) {
         let xs = points.map(\.x) + extraXs, ys = points.map(\.y)
         let yMin = includeZeroY ? Swift.min(0, ys.min() ?? 0) : (ys.min() ?? 0)
         let yMax = ys.max() ?? 1
-        x = NiceScale(minimum: xs.min() ?? 0, maximum: xs.max() ?? 1)
-        y = NiceScale(minimum: yMin, maximum: includeZeroY ? Swift.max(yMax, 0) : yMax)
+        x = NiceScale(minimum: xs.min() ?? 0, maximum: xs.max() ?? 1, tight: tightX && !xs.isEmpty,
+                      integer: !xs.isEmpty && Bounds.areWhole(xs))
+        y = NiceScale(minimum: yMin, maximum: includeZeroY ? Swift.max(yMax, 0) : yMax,
+                      integer: !ys.isEmpty && Bounds.areWhole(ys))
+    }
+
+    /// Whether every value is a whole number (epochs, counts, class labels).
+    static func areWhole(_ values: [Double]) -> Bool {
+        values.allSatisfy { $0.isFinite && $0 == $0.rounded() && abs($0) < 1e15 }
     }
 }
 

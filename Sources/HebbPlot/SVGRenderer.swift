@@ -25,7 +25,7 @@ public enum SVGRenderer {
     // MARK: - Charts
 
     static func lineChart(_ spec: PlotSpec, series: [LineRuns]) -> String {
-        let bounds = Bounds(points: series.flatMap(\.points), extraXs: series.flatMap(\.xs))
+        let bounds = Bounds(points: series.flatMap(\.points), extraXs: series.flatMap(\.xs), tightX: true)
         var chart = AxesChart(spec: spec, bounds: bounds, caption: LineRuns.nonFiniteCaption(series))
         for (index, line) in series.enumerated() {
             for run in line.runs { chart.polyline(run, color: Palette.color(index)) }

@@ -4,39 +4,59 @@ import Foundation
 
 /// A linear axis from `lower` to `upper` whose ticks fall on steps of 1, 2 or 5 × 10^k
 /// (Heckbert's "nice numbers"), so labels read 0, 0.2, 0.4 rather than 0.13, 0.26.
+/// A `tight` axis ends where the data ends (an epoch axis starts at its first epoch, not
+/// at 0), its ticks the nice values inside; `integer` data gets integer steps, and on a
+/// tight axis its two ends are labelled too when they fall between ticks (1, 5, 10, ..., 30).
 struct NiceScale: Equatable {
     let lower: Double
     let upper: Double
     let step: Double
+    let tight: Bool
+    let integer: Bool
 
     /// A scale covering `[minimum, maximum]` with about `targetTicks` ticks. Non-finite
     /// bounds fall back to 0...1; an empty range is widened around its value.
-    init(minimum: Double, maximum: Double, targetTicks: Int = 6) {
+    init(minimum: Double, maximum: Double, targetTicks: Int = 6, tight: Bool = false, integer: Bool = false) {
         var low = minimum, high = maximum
         if !low.isFinite || !high.isFinite { (low, high) = (0, 1) }
         if low > high { swap(&low, &high) }
         (low, high) = (Swift.max(low, -1e300), Swift.min(high, 1e300))   // keep high - low finite
         if high - low <= Swift.max(abs(low), abs(high)) * 1e-12 {
-            let pad = low == 0 ? 1 : abs(low) * 0.1
+            let pad = integer ? 1 : low == 0 ? 1 : abs(low) * 0.1
             (low, high) = (low - pad, high + pad)
         }
         let range = NiceScale.niceNumber(high - low, round: false)
         var step = NiceScale.niceNumber(range / Double(Swift.max(1, targetTicks - 1)), round: true)
         if !(step > 0) || !step.isFinite { step = (high - low) / 5 }
-        lower = (low / step).rounded(.down) * step
-        upper = (high / step).rounded(.up) * step
+        if integer && step < 1 { step = 1 }
+        if tight {
+            (lower, upper) = (low, high)
+        } else {
+            lower = (low / step).rounded(.down) * step
+            upper = (high / step).rounded(.up) * step
+        }
         self.step = step
+        self.tight = tight
+        self.integer = integer
     }
 
     /// The tick values from `lower` to `upper` inclusive (at most 50).
     var ticks: [Double] {
         guard step > 0, step.isFinite, lower.isFinite, upper.isFinite else { return [] }
-        let intervals = ((upper - lower) / step).rounded()
+        let first = (lower / step - 1e-9).rounded(.up), last = (upper / step + 1e-9).rounded(.down)
+        let intervals = last - first
         guard intervals.isFinite, intervals >= 0, intervals <= 49 else { return [lower, upper] }
-        return (0...Int(intervals)).map { index in
-            let value = lower + Double(index) * step
+        var values = (0...Int(intervals)).map { index in
+            let value = (first + Double(index)) * step
             return abs(value) < step * 1e-9 ? 0 : value   // no "-0" or "1e-17" at zero
         }
+        if tight && integer {
+            // The data's own ends, when no tick is near them.
+            if let low = values.first, low - lower >= step * 0.35 { values.insert(lower, at: 0) }
+            if let high = values.last, upper - high >= step * 0.35 { values.append(upper) }
+            if values.isEmpty { values = [lower, upper] }
+        }
+        return values
     }
 
     /// Where `value` falls between `lower` (0) and `upper` (1).

@@ -75,7 +75,7 @@ import HebbPlot
     @Test func proseIsRenderedAsMarkdown() throws {
         try prepare()
         let html = try NotebookExporter.html(path: path)
-        #expect(html.contains("<h1>Lesson <em>one</em></h1>"))
+        #expect(html.contains("<h1 id=\"lesson-one\">Lesson <em>one</em><a class=\"anchor\" href=\"#lesson-one\""))
         #expect(html.contains("<p>A paragraph with <code>W @ x</code>, <strong>strong</strong> text, a <a href=\"https://example.org\">link</a> and &lt;raw html&gt;.</p>"))
         #expect(html.contains("<ul>\n<li>first item</li>\n<li>second item with <em>emphasis</em>\ncontinued</li>\n</ul>"))
         #expect(html.contains("<ol>\n<li>step one</li>\n<li>step two</li>\n</ol>"))
@@ -113,7 +113,7 @@ import HebbPlot
     }
 
     @Test func markdownEdgeCases() {
-        #expect(MarkdownRenderer.html("## Title ##") == "<h2>Title</h2>")
+        #expect(MarkdownRenderer.html("## Title ##") == "<h2 id=\"title\">Title<a class=\"anchor\" href=\"#title\" aria-label=\"link to this section\">#</a></h2>")
         #expect(MarkdownRenderer.html("snake_case_name and 2 * 3 * 4") == "<p>snake_case_name and 2 * 3 * 4</p>")
         #expect(MarkdownRenderer.html("[x](javascript:alert(1))") == "<p><a href=\"#\">x</a></p>")
         #expect(MarkdownRenderer.html("> quoted *text*") == "<blockquote>\n<p>quoted <em>text</em></p>\n</blockquote>")

@@ -48,7 +48,7 @@ import Testing
     @Test func lineChartsHaveAxesTicksLegendAndLabels() {
         let svg = SVGRenderer.render(PlotTests.spec("line"))
         #expect(svg.components(separatedBy: "<polyline").count == 3)
-        for text in [">train<", ">valid &amp; &lt;test&gt;<", ">Cost &quot;J&quot;<", ">epoch<", ">cost<", ">0<", ">100<"] {
+        for text in [">train<", ">valid &amp; &lt;test&gt;<", ">Cost &quot;J&quot;<", ">epoch<", ">cost<", ">0<", ">99<"] {   // x from the first index to the last
             #expect(svg.contains(text), "missing \(text)")
         }
         let long = SVGRenderer.render(PlotTests.spec("long line"))
@@ -135,6 +135,25 @@ import Testing
         let flat = NiceScale(minimum: 5, maximum: 5)
         #expect(flat.lower < 5 && flat.upper > 5)
         #expect(NiceScale(minimum: .nan, maximum: 1).ticks.count >= 2)
+    }
+
+    /// An epoch axis starts at the first epoch (not at 0) and is labelled there; whole-number
+    /// data never gets half-step ticks.
+    @Test func axesFitTheData() {
+        let epochs = NiceScale(minimum: 1, maximum: 30, tight: true, integer: true)
+        #expect(epochs.lower == 1 && epochs.upper == 30)
+        #expect(epochs.ticks == [1, 10, 20, 30])
+        #expect(NiceScale(minimum: 1, maximum: 4, tight: true, integer: true).ticks == [1, 2, 3, 4])
+        #expect(NiceScale(minimum: 0, maximum: 2).ticks == [0, 0.5, 1, 1.5, 2])
+        #expect(NiceScale(minimum: 0, maximum: 2, integer: true).ticks == [0, 1, 2])
+        #expect(NiceScale(minimum: 3, maximum: 3, integer: true).ticks.allSatisfy { $0 == $0.rounded() })
+        let fractional = NiceScale(minimum: 0.13, maximum: 9.7, tight: true)
+        #expect(fractional.lower == 0.13 && fractional.upper == 9.7 && fractional.ticks == [2, 4, 6, 8])
+        // In a line chart over epochs 1...20 the frame starts at epoch 1 and "1" is a tick label.
+        let losses = (1...20).map { 1 / Double($0) }
+        let svg = SVGRenderer.render(PlotSpec(kind: .line([.init(xs: (1...20).map(Double.init), ys: losses, label: nil)])))
+        #expect(svg.contains(">1</text>") && svg.contains(">20</text>") && !svg.contains(">0</text>"), "\(svg)")
+        #expect(!svg.contains(">2.5</text>") && !svg.contains(">17.5</text>"))
     }
 
     @Test func textLineChartShowsAxisMinAndMax() {

@@ -175,6 +175,28 @@ class KernelBehaviour(unittest.TestCase):
         self.assertTrue(reply["found"])
         self.assertIn("softmax", reply["data"]["text/plain"])
 
+    def test_completion_of_fields_labels_and_paths_is_the_repls(self):
+        run(self.kc, "model = {weights: ones(2, 3), bias_term: 1}\nX = ones(2, 3)")
+        code = "model.bi"
+        reply = self.kc.complete(code, len(code), reply=True, timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["matches"], ["bias_term"])
+        self.assertEqual(reply["cursor_start"], len("model."))
+        code = "model.weights.sha"
+        reply = self.kc.complete(code, len(code), reply=True, timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["matches"], ["shape"])
+        code = "sum(X, ax"
+        reply = self.kc.complete(code, len(code), reply=True, timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["matches"], ["axis:"])
+        self.assertEqual(reply["cursor_start"], len("sum(X, "))
+        with open(os.path.join(self.folder, "only_file.csv"), "w") as handle:
+            handle.write("1\n")
+        code = 'p = "only_f'
+        reply = self.kc.complete(code, len(code), reply=True, timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["matches"], ['only_file.csv"'], "a unique file closes the quote")
+        code = 'p = "only_f"'
+        reply = self.kc.complete(code, len(code) - 1, reply=True, timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["matches"], ["only_file.csv"], "no second quote before an existing one")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -5,7 +5,9 @@
 # a :command, file paths inside a string), an error with its caret followed by intact
 # variables, Ctrl-C at the prompt, Ctrl-C stopping a running loop (and the loop's variable
 # read afterwards), Ctrl-C pressed three times during a slow conv2d and a big str() (the
-# session kept), UTF-8 input, :help NAME, :time, :load of a notebook, an unknown command, Ctrl-D
+# session kept), the entry number in the prompt and in errors, `_`, NAME? help, Tab after a dot
+# (record fields, tensor attributes) and inside a call (labels), :timeit, a completed path
+# closing its quote, UTF-8 input, :help NAME, :time, :load of a notebook, an unknown command, Ctrl-D
 # exiting with status 0, history persisted to $HEBB_HISTORY and recalled by a second
 # session, and an unwritable history file costing exactly one warning.
 #
@@ -91,7 +93,7 @@ wait_last() {
     done
 }
 
-wait_prompt() { wait_last '^hebb>$' "a fresh 'hebb>' prompt"; }
+wait_prompt() { wait_last '^hebb\[[0-9]+\]>$' "a fresh 'hebb>' prompt"; }
 
 # Types a line and presses Enter.
 type_line() { tmux_ send-keys -t "$PANE" -l -- "$1"; tmux_ send-keys -t "$PANE" Enter; }
@@ -165,11 +167,11 @@ run_line 'add(2, 3)' "$NUMBER_5" "add(2, 3) to echo 5"
 step "history: Up recalls the previous line, which is edited and run"
 mark
 keys Up
-wait_last '^hebb> add\(2, 3\)$' "Up to recall 'add(2, 3)'"
+wait_last '^hebb\[[0-9]+\]> add\(2, 3\)$' "Up to recall 'add(2, 3)'"
 keys BSpace BSpace
 tmux_ send-keys -t "$PANE" -l -- '10)'
 keys Enter
-wait_for '^hebb> add\(2, 10\)$' "the edited line 'add(2, 10)'"
+wait_for '^hebb\[[0-9]+\]> add\(2, 10\)$' "the edited line 'add(2, 10)'"
 wait_for '^12(\.0+)?$' "add(2, 10) to echo 12"
 wait_prompt
 
@@ -181,28 +183,28 @@ wait_for '^42(\.0+)?$' "twice(21) to echo 42 after pasting the function"
 wait_prompt
 
 step "Tab completes a variable name"
-run_line 'learning_rate = 0.25' '^hebb> learning_rate = 0\.25$' "the assignment"
+run_line 'learning_rate = 0.25' '^hebb\[[0-9]+\]> learning_rate = 0\.25$' "the assignment"
 region | grep -Eq '^0\.25' && fail "an assignment echoed a value"
 mark
 tmux_ send-keys -t "$PANE" -l -- 'learn'
 keys Tab
-wait_last '^hebb> learning_rate$' "Tab to complete 'learn' to 'learning_rate'"
+wait_last '^hebb\[[0-9]+\]> learning_rate$' "Tab to complete 'learn' to 'learning_rate'"
 keys Enter
 wait_for '^0\.25$' "learning_rate to echo 0.25"
 wait_prompt
 
 step "Tab on an ambiguous prefix shows the candidates"
-run_line 'zq_first = 1' '^hebb> zq_first = 1$' "the assignment"
-run_line 'zq_second = 2' '^hebb> zq_second = 2$' "the assignment"
+run_line 'zq_first = 1' '^hebb\[[0-9]+\]> zq_first = 1$' "the assignment"
+run_line 'zq_second = 2' '^hebb\[[0-9]+\]> zq_second = 2$' "the assignment"
 mark
 tmux_ send-keys -t "$PANE" -l -- 'zq'
 keys Tab
-wait_last '^hebb> zq_$' "Tab to complete 'zq' to the common prefix 'zq_'"
+wait_last '^hebb\[[0-9]+\]> zq_$' "Tab to complete 'zq' to the common prefix 'zq_'"
 keys Tab
 wait_for 'zq_first +zq_second' "a second Tab to list 'zq_first  zq_second'"
 tmux_ send-keys -t "$PANE" -l -- 's'
 keys Tab
-wait_last '^hebb> zq_second$' "Tab to complete 'zq_s' to 'zq_second'"
+wait_last '^hebb\[[0-9]+\]> zq_second$' "Tab to complete 'zq_s' to 'zq_second'"
 keys Enter
 wait_for '^2(\.0+)?$' "zq_second to echo 2"
 wait_prompt
@@ -211,7 +213,7 @@ step "Tab completes a :command; :vars lists the variables"
 mark
 tmux_ send-keys -t "$PANE" -l -- ':va'
 keys Tab
-wait_last '^hebb> :vars$' "Tab to complete ':va' to ':vars'"
+wait_last '^hebb\[[0-9]+\]> :vars$' "Tab to complete ':va' to ':vars'"
 keys Enter
 wait_for '^learning_rate +[^ ]' "':vars' to list learning_rate with its type"
 wait_prompt
@@ -227,14 +229,14 @@ tmux_ send-keys -t "$PANE" -l -- 'half typed garbage'
 keys C-c
 wait_prompt
 run_line '1 + 1' '^2(\.0+)?$' "1 + 1 to run on a clean line and echo 2"
-region | grep -Eq '^hebb> 1 \+ 1$' || fail "the interrupted line's text leaked into the next entry"
+region | grep -Eq '^hebb\[[0-9]+\]> 1 \+ 1$' || fail "the interrupted line's text leaked into the next entry"
 
 step "Ctrl-C stops a running loop; its variable keeps the state as of the interrupt"
-run_line 'i = 0' '^hebb> i = 0$' "the assignment"
+run_line 'i = 0' '^hebb\[[0-9]+\]> i = 0$' "the assignment"
 mark
 type_line 'while true { i += 1 }'
 sleep 1
-region | grep -Eq '^hebb>$' && fail "the endless loop returned to the prompt by itself"
+region | grep -Eq '^hebb\[[0-9]+\]>$' && fail "the endless loop returned to the prompt by itself"
 started=$(date +%s.%N)
 keys C-c
 wait_for 'interrupted' "an 'interrupted' message after Ctrl-C"
@@ -247,12 +249,12 @@ awk -v t="$latency" -v max="$MAX_INTERRUPT" 'BEGIN { exit !(t <= max) }' \
 run_line 'i > 0' '^true$' "i > 0 to be true (the loop ran before it was stopped)"
 
 step "Ctrl-C pressed three times during a slow conv2d: back to the prompt, state kept"
-run_line 'kept = 11' '^hebb> kept = 11$' "the assignment"
-run_line 'cx = randn(200, 16, 32, 32); cw = randn(16, 16, 9, 9)' '^hebb> cx = ' "the inputs"
+run_line 'kept = 11' '^hebb\[[0-9]+\]> kept = 11$' "the assignment"
+run_line 'cx = randn(200, 16, 32, 32); cw = randn(16, 16, 9, 9)' '^hebb\[[0-9]+\]> cx = ' "the inputs"
 interrupt_thrice() {
     local what=$1
     sleep 1
-    region | grep -Eq '^hebb>$' && fail "$what finished before Ctrl-C (make it bigger)"
+    region | grep -Eq '^hebb\[[0-9]+\]>$' && fail "$what finished before Ctrl-C (make it bigger)"
     keys C-c; sleep 0.2; keys C-c; sleep 0.2; keys C-c
     wait_for 'interrupted' "an 'interrupted' message after Ctrl-C during $what"
     wait_prompt
@@ -265,7 +267,7 @@ run_line 'kept' '^11(\.0+)?$' "a variable defined before the interrupted conv2d"
 run_line 'type(cx)' '^"tensor"$' "the conv2d input, still there"
 
 step "Ctrl-C pressed three times during a big str(): back to the prompt, state kept"
-run_line 'big = list(range(4000000))' '^hebb> big = ' "the list"
+run_line 'big = list(range(4000000))' '^hebb\[[0-9]+\]> big = ' "the list"
 mark
 type_line 's = str([big, big, big, big])'
 interrupt_thrice "str()"
@@ -275,27 +277,115 @@ step "Tab completes file paths inside a string"
 mark
 tmux_ send-keys -t "$PANE" -l -- 'csv_path = "data/dig'
 keys Tab
-wait_last '^hebb> csv_path = "data/digits_small\.csv$' "Tab to complete the file name inside the string"
-tmux_ send-keys -t "$PANE" -l -- '"'
+wait_last '^hebb\[[0-9]+\]> csv_path = "data/digits_small\.csv"$' "Tab to complete the file name inside the string and close the quote"
 keys Enter
 wait_prompt
+run_line 'csv_path' '^"data/digits_small\.csv"$' "the completed path to be a whole string"
+mark
+tmux_ send-keys -t "$PANE" -l -- 'quoted = "data/dig"'
+keys Left
+keys Tab
+wait_last '^hebb\[[0-9]+\]> quoted = "data/digits_small\.csv"$' "Tab before an existing closing quote to add no second one"
+keys Enter
+wait_prompt
+run_line 'quoted' '^"data/digits_small\.csv"$' "the path completed before its closing quote"
 mark
 tmux_ send-keys -t "$PANE" -l -- 'other = "da'
 keys Tab
-wait_last '^hebb> other = "data/$' "Tab to complete a directory with a trailing '/'"
+wait_last '^hebb\[[0-9]+\]> other = "data/$' "Tab to complete a directory with a trailing '/'"
 keys Tab
 wait_for 'digits_small\.csv +sub/' "a second Tab to list the directory's entries"
 keys C-c
 wait_prompt
 
+step "the prompt shows the entry number that the entry's errors name"
+mark
+number=$(screen | tail -n 1 | sed -nE 's/^hebb\[([0-9]+)\]>$/\1/p')
+[[ -n $number ]] || fail "the prompt shows no entry number"
+type_line 'no_such_name_here + 1'
+wait_for "^REPL\\[$number\\]:1:1: error: unknown name 'no_such_name_here'" "the error to name entry REPL[$number], as the prompt did"
+wait_last "^hebb\\[$((number + 1))\\]>\$" "the next prompt to show entry $((number + 1))"
+run_line ':vars' '^learning_rate' "':vars' (a command, not an entry)"
+region | tail -n 1 | grep -Eq "^hebb\\[$((number + 2))\\]>\$" && fail "a :command used up an entry number"
+
+step "_ is the last value echoed"
+run_line '6 * 7' '^42(\.0+)?$' "6 * 7 to echo 42"
+run_line '_ + 1' '^43(\.0+)?$' "_ + 1 to echo 43"
+run_line 'not_echoed = 5' '^hebb\[[0-9]+\]> not_echoed = 5$' "an assignment"
+run_line '_' '^43(\.0+)?$' "_ to stay 43 after an assignment (which echoes nothing)"
+run_line ':vars' '^learning_rate' "':vars'"
+region | grep -Eq '^_ ' && fail "':vars' lists _"
+
+step "NAME? and ?NAME show the documentation"
+run_line 'softmax?' '^softmax\(x' "'softmax?' to show the signature of softmax"
+run_line '?relu' '^relu\(' "'?relu' to show the signature of relu"
+run_line 'opt = sgd(lr: 0.5)' '^hebb\[[0-9]+\]> opt = ' "an optimizer record"
+run_line 'opt.step?' '^fn\(params, grads\)$' "'opt.step?' to show the field's function"
+
+step "Tab after a dot completes record fields and tensor attributes"
+run_line 'model = {weights: ones(2, 3), bias_term: 1}' '^hebb\[[0-9]+\]> model = ' "a record"
+mark
+tmux_ send-keys -t "$PANE" -l -- 'model.bi'
+keys Tab
+wait_last '^hebb\[[0-9]+\]> model\.bias_term$' "Tab to complete 'model.bi' to 'model.bias_term'"
+keys Enter
+wait_for '^1(\.0+)?$' "model.bias_term to echo 1"
+wait_prompt
+mark
+tmux_ send-keys -t "$PANE" -l -- 'opt.'
+keys Tab
+wait_for '^name +lr +step$' "Tab after 'opt.' to list the optimizer's fields"
+tmux_ send-keys -t "$PANE" -l -- 'st'
+keys Tab
+wait_last '^hebb\[[0-9]+\]> opt\.step$' "Tab to complete 'opt.st' to 'opt.step'"
+keys C-c
+wait_prompt
+mark
+tmux_ send-keys -t "$PANE" -l -- 'model.weights.sha'
+keys Tab
+wait_last '^hebb\[[0-9]+\]> model\.weights\.shape$' "Tab to complete a tensor attribute after a chain of fields"
+keys Enter
+wait_for '^\(2, 3\)$' "model.weights.shape to echo (2, 3)"
+wait_prompt
+
+step "Tab inside a call completes parameter labels"
+run_line 'X = ones(2, 3)' '^hebb\[[0-9]+\]> X = ' "a tensor"
+mark
+tmux_ send-keys -t "$PANE" -l -- 'sum(X, ax'
+keys Tab
+wait_last '^hebb\[[0-9]+\]> sum\(X, axis:$' "Tab to complete 'sum(X, ax' to 'sum(X, axis:'"
+tmux_ send-keys -t "$PANE" -l -- ' 1)'
+keys Enter
+wait_for '^\[3\. 3\.\]$' "sum(X, axis: 1) to echo [3. 3.]"
+wait_prompt
+mark
+tmux_ send-keys -t "$PANE" -l -- 'X.mean(ax'
+keys Tab
+wait_last '^hebb\[[0-9]+\]> X\.mean\(axis:$' "Tab to complete a method call's label"
+keys C-c
+wait_prompt
+
+step ":timeit repeats an expression and reports mean ± spread"
+run_line ':timeit X * 2' '^[0-9.]+ (ns|µs|ms|s) ± [0-9.]+ (ns|µs|ms|s) per call \(mean ± std\. dev\. of [3-7] runs, [0-9]+ calls? each\)$' \
+    "':timeit' to report the mean ± std. dev. per call"
+region | grep -Eq '^\[\[' && fail "':timeit' echoed the value"
+run_line ':timeit no_such_name_either' "^REPL\\[[0-9]+\\]:1:1: error: unknown name" "':timeit' of a failing expression to show its error once"
+[[ $(region | grep -c 'error: unknown name') == 1 ]] || fail "':timeit' showed the error more than once"
+
 step "UTF-8 typed or pasted reaches the interpreter and the display unchanged"
-run_line 'η = 2' '^hebb> η = 2$' "'η = 2' shown as typed"
+run_line 'η = 2' '^hebb\[[0-9]+\]> η = 2$' "'η = 2' shown as typed"
 run_line 'print("η ∂J héllo 学习 🙂", η + 1)' '^η ∂J héllo 学习 🙂 3(\.0+)?$' "the Greek, accented, CJK and emoji text printed unchanged"
 
 step ":help NAME, :time, :load of a notebook (and outside the folder), an unknown command"
 run_line ':help softmax' 'softmax\(' "the documentation of softmax"
 run_line ':time 2 * 3' 'wall time: [0-9.]+ (µs|ms|s)$' "':time' to print the wall time"
 region | grep -Eq '^6(\.0+)?$' || fail "':time 2 * 3' did not echo 6"
+mark
+tmux_ send-keys -t "$PANE" -l -- ':load "note'
+keys Tab
+wait_last '^hebb\[[0-9]+\]> :load "notebook\.nb"$' "Tab to complete ':load \"note' and close the quote"
+keys C-c
+wait_prompt
 run_line ':load notebook.nb' '^ran 2 code cells from notebook\.nb$' "':load' to run the notebook's two code cells"
 region | grep -q 'from the notebook' || fail "the notebook's print output was not shown"
 run_line 'loaded_value' '^7(\.0+)?$' "a variable defined by the loaded notebook"
@@ -318,7 +408,7 @@ step "a second session recalls the first one's last entry"
 start_hebb "$HISTORY_FILE"
 mark
 keys Up
-wait_last '^hebb> :frobnicate$' "Up to recall ':frobnicate', the previous session's last entry"
+wait_last '^hebb\[[0-9]+\]> :frobnicate$' "Up to recall ':frobnicate', the previous session's last entry"
 keys C-c
 wait_prompt
 mark

@@ -1,6 +1,7 @@
-// Tab completion for the REPL: variable and function names, builtins, stdlib functions,
-// keywords and `:commands`; inside a string literal (and after `:load`), file paths.
-// Pure string work on the text before the cursor; LineEditor applies the result.
+// Tab completion for the REPL: `:commands` and `:load` paths here; everything in code
+// (names, fields after a dot, call labels, paths in strings) comes from HebbLanguage's
+// CodeCompletion, which the Jupyter kernel uses too. Pure string work on the text before
+// the cursor; LineEditor applies the result.
 
 import Foundation
 import HebbLanguage
@@ -22,15 +23,13 @@ extension REPL {
 
     /// What the cursor is in, as far as completion cares.
     enum CompletionContext: Equatable {
-        /// Only blanks before the cursor: Tab indents.
-        case indent
-        case nothing
-        /// A partial identifier.
-        case name(String)
+        /// Code (or an argument of `:help` / `:time`), as CodeCompletion sees it.
+        case code(CodeCompletion.Context)
         /// A partial `:command`, colon included.
         case command(String)
-        /// A partial path; `scriptsOnly` keeps directories, .hebb and .nb files (`:load`).
-        case path(String, scriptsOnly: Bool)
+        /// The path after `:load` (directories, .hebb and .nb files); `quote` is the quote
+        /// it was opened with, which a unique file closes.
+        case loadPath(String, quote: String)
     }
 
     final class Completer {
@@ -40,26 +39,34 @@ extension REPL {
 
         init(session: Session) { self.session = session }
 
-        func complete(before: String) -> Completion? {
+        /// `after` is the text after the cursor: a closing quote already there is not added again.
+        func complete(before: String, after: String = "") -> Completion? {
+            guard var completion = completeIgnoringAfter(before) else { return nil }
+            if let insertion = completion.insertion, let quote = insertion.last, quote == "\"" || quote == "'",
+               after.first == quote, completion.candidates.count == 1 {
+                completion.insertion = insertion.count > 1 ? String(insertion.dropLast()) : nil
+            }
+            return completion
+        }
+
+        private func completeIgnoringAfter(_ before: String) -> Completion? {
             switch Completer.context(of: before, atEntryStart: !isContinuation) {
-            case .indent:
+            case .code(.indent):
                 return Completion(insertion: "    ", candidates: [])
-            case .nothing:
-                return nil
-            case .name(let word):
-                return Completer.finish(word, candidates: nameCandidates(word))
+            case .code(let context):
+                guard let found = CodeCompletion.completions(for: context, in: session, base: session.baseDirectory) else { return nil }
+                return Completer.finish(found.typed, candidates: found.candidates.map { Candidate(text: $0.text, display: $0.display) },
+                                        uniqueSuffix: found.uniqueSuffix)
             case .command(let word):
                 let names = Command.allCases.map { ":" + $0.rawValue }.filter { $0.hasPrefix(word) }
                 let unique = names.count == 1 ? Command.named(String(names[0].dropFirst())) : nil
                 return Completer.finish(word, candidates: names.map { Candidate(text: $0, display: $0) },
                                         uniqueSuffix: unique?.takesArgument == true ? " " : "")
-            case .path(let typed, let scriptsOnly):
-                return Completer.finish(typed, candidates: Completer.pathCandidates(typed, scriptsOnly: scriptsOnly))
+            case .loadPath(let typed, let quote):
+                let found = Completer.pathCandidates(typed, scriptsOnly: true)
+                let closes = found.count == 1 && found[0].text.last != "/"
+                return Completer.finish(typed, candidates: found, uniqueSuffix: closes ? quote : "")
             }
-        }
-
-        private func nameCandidates(_ word: String) -> [Candidate] {
-            CodeCompletion.names(startingWith: word, in: session).map { Candidate(text: $0, display: $0) }
         }
 
         /// One candidate: insert its rest. Several: insert their common prefix if it is longer
@@ -87,20 +94,7 @@ extension REPL.Completer {
     static func context(of before: String, atEntryStart: Bool) -> REPL.CompletionContext {
         let trimmed = before.drop { $0 == " " || $0 == "\t" }
         if atEntryStart, trimmed.hasPrefix(":") { return commandContext(trimmed) }
-        return replContext(CodeCompletion.context(of: before))
-    }
-
-    private static func codeContext(_ before: String) -> REPL.CompletionContext {
-        replContext(CodeCompletion.codeContext(before))
-    }
-
-    private static func replContext(_ context: CodeCompletion.Context) -> REPL.CompletionContext {
-        switch context {
-        case .indent: .indent
-        case .nothing: .nothing
-        case .name(let word): .name(word)
-        case .path(let typed): .path(typed, scriptsOnly: false)
-        }
+        return .code(CodeCompletion.context(of: before))
     }
 
     /// `:he` completes the command; `:help so` a name, `:load da` a path, `:time ex` code.
@@ -110,14 +104,14 @@ extension REPL.Completer {
         let argument = String(body[space...].drop(while: \.isWhitespace))
         switch REPL.Command.named(String(body[..<space])) {
         case .help?:
-            return argument.isEmpty ? .nothing : codeContext(argument)
+            return .code(argument.isEmpty ? .nothing : CodeCompletion.codeContext(argument))
         case .load?:
-            let path = argument.first == "\"" || argument.first == "'" ? String(argument.dropFirst()) : argument
-            return .path(path, scriptsOnly: true)
-        case .time?:
-            return argument.isEmpty ? .nothing : context(of: argument, atEntryStart: false)
+            let quote = argument.first == "\"" || argument.first == "'" ? String(argument.prefix(1)) : ""
+            return .loadPath(String(argument.dropFirst(quote.count)), quote: quote)
+        case .time?, .timeit?:
+            return argument.isEmpty ? .code(.nothing) : context(of: argument, atEntryStart: false)
         default:
-            return .nothing
+            return .code(.nothing)
         }
     }
 }

@@ -124,7 +124,7 @@ extension REPL {
         /// prefix of several; when that adds nothing, lists the candidates under the line.
         fileprivate func complete(in editLine: OpaquePointer) -> UInt8 {
             let before = textBeforeCursor(editLine)
-            guard let completion = completer.complete(before: before) else { return UInt8(CC_ERROR) }
+            guard let completion = completer.complete(before: before, after: textAfterCursor(editLine)) else { return UInt8(CC_ERROR) }
             if let insertion = completion.insertion {
                 el_insertstr(editLine, insertion)
                 return UInt8(CC_REFRESH)
@@ -133,6 +133,13 @@ extension REPL {
             let width = Int(hebb_el_columns(editLine))
             Terminal.out("\n" + Completer.columns(completion.candidates.map(\.display), width: width))
             return UInt8(CC_REDISPLAY)
+        }
+
+        private func textAfterCursor(_ editLine: OpaquePointer) -> String {
+            guard let info = el_line(editLine)?.pointee, let cursor = info.cursor, let end = info.lastchar,
+                  end >= cursor else { return "" }
+            let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(cursor), count: end - cursor)
+            return String(decoding: bytes, as: UTF8.self)
         }
 
         private func textBeforeCursor(_ editLine: OpaquePointer) -> String {

@@ -4,10 +4,11 @@
 import Foundation
 import HebbLanguage
 import HebbNotebook
+import HebbSyntax
 
 extension REPL {
     enum Command: String, CaseIterable {
-        case help, vars, load, reset, time, quit
+        case help, vars, load, reset, time, timeit, quit
 
         var usage: String {
             switch self {
@@ -16,6 +17,7 @@ extension REPL {
             case .load: ":load FILE"
             case .reset: ":reset"
             case .time: ":time EXPR"
+            case .timeit: ":timeit EXPR"
             case .quit: ":quit"
             }
         }
@@ -27,12 +29,13 @@ extension REPL {
             case .load: "run a .hebb script, or the code cells of a .nb notebook"
             case .reset: "forget every variable (the stdlib is reloaded, the seed reset)"
             case .time: "run EXPR, echo its value and print the wall time"
+            case .timeit: "run EXPR many times; mean ± std. dev. per run (as IPython's %timeit)"
             case .quit: "leave (Ctrl-D on an empty line does too)"
             }
         }
 
         /// Whether the command reads an argument (completion then adds a space).
-        var takesArgument: Bool { self == .help || self == .load || self == .time }
+        var takesArgument: Bool { self == .help || self == .load || self == .time || self == .timeit }
 
         /// The command a typed word names: its full name, a unique prefix (`:q`), or `exit`.
         static func named(_ word: String) -> Command? {
@@ -51,7 +54,9 @@ extension REPL {
                 + command.summary + "\n"
         }
         text += """
-            Keys: Tab completes names, keywords, :commands, and file paths inside a string;
+            `_` is the last value echoed; `NAME?` (or `?NAME`, `opt.step?`) shows its documentation.
+            Keys: Tab completes names, keywords, :commands, fields after a dot (`model.`),
+              a call's labels (`sum(X, ax` -> `axis:`) and file paths inside a string;
               Up/Down walk the history (kept in \(HistoryFile.describedPath)), Ctrl-R searches it;
               Ctrl-A/E/K/W edit as in a shell; Ctrl-C stops a running program or clears the line.
             An unfinished entry (open bracket, brace or string, trailing operator) continues on
@@ -81,13 +86,14 @@ extension REPL.Loop {
         case .load: load(argument)
         case .reset: resetSession()
         case .time: time(argument)
+        case .timeit: timeit(argument)
         case .quit: return .quit
         }
         return .proceed
     }
 
     /// `:help`, `:help NAME` (a builtin's, stdlib or user function's doc) or `:help :CMD`.
-    private func showHelp(_ name: String) {
+    func showHelp(_ name: String) {
         if name.isEmpty { return REPL.Terminal.out(REPL.helpText()) }
         if let doc = name.hasPrefix(":") ? nil : session.documentation(for: name) {
             return REPL.Terminal.out(doc.hasSuffix("\n") ? doc : doc + "\n")
@@ -126,6 +132,56 @@ extension REPL.Loop {
         let succeeded = evaluate(source)
         let elapsed = clock.now - start
         if succeeded { REPL.Terminal.out("wall time: \(REPL.format(elapsed))\n") }
+    }
+
+    /// `:timeit EXPR`, as IPython's %timeit: enough calls per run that a run takes 0.2 s
+    /// (1, 2, 5, 10, 20, 50, ...), then up to 7 runs, fewer (at least 3) once 5 s have gone;
+    /// prints the mean and population standard deviation of the time per call. Each call
+    /// parses EXPR again (microseconds), and nothing is echoed or kept in `_`.
+    private func timeit(_ source: String) {
+        guard !source.isEmpty else { return REPL.Terminal.error("usage: :timeit EXPR\n") }
+        let name = nextEntryName()
+        session.recordsLastValue = false
+        defer { session.recordsLastValue = true }
+        let clock = ContinuousClock()
+        let result: REPL.TimingRuns? = REPL.Interrupts.whileRunning {
+            var calls = 1
+            var runs = REPL.TimingRuns(calls: 1)
+            var started = clock.now
+            while true {
+                guard let seconds = timedRun(source, name: name, calls: calls) else { return nil }
+                if seconds >= 0.2 || calls >= 1_000_000_000 { runs = REPL.TimingRuns(calls: calls, seconds: [seconds]); break }
+                calls = REPL.nextCallCount(after: calls)
+                started = clock.now
+            }
+            while runs.seconds.count < 7 && !(runs.seconds.count >= 3 && (clock.now - started) > .seconds(5)) {
+                guard let seconds = timedRun(source, name: name, calls: calls) else { return nil }
+                runs.seconds.append(seconds)
+            }
+            return runs
+        }
+        if let result { REPL.Terminal.out(result.report + "\n") }
+    }
+
+    /// The wall time of `calls` runs of `source` in seconds; nil after an error (printed)
+    /// or Ctrl-C.
+    private func timedRun(_ source: String, name: String, calls: Int) -> Double? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<calls {
+            do {
+                _ = try session.run(source, fileName: name)
+            } catch {
+                let message = (error as? Diagnostic)?.rendered() ?? "error: \(error)"
+                REPL.Terminal.error((REPL.Interrupts.wasInterrupted ? "\n" : "") + message + "\n")
+                return nil
+            }
+            if REPL.Interrupts.wasInterrupted {
+                REPL.Terminal.error("\ninterrupted\n")
+                return nil
+            }
+        }
+        return REPL.seconds(clock.now - start)
     }
 
     /// `:load FILE`: a notebook's code cells run one by one (parsed by HebbNotebook),
@@ -172,11 +228,41 @@ extension REPL.Loop {
 // MARK: - Small helpers
 
 extension REPL {
+    /// The timings of `:timeit`: each run made `calls` calls and took `seconds`.
+    struct TimingRuns {
+        var calls: Int
+        var seconds: [Double] = []
+
+        /// `1.23 ms ± 45.6 µs per call (mean ± std. dev. of 7 runs, 100 calls each)`.
+        var report: String {
+            let perCall = seconds.map { $0 / Double(calls) }
+            let mean = perCall.reduce(0, +) / Double(max(1, perCall.count))
+            let variance = perCall.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, perCall.count))
+            let runs = "\(seconds.count) run\(seconds.count == 1 ? "" : "s")"
+            let each = "\(calls) call\(calls == 1 ? "" : "s") each"
+            return "\(REPL.format(seconds: mean)) ± \(REPL.format(seconds: variance.squareRoot())) per call (mean ± std. dev. of \(runs), \(each))"
+        }
+    }
+
+    /// 1, 2, 5, 10, 20, 50, ...: the call counts `:timeit` tries.
+    static func nextCallCount(after calls: Int) -> Int {
+        var decade = 1
+        while decade * 10 <= calls { decade *= 10 }
+        let leading = calls / decade
+        return leading < 2 ? 2 * decade : leading < 5 ? 5 * decade : 10 * decade
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
     /// `12.3 ms`, `1.52 s`: three significant digits in a unit that fits.
-    static func format(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    static func format(_ duration: Duration) -> String { format(seconds: seconds(duration)) }
+
+    static func format(seconds: Double) -> String {
         let (value, unit): (Double, String) =
-            seconds >= 1 ? (seconds, "s") : seconds >= 1e-3 ? (seconds * 1e3, "ms") : (seconds * 1e6, "µs")
+            seconds >= 1 ? (seconds, "s") : seconds >= 1e-3 ? (seconds * 1e3, "ms")
+            : seconds >= 1e-6 || seconds == 0 ? (seconds * 1e6, "µs") : (seconds * 1e9, "ns")
         let digits = value >= 100 ? 0 : value >= 10 ? 1 : 2
         return String(format: "%.\(digits)f", value) + " " + unit
     }

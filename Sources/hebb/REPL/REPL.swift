@@ -7,13 +7,15 @@ import HebbLanguage
 import HebbSyntax
 
 enum REPL {
-    static let primaryPrompt = "hebb> "
+    /// `hebb[3]> `: the number is the one the entry's errors name (`REPL[3]:1:5: error`).
+    static func primaryPrompt(entry: Int) -> String { "hebb[\(entry)]> " }
     static let continuationPrompt = "...   "
 
     /// Runs until `:quit` or Ctrl-D on an empty line; returns the process exit code.
     static func run(seed: UInt64) -> Int32 {
         Interrupts.install()
         let session = Session(output: TerminalOutput(), seed: seed)
+        session.recordsLastValue = true
         let completer = Completer(session: session)
         let editor = LineEditor(history: HistoryFile.fromEnvironment(), completer: completer)
         let loop = Loop(session: session, seed: seed, editor: editor, completer: completer)
@@ -57,7 +59,7 @@ extension REPL {
             Terminal.out(REPL.banner())
             while true {
                 completer.isContinuation = !pending.isEmpty
-                let prompt = pending.isEmpty ? REPL.primaryPrompt : REPL.continuationPrompt
+                let prompt = pending.isEmpty ? REPL.primaryPrompt(entry: entryNumber + 1) : REPL.continuationPrompt
                 switch editor.readLine(prompt: prompt) {
                 case .endOfInput:
                     Terminal.out("\n")
@@ -80,6 +82,11 @@ extension REPL {
                 if trimmed.hasPrefix(":") {
                     editor.remember(trimmed)
                     return execute(command: trimmed)
+                }
+                if let name = REPL.helpQuery(trimmed) {
+                    editor.remember(trimmed)
+                    showHelp(name)
+                    return .proceed
                 }
             }
             let endsByBlankLines = !pending.isEmpty && isBlank(line) && pending.last.map(isBlank) == true
@@ -118,10 +125,26 @@ extension REPL {
             return false
         }
 
-        private func nextEntryName() -> String {
+        func nextEntryName() -> String {
             entryNumber += 1
             return "REPL[\(entryNumber)]"
         }
+    }
+}
+
+extension REPL {
+    /// `softmax?`, `?softmax`, `opt.step?` (IPython's `?`; `??` too): the name asked about.
+    static func helpQuery(_ line: String) -> String? {
+        var name = Substring(line)
+        if name.hasPrefix("?") { name = name.drop { $0 == "?" } } else if name.hasSuffix("?") {
+            while name.last == "?" { name = name.dropLast() }
+        } else {
+            return nil
+        }
+        name = Substring(name.trimmingCharacters(in: .whitespaces))
+        let isChain = name.split(separator: ".", omittingEmptySubsequences: false)
+            .allSatisfy { !$0.isEmpty && $0.first?.isNumber == false && $0.allSatisfy(CodeCompletion.isIdentifierCharacter) }
+        return isChain ? String(name) : nil
     }
 }
 
