@@ -26,22 +26,37 @@ module() {  # name, sources...
     local name=$1; shift
     swiftc -sanitize=fuzzer,address -parse-as-library "$OPT" -g -module-name "$name" -emit-module \
         -emit-module-path "$OUT/modules/$name.swiftmodule" -emit-library -static -o "$OUT/modules/lib$name.a" \
-        -I "$OUT/modules" -I Sources/CBLAS "${BLAS_FLAGS[@]}" "$@" 2>"$OUT/build-$name.log" \
+        -I "$OUT/modules" -I Sources/CBLAS "${SLEEF_FLAGS[@]}" "${BLAS_FLAGS[@]}" "$@" 2>"$OUT/build-$name.log" \
         || { cat "$OUT/build-$name.log"; exit 1; }
 }
 want() { [[ " $TARGETS " == *" $1 "* ]]; }
+# The SLEEF loops (C, one copy per instruction set, as Package.swift builds them) go into
+# one archive that every target using HebbTensor links.
+sleef() {
+    mkdir -p "$OUT/sleef"
+    clang -O2 -g -fPIC -I Sources/CSleefAVX/include -I Sources/CSleefAVX512/include -I Sources/CSleef/include \
+        -c Sources/CSleef/vecmath.c -o "$OUT/sleef/vecmath.o"
+    if [[ $(uname -m) == x86_64 ]]; then
+        clang -O2 -g -fPIC -mavx -I Sources/CSleefAVX/include -c Sources/CSleefAVX/loops.c -o "$OUT/sleef/avx.o"
+        clang -O2 -g -fPIC -mavx512f -I Sources/CSleefAVX512/include -c Sources/CSleefAVX512/loops.c -o "$OUT/sleef/avx512.o"
+    fi
+    rm -f "$OUT/modules/libCSleef.a" && ar rcs "$OUT/modules/libCSleef.a" "$OUT"/sleef/*.o
+}
+SLEEF_FLAGS=(-I Sources/CSleef/include -I Sources/CSleefAVX/include -I Sources/CSleefAVX512/include)
 sources() { find "Sources/$1" -name '*.swift' | sort; }
 echo "building fuzz targets in $OUT"
 mkdir -p "$OUT/modules"
+if want csv || want npy || want interpreter || want notebook; then sleef || exit 1; fi
 jobs_ok() { local failed=0; for pid in "$@"; do wait "$pid" || failed=1; done; [[ $failed == 0 ]] || exit 1; }
 # Independent builds in parallel: the four single-module targets and the bottom modules.
 pids=()
 want parser && { build parser Sources/HebbSyntax/*.swift Tests/fuzz/FuzzParser.swift & pids+=($!); }
-TENSOR=(-I Sources/CBLAS "${BLAS_FLAGS[@]}" -lopenblas Sources/HebbTensor/*.swift Tests/fuzz/FuzzLoaders.swift)
+TENSOR=(-I Sources/CBLAS "${SLEEF_FLAGS[@]}" "${BLAS_FLAGS[@]}" -L "$OUT/modules" -lCSleef -lsleef -lopenblas
+        Sources/HebbTensor/*.swift Tests/fuzz/FuzzLoaders.swift)
 want csv && { build csv -D CSV "${TENSOR[@]}" & pids+=($!); }
 want npy && { build npy -D NPY "${TENSOR[@]}" & pids+=($!); }
 want kernel && { build kernel -I Sources/COpenSSL Sources/HebbKernel/{Message,MessageSigner}.swift Tests/fuzz/FuzzKernelMessage.swift -lcrypto & pids+=($!); }
-LINK=(-I "$OUT/modules" -I Sources/CBLAS "${BLAS_FLAGS[@]}" -L "$OUT/modules")
+LINK=(-I "$OUT/modules" -I Sources/CBLAS "${SLEEF_FLAGS[@]}" "${BLAS_FLAGS[@]}" -L "$OUT/modules")
 if want interpreter || want notebook; then
     swiftc -parse-as-library -O Sources/EmbedStdlib/EmbedStdlib.swift -o "$OUT/embed-stdlib"
     "$OUT/embed-stdlib" "$OUT/EmbeddedStdlib.swift" $(ls stdlib/*.hebb | sort)
@@ -49,7 +64,7 @@ if want interpreter || want notebook; then
     jobs_ok "${pids[@]}"; pids=()
     module HebbAutodiff $(sources HebbAutodiff)
     module HebbLanguage $(sources HebbLanguage) "$OUT/EmbeddedStdlib.swift"
-    LINK+=(-lHebbLanguage -lHebbPlot -lHebbSyntax -lHebbAutodiff -lHebbTensor -lopenblas)
+    LINK+=(-lHebbLanguage -lHebbPlot -lHebbSyntax -lHebbAutodiff -lHebbTensor -lCSleef -lsleef -lopenblas)
     want interpreter && { build interpreter Tests/fuzz/FuzzInterpreter.swift "${LINK[@]}" & pids+=($!); }
     want notebook && { module HebbNotebook $(sources HebbNotebook) && build notebook Tests/fuzz/FuzzNotebook.swift -lHebbNotebook "${LINK[@]}" & pids+=($!); }
 fi
