@@ -54,6 +54,19 @@ public final class Builtin: Sendable {
         }
     }
 
+    /// "f() has no parameter 'dim'", with the parameter meant when a near spelling or a
+    /// PyTorch label (dim:, keepdim:) names one.
+    static func unknownLabelMessage(_ label: String, of name: String, parameters: [String]) -> String {
+        var message = "\(name)() has no parameter '\(label)'"
+        let habits = ["dim": "axis", "keepdim": "keepdims", "axes": "axis"]
+        if let meant = habits[label], parameters.contains(meant) {
+            return message + "; write '\(meant):' (Hebb names it as NumPy does)"
+        }
+        let closest = parameters.min { editDistance($0, label) < editDistance($1, label) }
+        if let closest, editDistance(closest, label) <= max(1, label.count / 3) { message += "; did you mean '\(closest)'?" }
+        return message
+    }
+
     /// Binds a call's arguments to the signature: rejects what it does not allow (extra
     /// positional arguments, unknown labels, a value given both by position and by label),
     /// then moves labelled arguments that continue the positional ones into their places,
@@ -67,10 +80,7 @@ public final class Builtin: Sendable {
         }
         for (label, _) in arguments.labelled {
             guard parameterNames.contains(label) else {
-                var message = "\(name)() has no parameter '\(label)'"
-                let closest = parameterNames.min { editDistance($0, label) < editDistance($1, label) }
-                if let closest, editDistance(closest, label) <= max(1, label.count / 3) { message += "; did you mean '\(closest)'?" }
-                throw RuntimeError(message)
+                throw RuntimeError(Builtin.unknownLabelMessage(label, of: name, parameters: parameterNames))
             }
             if let slot = positionalNames.firstIndex(of: label), slot < given {
                 throw RuntimeError("\(name)() got two values for '\(label)': argument \(slot + 1) and '\(label):'; give it once")

@@ -43,8 +43,23 @@ extension Interpreter {
         default:
             break
         }
-        throw RuntimeError("a \(value.typeName) has no field '\(name)'")
+        var message = "a \(value.typeName) has no field '\(name)'"
+        if let habit = Interpreter.autodiffHabits[name] { message += ": \(habit)" }
+        throw RuntimeError(message)
     }
+
+    /// PyTorch's autograd spellings, answered with Hebb's: gradients are a function's
+    /// results, not state kept on tensors.
+    static let autodiffHabits: [String: String] = [
+        "backward": "Hebb has no .backward(); take the gradients with dW = grad(J, W) (or grad(J, [W, b]))",
+        "grad": "Hebb keeps no .grad on tensors; dW = grad(J, W) returns it",
+        "requires_grad": "every tensor can be differentiated in Hebb; grad(J, W) needs no flag",
+        "requires_grad_": "every tensor can be differentiated in Hebb; grad(J, W) needs no flag",
+        "zero_grad": "Hebb accumulates nothing between grad calls, so there is nothing to zero",
+        "detach": "write detach(x)",
+        "numpy": "a Hebb tensor is already the array; use it as it is",
+        "item": "write float(x) for a one-element tensor",
+    ]
 
     // MARK: - Calls
 
@@ -94,7 +109,8 @@ extension Interpreter {
         for argument in arguments.labelled {
             guard let index = parameters.firstIndex(where: { $0.name.name == argument.label }) else {
                 file = callerFile
-                throw Diagnostic("\(closure.name)() has no parameter '\(argument.label)'", span: span, file: callerFile)
+                throw Diagnostic(Builtin.unknownLabelMessage(argument.label, of: closure.name, parameters: parameters.map(\.name.name)),
+                                 span: span, file: callerFile)
             }
             if index < arguments.positional.count {
                 file = callerFile

@@ -232,6 +232,7 @@ struct Lexer {
         let hint: String? = switch scalar {
         case "&": "use 'and' or '&&'"
         case "|": "use 'or' or '||'"
+        case "~": "use 'not' (for a mask too: not (x > 0))"
         case "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}": "use a straight quote \" or '"
         case "\u{2212}", "\u{2013}", "\u{2014}": "use '-'"
         case "\u{00D7}": "use '*'"

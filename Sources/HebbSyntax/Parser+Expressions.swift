@@ -179,6 +179,12 @@ extension ProgramParser {
 
     mutating func parseUnary(_ operation: UnaryOperator, operand precedence: Precedence) throws(SyntaxError) -> Expr {
         let token = advance()
+        // `x++` / `x--` at the end of a line would read as `x + +(next line)`: C's increment.
+        if token.kind == .plus || token.kind == .minus, peek().kind == .newline || peek().kind.isEnd, index >= 2,
+           tokens[index - 2].kind == token.kind, tokens[index - 2].end == token.start {
+            let sign = token.kind == .plus ? "+" : "-"
+            throw SyntaxError(message: "Hebb has no '\(sign)\(sign)': write x \(sign)= 1", span: tokens[index - 2].span.merged(with: token.span))
+        }
         try skipNewlinesBeforeOperand()
         let operand = try parseExpression(precedence)
         return Expr(.unary(operation, operand), span: token.span.merged(with: operand.span))

@@ -148,3 +148,24 @@ private struct BuiltinSource {
         }
     }
 }
+
+/// PyTorch habits that would otherwise fail obscurely or, worse, run: each is an error that
+/// says what Hebb writes instead.
+@Suite struct PyTorchHabitTests {
+    @Test(arguments: [
+        ("sum(ones(2, 2), dim: 1)", "sum() has no parameter 'dim'; write 'axis:'"),
+        ("sum(ones(2, 2), axis: 1, keepdim: true)", "has no parameter 'keepdim'; write 'keepdims:'"),
+        ("cross_entropy(ones(2, 3), [0, 1], dim: 1)", "cross_entropy() has no parameter 'dim'"),
+        ("W = ones(2)\nW.backward()", "Hebb has no .backward(); take the gradients with dW = grad(J, W)"),
+        ("W = ones(2)\nW.grad", "Hebb keeps no .grad on tensors"),
+        ("W = ones(2)\nW.requires_grad", "grad(J, W) needs no flag"),
+        // One tensor instead of a list: the loop inside step would walk its rows.
+        ("W = ones(2, 3)\nopt = sgd(lr: 0.1)\nW = opt.step(W, ones(2, 3))", "opt.step takes a list of parameters and a list of their gradients, not a tensor"),
+        ("W = ones(2, 3)\nopt = adam()\nW = opt.step([W], ones(2, 3))", "not a tensor: write W = opt.step([W], [dW])[0]"),
+        ("W = ones(2)\nopt = rmsprop()\nopt.step([W, W], [W])", "opt.step got 2 parameters but 1 gradients"),
+    ])
+    func habitsAreErrorsThatSayWhatToWrite(source: String, message: String) {
+        let error = HebbRun().error(source)
+        #expect(error?.contains(message) == true, "\(source): \(error ?? "no error")")
+    }
+}
