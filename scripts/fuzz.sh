@@ -80,7 +80,11 @@ for target in $TARGETS; do
     # global (it cannot follow Swift's enum payload pointers). Peak RSS over 3,000 sessions
     # grows by ~10 KB each, and SessionReleaseTests sees every stdlib function freed.
     leaks=1; [[ $target == interpreter ]] && leaks=0
-    if ! ASAN_OPTIONS=detect_leaks=$leaks SWIFT_BACKTRACE=enable=no "$OUT/fuzz-$target" "${limit[@]}" -timeout=10 -rss_limit_mb=4096 -detect_leaks=$leaks \
+    # The interpreter's own watchdog stops a program after 2 s; libFuzzer's timeout is for
+    # what that cannot stop. 30 s, not 10: a program that recursed to the 10,000-call limit
+    # and was then interrupted took 13 s to unwind under ASan on a loaded machine (4 s idle).
+    timeout=10; [[ $target == interpreter ]] && timeout=30
+    if ! ASAN_OPTIONS=detect_leaks=$leaks SWIFT_BACKTRACE=enable=no "$OUT/fuzz-$target" "${limit[@]}" -timeout=$timeout -rss_limit_mb=4096 -detect_leaks=$leaks \
         -max_len=8192 -artifact_prefix="$OUT/crash-$target-" "$work" 2>"$OUT/$target.log"; then
         echo "fuzz-$target FOUND A PROBLEM: see $OUT/$target.log and $OUT/crash-$target-*"; status=1
     fi
