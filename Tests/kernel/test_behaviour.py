@@ -23,6 +23,18 @@ def run(kc, code, timeout=TIMEOUT):
     return reply["content"], messages
 
 
+def steps_taking(kc, seconds):
+    """The length of a `s += j` loop that takes at least `seconds` on this machine: grown
+    until it does, rather than guessed (the compiled interpreter is fast, machines differ)."""
+    n = 100000
+    while True:
+        start = time.monotonic()
+        run(kc, f"s = 0\nfor j in 1...{n} {{ s += j }}")
+        if time.monotonic() - start >= seconds or n >= 10**9:
+            return n
+        n *= 4
+
+
 def result_text(messages):
     return [c["data"]["text/plain"] for _, t, c in messages if t == "execute_result"]
 
@@ -37,15 +49,8 @@ class KernelBehaviour(unittest.TestCase):
         self.km.shutdown_kernel(now=True)
 
     def test_output_is_streamed_while_the_cell_runs(self):
-        # The pause between prints must outlast the kernel's 50 ms flush on any machine:
-        # grow a loop until it takes 0.3 s here, rather than guessing its length.
-        n = 100000
-        while True:
-            start = time.monotonic()
-            run(self.kc, f"s = 0\nfor j in 1...{n} {{ s += j }}")
-            if time.monotonic() - start >= 0.3 or n >= 10**9:
-                break
-            n *= 4
+        # The pause between prints must outlast the kernel's 50 ms flush on any machine.
+        n = steps_taking(self.kc, 0.3)
         code = ("for i in 1...3 {\n    print(\"step\", i)\n    s = 0\n"
                 f"    if i < 3 {{ for j in 1...{n} {{ s += j }} }}\n}}")
         reply, messages = run(self.kc, code)
@@ -120,7 +125,8 @@ class KernelBehaviour(unittest.TestCase):
 
     def test_cells_queued_after_a_failure_are_aborted(self):
         # The failing cell runs long enough that the second request is queued behind it.
-        first = self.kc.execute("s = 0\nfor j in 1...100000 { s += j }\nundefined_name + 1")
+        n = steps_taking(self.kc, 0.5)
+        first = self.kc.execute(f"s = 0\nfor j in 1...{n} {{ s += j }}\nundefined_name + 1")
         second = self.kc.execute("queued = 1")
         replies = {}
         while len(replies) < 2:
