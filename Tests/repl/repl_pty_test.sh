@@ -380,6 +380,7 @@ step ":help NAME, :time, :load of a notebook (and outside the folder), an unknow
 run_line ':help softmax' 'softmax\(' "the documentation of softmax"
 run_line ':time 2 * 3' 'wall time: [0-9.]+ (µs|ms|s)$' "':time' to print the wall time"
 region | grep -Eq '^6(\.0+)?$' || fail "':time 2 * 3' did not echo 6"
+run_line ':t 2 * 3' 'wall time: [0-9.]+ (µs|ms|s)$' "':t' to be ':time' (not ambiguous with ':timeit')"
 mark
 tmux_ send-keys -t "$PANE" -l -- ':load "note'
 keys Tab

@@ -42,7 +42,10 @@ extension REPL {
             if word == "exit" { return .quit }
             if let exact = Command(rawValue: word) { return exact }
             let matches = allCases.filter { $0.rawValue.hasPrefix(word) }
-            return word.isEmpty || matches.count != 1 ? nil : matches[0]
+            guard !word.isEmpty, let shortest = matches.min(by: { $0.rawValue.count < $1.rawValue.count }) else { return nil }
+            // `:t` is `:time`, though `:timeit` starts the same: a command that every other
+            // match extends wins, as it did before `:timeit` existed.
+            return matches.allSatisfy { $0.rawValue.hasPrefix(shortest.rawValue) } ? shortest : nil
         }
     }
 
