@@ -104,12 +104,11 @@ struct BuiltinCall {
     var arguments: Arguments
     let interpreter: Interpreter
     let span: SourceSpan
-    /// The signature's parameters (empty for calls made inside a builtin, read by position).
-    var parameterNames: [String] = []
-    var positionalNames: [String] = []
-    var variadicName: String?
+    /// The builtin whose signature the arguments were bound to; nil for calls made inside a
+    /// builtin, which are read by position.
+    private var signature: Builtin?
     /// The labels the caller wrote, before binding moved some into positions.
-    var givenLabels: Set<String> = []
+    private var givenLabels: [String] = []
 
     init(name: String, arguments: Arguments, interpreter: Interpreter, span: SourceSpan) {
         self.name = name
@@ -120,11 +119,12 @@ struct BuiltinCall {
 
     init(_ builtin: Builtin, arguments: Arguments, interpreter: Interpreter, span: SourceSpan) throws {
         self.init(name: builtin.name, arguments: try builtin.bind(arguments), interpreter: interpreter, span: span)
-        parameterNames = builtin.parameterNames
-        positionalNames = builtin.positionalNames
-        variadicName = builtin.variadicName
-        givenLabels = Set(arguments.labelled.map(\.label))
+        signature = builtin
+        givenLabels = arguments.labelled.map(\.label)
     }
+
+    private var parameterNames: [String] { signature?.parameterNames ?? [] }
+    private var positionalNames: [String] { signature?.positionalNames ?? [] }
 
     var count: Int { arguments.positional.count }
 
@@ -240,7 +240,7 @@ struct BuiltinCall {
     func dimensions(from start: Int) throws -> [Int] {
         var values = Array(arguments.positional.dropFirst(start))
         // zeros(shape: [2, 3]): the `shape...` parameter given by its label.
-        if values.isEmpty, let variadicName, let labelled = arguments.value(variadicName) { values = [labelled] }
+        if values.isEmpty, let variadicName = signature?.variadicName, let labelled = arguments.value(variadicName) { values = [labelled] }
         let items: [Value]
         if values.count == 1, case .list(let list) = values[0] { items = list.items }
         else if values.count == 1, case .tuple(let tuple) = values[0] { items = tuple }

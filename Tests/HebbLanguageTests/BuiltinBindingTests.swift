@@ -5,7 +5,7 @@
 
 import Foundation
 import Testing
-import HebbLanguage
+@testable import HebbLanguage
 
 @Suite struct BuiltinBindingTests {
     /// Labels and positions give the same result.
@@ -131,21 +131,9 @@ private struct BuiltinSource {
         return found
     }
 
-    /// `name(a, b: 1, rest...)` → ["a", "b", "rest..."].
+    /// `name(a, b: 1, rest...)` → ["a", "b", "rest..."], as the binder reads it.
     static func parameters(of signature: String) -> [String] {
-        guard let open = signature.firstIndex(of: "("), let close = signature.lastIndex(of: ")") else { return [] }
-        var pieces: [String] = [], current = "", quoted = false
-        for character in signature[signature.index(after: open)..<close] {
-            if character == "\"" { quoted.toggle() }
-            if character == ",", !quoted { pieces.append(current); current = "" } else { current.append(character) }
-        }
-        pieces.append(current)
-        return pieces.compactMap { piece in
-            let trimmed = piece.trimmingCharacters(in: .whitespaces)
-            let name = String(trimmed.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
-            guard !name.isEmpty else { return nil }
-            return trimmed.dropFirst(name.count).hasPrefix("...") ? name + "..." : name
-        }
+        Builtin.parameters(of: signature).map { $0.variadic ? $0.name + "..." : $0.name }
     }
 }
 
