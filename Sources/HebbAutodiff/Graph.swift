@@ -16,10 +16,14 @@ public enum FiniteCheck {
 extension Variable {
     /// Applies a primitive op, recording it in the graph when recording is on.
     public static func apply(_ op: Op, _ inputs: [Variable]) throws -> Variable {
+        try apply(op, inputs, in: GraphContext.current)
+    }
+
+    /// The same in a context the caller holds.
+    public static func apply(_ op: Op, _ inputs: [Variable], in context: GraphContext) throws -> Variable {
         let (output, saved) = try op.forward(inputs.map(\.value))
-        let context = GraphContext.current
         try checkFinite(output, op, context)
-        guard context.recording else { return Variable(output) }
+        guard context.recording else { return Variable(output, in: context) }
         for input in inputs { input.freeStaleHistory(context) }
         let node = Variable(value: output, op: op, inputs: inputs, context: context)
         node.saved = saved
@@ -27,8 +31,15 @@ extension Variable {
         return node
     }
 
-    /// One- and two-operand fast path (no input array on the hot path).
+    /// One- and two-operand fast path (no input array on the hot path), in the calling
+    /// thread's context.
     public static func apply(_ op: Op, _ a: Variable, _ b: Variable? = nil) throws -> Variable {
+        try apply(op, a, b, in: GraphContext.current)
+    }
+
+    /// The same in a context the caller holds (the interpreter passes its session's), so the
+    /// per-op path does no thread-local lookup.
+    public static func apply(_ op: Op, _ a: Variable, _ b: Variable?, in context: GraphContext) throws -> Variable {
         let output: Tensor
         switch op {
         case .binary(let binary):
@@ -39,11 +50,10 @@ extension Variable {
         case .unary(let unary):
             output = Tensor.unary(unary, a.value)
         default:
-            return try apply(op, b.map { [a, $0] } ?? [a])
+            return try apply(op, b.map { [a, $0] } ?? [a], in: context)
         }
-        let context = GraphContext.current
         try checkFinite(output, op, context)
-        guard context.recording else { return Variable(output) }
+        guard context.recording else { return Variable(output, in: context) }
         a.freeStaleHistory(context)
         b?.freeStaleHistory(context)
         let node = Variable(value: output, op: op, a, b, context: context)
@@ -92,6 +102,17 @@ extension Variable {
             try TensorLimits.throwIfOverLimit()   // and one past the memory limit stops at that node
             let node = order[index]
             guard let op = node.op, let g = grads[index] else { continue }
+            if let (a, b) = node.operandPair {
+                let needA = relevant[a.orderIndex], needB = b.map { relevant[$0.orderIndex] } ?? false
+                if needA || needB {
+                    let (ga, gb) = try op.backward(a.value, b?.value, output: node.value, grad: g, saved: node.saved,
+                                                   needA: needA, needB: needB)
+                    if needA, let ga { try accumulate(ga, into: &grads[a.orderIndex]) }
+                    if needB, let b, let gb { try accumulate(gb, into: &grads[b.orderIndex]) }
+                }
+                if !targets.contains(where: { $0 === node }) { grads[index] = nil }  // free early
+                continue
+            }
             let inputs = node.inputs
             let needed = inputs.map { relevant[$0.orderIndex] }
             guard needed.contains(true) else { continue }
@@ -99,17 +120,23 @@ extension Variable {
                                              saved: node.saved, needed: needed)
             for (input, inputGrad) in zip(inputs, inputGrads) {
                 guard let inputGrad, relevant[input.orderIndex] else { continue }
-                if let existing = grads[input.orderIndex] {
-                    grads[input.orderIndex] = try Tensor.binary(.add, existing, inputGrad)
-                } else {
-                    grads[input.orderIndex] = inputGrad
-                }
+                try accumulate(inputGrad, into: &grads[input.orderIndex])
             }
             if !targets.contains(where: { $0 === node }) { grads[index] = nil }  // free early
         }
         return try targets.map { target in
             if target.visitGeneration == generation, let g = grads[target.orderIndex] { return g }
             return try Tensor.zeros(target.shape, dtype: target.dtype)
+        }
+    }
+
+    /// Adds one path's gradient to what a node has received so far.
+    @inline(__always)
+    private static func accumulate(_ gradient: Tensor, into total: inout Tensor?) throws {
+        if let existing = total {
+            total = try Tensor.binary(.add, existing, gradient)
+        } else {
+            total = gradient
         }
     }
 
@@ -153,8 +180,8 @@ extension Variable {
             if node.visitGeneration == generation { continue }
             node.visitGeneration = generation
             stack.append((node, true))
-            for input in node.inputs where input.visitGeneration != generation {
-                stack.append((input, false))
+            node.forEachInput { input in
+                if input.visitGeneration != generation { stack.append((input, false)) }
             }
         }
         return (order, generation)
@@ -165,7 +192,9 @@ extension Variable {
     private static func relevance(of order: [Variable], generation: Int, targets: [Variable]) -> [Bool] {
         var relevant = [Bool](repeating: false, count: order.count)
         for (index, node) in order.enumerated() {
-            relevant[index] = targets.contains { $0 === node } || node.inputs.contains { relevant[$0.orderIndex] }
+            var reachesTarget = targets.contains { $0 === node }
+            node.forEachInput { input in reachesTarget = reachesTarget || relevant[input.orderIndex] }
+            relevant[index] = reachesTarget
         }
         return relevant
     }

@@ -107,17 +107,10 @@ extension Op {
     func backward(inputs x: [Tensor], output y: Tensor, grad g: Tensor, saved: [Int32]?,
                   needed: [Bool]) throws -> [Tensor?] {
         switch self {
-        case .binary(let op):
-            return try binaryGradients(op, x[0], x[1], y, g, needed)
-        case .scalarBinary(let op, let s, let left):
-            // The tensor-tensor rule with the constant as a 0-d tensor that needs no gradient.
-            let constant = Tensor(scalar: s, dtype: g.dtype)
-            let (a, b) = left ? (constant, x[0]) : (x[0], constant)
-            return [try binaryGradients(op, a, b, y, g, [!left, left])[left ? 1 : 0]]
-        case .unary(let op):
-            return [try unaryGradient(op, x[0], y, g)]
-        case .matmul(let ta, let tb):
-            return try matmulGradients(x[0], x[1], ta, tb, g, needed)
+        case .binary, .scalarBinary, .unary, .matmul:
+            let (ga, gb) = try backward(x[0], x.count > 1 ? x[1] : nil, output: y, grad: g, saved: saved,
+                                        needA: needed[0], needB: needed.count > 1 && needed[1])
+            return x.count > 1 ? [ga, gb] : [ga]
         case .transpose(let axes):
             guard let axes else { return [try Tensor.transpose(g, axes: nil)] }
             var inverse = [Int](repeating: 0, count: axes.count)
@@ -184,39 +177,65 @@ extension Op {
         }
     }
 
+    /// The same rules for an op of one or two operands, with no arrays: the backward pass's
+    /// hot path (`b` is nil, and `needB` false, for one operand).
+    func backward(_ a: Tensor, _ b: Tensor?, output y: Tensor, grad g: Tensor, saved: [Int32]?,
+                  needA: Bool, needB: Bool) throws -> (Tensor?, Tensor?) {
+        switch self {
+        case .binary(let op):
+            guard let b else { throw TensorError("\(op): missing operand") }
+            return try binaryGradients(op, a, b, y, g, (needA, needB))
+        case .scalarBinary(let op, let s, let left):
+            // The tensor-tensor rule with the constant as a 0-d tensor that needs no gradient.
+            let constant = Tensor(scalar: s, dtype: g.dtype)
+            let gradients = try left ? binaryGradients(op, constant, a, y, g, (false, needA))
+                                     : binaryGradients(op, a, constant, y, g, (needA, false))
+            return (left ? gradients.b : gradients.a, nil)
+        case .unary(let op):
+            return (needA ? try unaryGradient(op, a, y, g) : nil, nil)
+        case .matmul(let ta, let tb):
+            guard let b else { throw TensorError("matmul: missing operand") }
+            return try matmulGradients(a, b, ta, tb, g, (needA, needB))
+        default:
+            let gradients = try backward(inputs: b.map { [a, $0] } ?? [a], output: y, grad: g, saved: saved,
+                                         needed: b == nil ? [needA] : [needA, needB])
+            return (gradients.first ?? nil, gradients.count > 1 ? gradients[1] : nil)
+        }
+    }
+
     private func binaryGradients(_ op: Tensor.BinaryOp, _ a: Tensor, _ b: Tensor, _ y: Tensor,
-                                 _ g: Tensor, _ needed: [Bool]) throws -> [Tensor?] {
+                                 _ g: Tensor, _ needed: (Bool, Bool)) throws -> (a: Tensor?, b: Tensor?) {
         func reduced(_ t: Tensor, to shape: [Int]) throws -> Tensor {
             t.shape == shape ? t : try Tensor.sumToShape(t, shape)
         }
         let ga: Tensor?, gb: Tensor?
         switch op {
         case .add:
-            ga = needed[0] ? try reduced(g, to: a.shape) : nil
-            gb = needed[1] ? try reduced(g, to: b.shape) : nil
+            ga = needed.0 ? try reduced(g, to: a.shape) : nil
+            gb = needed.1 ? try reduced(g, to: b.shape) : nil
         case .sub:
-            ga = needed[0] ? try reduced(g, to: a.shape) : nil
-            gb = needed[1] ? try reduced(Tensor.unary(.neg, g), to: b.shape) : nil
+            ga = needed.0 ? try reduced(g, to: a.shape) : nil
+            gb = needed.1 ? try reduced(Tensor.unary(.neg, g), to: b.shape) : nil
         case .mul:
-            ga = needed[0] ? try reduced(Tensor.binary(.mul, g, b), to: a.shape) : nil
-            gb = needed[1] ? try reduced(Tensor.binary(.mul, g, a), to: b.shape) : nil
+            ga = needed.0 ? try reduced(Tensor.binary(.mul, g, b), to: a.shape) : nil
+            gb = needed.1 ? try reduced(Tensor.binary(.mul, g, a), to: b.shape) : nil
         case .div:
-            ga = needed[0] ? try reduced(Tensor.binary(.div, g, b), to: a.shape) : nil
+            ga = needed.0 ? try reduced(Tensor.binary(.div, g, b), to: a.shape) : nil
             // d(a/b)/db = -a/b^2 = -y/b
-            gb = needed[1] ? try reduced(Tensor.unary(.neg, Tensor.binary(.div, Tensor.binary(.mul, g, y), b)), to: b.shape) : nil
+            gb = needed.1 ? try reduced(Tensor.unary(.neg, Tensor.binary(.div, Tensor.binary(.mul, g, y), b)), to: b.shape) : nil
         case .pow:
             // d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a
-            ga = needed[0] ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.mul, b, Tensor.binary(.pow, a, Tensor.binary(.sub, b, scalar: 1)))), to: a.shape) : nil
-            gb = needed[1] ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.mul, y, Tensor.unary(.log, a))), to: b.shape) : nil
+            ga = needed.0 ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.mul, b, Tensor.binary(.pow, a, Tensor.binary(.sub, b, scalar: 1)))), to: a.shape) : nil
+            gb = needed.1 ? try reduced(Tensor.binary(.mul, g, Tensor.binary(.mul, y, Tensor.unary(.log, a))), to: b.shape) : nil
         case .maximum, .minimum:
             // The gradient goes to the chosen operand; ties split it equally (PyTorch, JAX).
-            ga = needed[0] ? try reduced(Tensor.binary(.mul, g, Op.tieShare(op, a, b, g.dtype)), to: a.shape) : nil
-            gb = needed[1] ? try reduced(Tensor.binary(.mul, g, Op.tieShare(op, b, a, g.dtype)), to: b.shape) : nil
+            ga = needed.0 ? try reduced(Tensor.binary(.mul, g, Op.tieShare(op, a, b, g.dtype)), to: a.shape) : nil
+            gb = needed.1 ? try reduced(Tensor.binary(.mul, g, Op.tieShare(op, b, a, g.dtype)), to: b.shape) : nil
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             ga = nil
             gb = nil
         }
-        return [ga, gb]
+        return (ga, gb)
     }
 
     /// The share of maximum(a, b)'s (minimum's) gradient that goes to `a`: 1 where `a` is
@@ -249,7 +268,7 @@ extension Op {
     }
 
     private func matmulGradients(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool,
-                                 _ g: Tensor, _ needed: [Bool]) throws -> [Tensor?] {
+                                 _ g: Tensor, _ needed: (Bool, Bool)) throws -> (Tensor?, Tensor?) {
         switch (a.rank, b.rank) {
         case (2, 2):
             // C = op(A) op(B); the gradients are products with transposes passed as BLAS flags.
@@ -269,22 +288,22 @@ extension Op {
                 case (true, true): return try Tensor.matmul(g, a, transposeA: true, transposeB: true)
                 }
             }
-            return [needed[0] ? try gradientA() : nil, needed[1] ? try gradientB() : nil]
+            return (needed.0 ? try gradientA() : nil, needed.1 ? try gradientB() : nil)
         case (1, 2):
             // y = x @ op(B): dx = op(B) @ g, dB = outer(x, g) (transposed back if B was).
-            let ga = needed[0] ? try Tensor.matmul(b, g, transposeA: tb) : nil
-            let gb = needed[1] ? try (tb ? Tensor.outer(g, a) : Tensor.outer(a, g)) : nil
-            return [ga, gb]
+            let ga = needed.0 ? try Tensor.matmul(b, g, transposeA: tb) : nil
+            let gb = needed.1 ? try (tb ? Tensor.outer(g, a) : Tensor.outer(a, g)) : nil
+            return (ga, gb)
         case (2, 1):
             // y = op(A) @ v: dA = outer(g, v) (transposed back if A was), dv = op(A)^T @ g.
-            let ga = needed[0] ? try (ta ? Tensor.outer(b, g) : Tensor.outer(g, b)) : nil
-            let gb = needed[1] ? try Tensor.matmul(a, g, transposeA: !ta) : nil
-            return [ga, gb]
+            let ga = needed.0 ? try (ta ? Tensor.outer(b, g) : Tensor.outer(g, b)) : nil
+            let gb = needed.1 ? try Tensor.matmul(a, g, transposeA: !ta) : nil
+            return (ga, gb)
         default:
             // dot of two vectors: y = a . b
-            let ga = needed[0] ? try Tensor.binary(.mul, b, g) : nil
-            let gb = needed[1] ? try Tensor.binary(.mul, a, g) : nil
-            return [ga, gb]
+            let ga = needed.0 ? try Tensor.binary(.mul, b, g) : nil
+            let gb = needed.1 ? try Tensor.binary(.mul, a, g) : nil
+            return (ga, gb)
         }
     }
 

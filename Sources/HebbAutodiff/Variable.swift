@@ -64,8 +64,12 @@ public final class Variable {
     }
 
     /// A leaf: gradients stop here.
-    public init(_ value: Tensor) {
-        let context = GraphContext.current
+    public convenience init(_ value: Tensor) {
+        self.init(value, in: GraphContext.current)
+    }
+
+    /// A leaf of a context the caller holds.
+    public init(_ value: Tensor, in context: GraphContext) {
         self.value = value
         self.op = nil
         self.first = nil
@@ -94,6 +98,22 @@ public final class Variable {
         self.rest = []
         self.epoch = context.epoch
         context.nodeMade()
+    }
+
+    /// Calls `body` with each operand of `op`, in order, without building an array (the
+    /// backward pass visits every node two or three times).
+    @inline(__always)
+    func forEachInput(_ body: (Variable) throws -> Void) rethrows {
+        if let first { try body(first) }
+        if let second { try body(second) }
+        for input in rest { try body(input) }
+    }
+
+    /// The operands of an op of one or two, or nil for a leaf or an op of more: the backward
+    /// pass's array-free path.
+    var operandPair: (Variable, Variable?)? {
+        guard rest.isEmpty, let first else { return nil }
+        return (first, second)
     }
 
     /// The operands of `op`, in order.

@@ -144,7 +144,7 @@ extension Compiler {
                 return try interpreter.located(span) { try interpreter.binary(.matmul, a, b) }
             }
             return try interpreter.located(span) {
-                .tensor(try Variable.apply(.matmul(transposeA: transposeA, transposeB: transposeB), x, y))
+                .tensor(try Variable.apply(.matmul(transposeA: transposeA, transposeB: transposeB), x, y, in: interpreter.graph))
             }
         }
     }

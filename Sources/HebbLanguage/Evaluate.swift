@@ -33,7 +33,7 @@ extension Interpreter {
             throw RuntimeError("record has no field '\(name)' (fields: \(known.isEmpty ? "none" : known))")
         case .tensor(let variable):
             switch name {
-            case "T": return .tensor(try Variable.apply(.transpose(axes: nil), variable))
+            case "T": return .tensor(try Variable.apply(.transpose(axes: nil), variable, nil, in: graph))
             case "shape": return .tuple(variable.shape.map { .number(Double($0)) })
             case "dtype": return .string(variable.dtype.rawValue)
             case "ndim": return .number(Double(variable.value.rank))

@@ -20,6 +20,8 @@ final class Interpreter {
     unowned let session: Session
     /// The session's stop request, read between statements without a thread-local lookup.
     let cancellation: CancellationToken
+    /// The session's autodiff context, passed to each op (no thread-local lookup per op).
+    let graph: GraphContext
     let capturedScopes = CapturedScopes()
     /// The file of the code being run (closures switch it to their own on call).
     var file: SourceFile
@@ -34,6 +36,7 @@ final class Interpreter {
     init(session: Session, symbols: SymbolTable) {
         self.session = session
         self.cancellation = session.cancellation
+        self.graph = session.graphContext
         self.symbols = symbols
         self.file = SourceFile(name: "<none>", text: "")
     }
@@ -104,7 +107,7 @@ final class Interpreter {
         case .tensor(let variable):
             guard variable.value.rank > 0 else { throw RuntimeError("cannot iterate over a 0-d tensor") }
             return (variable.value.shape[0], { index in
-                .tensor(try Variable.apply(.slice([.single(index)]), variable))
+                .tensor(try Variable.apply(.slice([.single(index)]), variable, nil, in: self.graph))
             })
         case .record(let record):
             let names = record.fields.map(\.name)

@@ -11,12 +11,12 @@ import Glibc
 extension Interpreter {
     func unary(_ op: UnaryOperator, _ value: Value) throws -> Value {
         switch (op, value) {
-        case (.not, _) where value.isMask: return .tensor(Variable(try Tensor.logicalNot(Interpreter.logicOperand(value))))
+        case (.not, _) where value.isMask: return .tensor(Variable(try Tensor.logicalNot(Interpreter.logicOperand(value)), in: graph))
         case (.not, _): return .bool(!(try Interpreter.truthValue(value)))
         case (.plus, .number), (.plus, .tensor): return value
         case (.negate, .number(let number)): return .number(-number)
         case (.negate, .bool(let flag)): return .number(flag ? -1 : 0)
-        case (.negate, .tensor(let variable)): return .tensor(try Variable.apply(.unary(.neg), variable))
+        case (.negate, .tensor(let variable)): return .tensor(try Variable.apply(.unary(.neg), variable, nil, in: graph))
         default: throw RuntimeError("cannot apply '\(op.rawValue)' to a \(value.typeName)")
         }
     }
@@ -26,14 +26,14 @@ extension Interpreter {
         case (.number(let a), .number(let b)):
             return try Interpreter.numbers(op, a, b)
         case (.tensor(let a), .tensor(let b)):
-            if op == .matmul { return .tensor(try Variable.apply(.matmul(transposeA: false, transposeB: false), a, b)) }
-            return .tensor(try Variable.apply(.binary(try tensorOp(op, left, right)), a, b))
+            if op == .matmul { return .tensor(try Variable.apply(.matmul(transposeA: false, transposeB: false), a, b, in: graph)) }
+            return .tensor(try Variable.apply(.binary(try tensorOp(op, left, right)), a, b, in: graph))
         case (.tensor(let a), _) where right.isScalarLike:
             let s = try Interpreter.numberValue(right, "operand")
-            return .tensor(try Variable.apply(.scalarBinary(try tensorOp(op, left, right), scalar: s, scalarOnLeft: false), a))
+            return .tensor(try Variable.apply(.scalarBinary(try tensorOp(op, left, right), scalar: s, scalarOnLeft: false), a, nil, in: graph))
         case (_, .tensor(let b)) where left.isScalarLike:
             let s = try Interpreter.numberValue(left, "operand")
-            return .tensor(try Variable.apply(.scalarBinary(try tensorOp(op, left, right), scalar: s, scalarOnLeft: true), b))
+            return .tensor(try Variable.apply(.scalarBinary(try tensorOp(op, left, right), scalar: s, scalarOnLeft: true), b, nil, in: graph))
         case (.bool, _) where right.isScalarLike, (_, .bool) where left.isScalarLike:
             if op == .equal || op == .notEqual, case .bool(let a) = left, case .bool(let b) = right {
                 return .bool((a == b) == (op == .equal))
