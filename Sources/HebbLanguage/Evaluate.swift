@@ -67,6 +67,9 @@ extension Interpreter {
     func call(_ callee: Value, _ arguments: Arguments, _ span: SourceSpan) throws -> Value {
         switch callee {
         case .builtin(let builtin):
+            // Checked here too, not only between statements: a recursion returning up its
+            // chain (`return rec(k - 1) + permutation(10^6)`) runs no statement on the way up.
+            try checkInterrupt(span)
             return try located(span) {
                 try builtin.body(BuiltinCall(builtin, arguments: arguments, interpreter: self, span: span))
             }

@@ -32,6 +32,31 @@ struct InterruptTests {
         #expect(bystanderOutput == "1500000\n", "the other session was disturbed: \(bystanderOutput ?? "an error")")
     }
 
+    // Found by the interpreter fuzz target: a recursion does all its work on the way back
+    // up, where no statement boundary is crossed; the builtin calls must see the request.
+    // Unstopped, this runs for minutes (5,000 permutations of 10⁶); stopped, in under a second.
+    @Test func aRecursionReturningUpItsChainStops() throws {
+        nonisolated(unsafe) let run = HebbRun()
+        nonisolated(unsafe) var error: String?
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            error = run.error("""
+                fn rec(k) { if k < 1 { return 0 }; return rec(k - 1) + float(sum(permutation(1000000))) }
+                rec(5000)
+                """)
+            done.signal()
+        }
+        var attempts = 0
+        while done.wait(timeout: .now() + 0.1) == .timedOut, attempts < 300 {   // 30 s at most
+            run.session.interrupt()
+            attempts += 1
+        }
+        let stopped = attempts < 300
+        #expect(stopped, "the program did not stop within 30 s of the interrupt")
+        if !stopped { _ = done.wait(timeout: .now() + 600) }   // let it finish before the session goes
+        #expect(error?.contains("interrupted") == true, "\(error ?? "no error")")
+    }
+
     @Test func aKernelChecksTheTokenOfItsThread() throws {
         let token = CancellationToken()
         let images = try Tensor(shape: [4, 1, 8, 8], repeating: 1)
