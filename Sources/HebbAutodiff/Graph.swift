@@ -102,7 +102,7 @@ extension Variable {
             try TensorLimits.throwIfOverLimit()   // and one past the memory limit stops at that node
             let node = order[index]
             guard let op = node.op, let g = grads[index] else { continue }
-            if let (a, b) = node.operandPair {
+            if let (a, b) = node.operandPair {   // most nodes: no arrays
                 let needA = relevant[a.orderIndex], needB = b.map { relevant[$0.orderIndex] } ?? false
                 if needA || needB {
                     let (ga, gb) = try op.backward(a.value, b?.value, output: node.value, grad: g, saved: node.saved,
@@ -110,17 +110,17 @@ extension Variable {
                     if needA, let ga { try accumulate(ga, into: &grads[a.orderIndex]) }
                     if needB, let b, let gb { try accumulate(gb, into: &grads[b.orderIndex]) }
                 }
-                if !targets.contains(where: { $0 === node }) { grads[index] = nil }  // free early
-                continue
-            }
-            let inputs = node.inputs
-            let needed = inputs.map { relevant[$0.orderIndex] }
-            guard needed.contains(true) else { continue }
-            let inputGrads = try op.backward(inputs: inputs.map(\.value), output: node.value, grad: g,
-                                             saved: node.saved, needed: needed)
-            for (input, inputGrad) in zip(inputs, inputGrads) {
-                guard let inputGrad, relevant[input.orderIndex] else { continue }
-                try accumulate(inputGrad, into: &grads[input.orderIndex])
+            } else {
+                let inputs = node.inputs
+                let needed = inputs.map { relevant[$0.orderIndex] }
+                if needed.contains(true) {
+                    let inputGrads = try op.backward(inputs: inputs.map(\.value), output: node.value, grad: g,
+                                                     saved: node.saved, needed: needed)
+                    for (input, inputGrad) in zip(inputs, inputGrads) {
+                        guard let inputGrad, relevant[input.orderIndex] else { continue }
+                        try accumulate(inputGrad, into: &grads[input.orderIndex])
+                    }
+                }
             }
             if !targets.contains(where: { $0 === node }) { grads[index] = nil }  // free early
         }
