@@ -7,6 +7,51 @@ struct CallFrame {
     let file: SourceFile
 }
 
+/// The user-function calls in progress, outermost first: the recursion-limit error names
+/// the first call of a runaway chain and the functions that repeat. Pushed and popped on
+/// every call, so its entries hold no references: an entry's closure and caller file are
+/// held by the call itself (`Interpreter.callClosure`'s locals) for exactly as long as the
+/// entry exists, and `frames` copies them out with strong references.
+final class CallStack {
+    private struct Entry {
+        unowned(unsafe) let closure: Closure
+        let span: SourceSpan
+        unowned(unsafe) let file: SourceFile
+    }
+    private var entries: UnsafeMutablePointer<Entry>
+    private var capacity = 64
+    private(set) var count = 0
+
+    init() { entries = .allocate(capacity: capacity) }
+    deinit { entries.deallocate() }
+
+    @inline(__always)
+    func push(_ closure: Closure, at span: SourceSpan, in file: SourceFile) {
+        if count == capacity { grow() }
+        (entries + count).initialize(to: Entry(closure: closure, span: span, file: file))
+        count += 1
+    }
+
+    @inline(__always)
+    func pop() {
+        precondition(count > 0, "call stack popped when empty")
+        count -= 1
+    }
+
+    private func grow() {
+        let larger = UnsafeMutablePointer<Entry>.allocate(capacity: 2 * capacity)
+        larger.moveInitialize(from: entries, count: count)
+        entries.deallocate()
+        entries = larger
+        capacity *= 2
+    }
+
+    /// The calls in progress, outermost first.
+    var frames: [CallFrame] {
+        (0..<count).map { CallFrame(name: entries[$0].closure.name, span: entries[$0].span, file: entries[$0].file) }
+    }
+}
+
 extension Interpreter {
     static let recursionLimitPrefix = "maximum recursion depth"
 
@@ -14,6 +59,7 @@ extension Interpreter {
     /// repeat (one calling itself, or several calling each other) and points at the first
     /// call of the chain, where the runaway began, instead of a trace of its last frames.
     func recursionLimitError() -> Diagnostic {
+        let callChain = callStack.frames
         let cycle = Interpreter.repeatingNames(callChain.map(\.name))
         let members = Set(cycle)
         let first = callChain.first(where: { members.contains($0.name) }) ?? callChain.first

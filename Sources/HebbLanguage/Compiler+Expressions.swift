@@ -10,8 +10,7 @@ extension Compiler {
         let span = expression.span
         switch expression.kind {
         case .number(let number):
-            let value = Value.number(number)
-            return { _, _ in value }
+            return { _, _ in .number(number) }
         case .bool(let flag):
             let value = Value.bool(flag)
             return { _, _ in value }
@@ -22,11 +21,11 @@ extension Compiler {
         case .name(let name):
             return read(context.resolve(name, globals: globals))
         case .list(let elements):
-            let codes = elements.map(self.expression)
-            return { interpreter, scope in .list(ListBox(try codes.map { try $0(interpreter, scope) })) }
+            let codes = elements.map { ExprCodeBox(run: self.expression($0)) }
+            return { interpreter, scope in .list(ListBox(try codes.map { try $0.run(interpreter, scope) })) }
         case .tuple(let elements):
-            let codes = elements.map(self.expression)
-            return { interpreter, scope in .tuple(try codes.map { try $0(interpreter, scope) }) }
+            let codes = elements.map { ExprCodeBox(run: self.expression($0)) }
+            return { interpreter, scope in .tuple(try codes.map { try $0.run(interpreter, scope) }) }
         case .record(let fields):
             let codes = fields.map { (name: $0.name, code: self.expression($0.value)) }
             return { interpreter, scope in
@@ -42,6 +41,8 @@ extension Compiler {
         case .binary(.matmul, let left, let right):
             return matmul(left, right, span)
         case .binary(let op, let left, let right):
+            if case .number(let constant) = right.kind,
+               let code = binary(op, self.expression(left), constant: constant, span) { return code }
             return binary(op, self.expression(left), self.expression(right), span)
         case .logical(let op, let left, let right):
             return logical(op, left, right, span)
@@ -113,6 +114,43 @@ extension Compiler {
         }
     }
 
+    /// `x + 1`, `i < n - 1`: with a number literal on the right, the inline number cases
+    /// need no call for the literal. Nil for operators without an inline case.
+    private func binary(_ op: BinaryOperator, _ left: @escaping ExprCode, constant: Double,
+                        _ span: SourceSpan) -> ExprCode? {
+        func general(_ interpreter: Interpreter, _ a: Value) throws -> Value {
+            try interpreter.located(span) { try interpreter.binary(op, a, .number(constant)) }
+        }
+        switch op {
+        case .add:
+            return { interpreter, scope in
+                let a = try left(interpreter, scope)
+                if case .number(let x) = a { return .number(x + constant) }
+                return try general(interpreter, a)
+            }
+        case .subtract:
+            return { interpreter, scope in
+                let a = try left(interpreter, scope)
+                if case .number(let x) = a { return .number(x - constant) }
+                return try general(interpreter, a)
+            }
+        case .multiply:
+            return { interpreter, scope in
+                let a = try left(interpreter, scope)
+                if case .number(let x) = a { return .number(x * constant) }
+                return try general(interpreter, a)
+            }
+        case .less:
+            return { interpreter, scope in
+                let a = try left(interpreter, scope)
+                if case .number(let x) = a { return .bool(x < constant) }
+                return try general(interpreter, a)
+            }
+        default:
+            return nil
+        }
+    }
+
     /// `and` / `or`: on truth values they short-circuit, as in Python; when an operand is a
     /// tensor of rank 1 or more (a mask), both sides are evaluated and combined elementwise,
     /// as NumPy's `(x > 0) & (x < 5)`.
@@ -176,8 +214,13 @@ extension Compiler {
 
     /// The subscripts of `X[...]`, evaluated left to right (a slice's step first).
     func indexItems(_ items: [IndexItem]) -> (Interpreter, Scope) throws -> [IndexValue] {
-        let codes = items.map(indexItem)
-        return { interpreter, scope in try codes.map { try $0(interpreter, scope) } }
+        let codes = items.map { IndexCodeBox(run: indexItem($0)) }
+        return { interpreter, scope in try codes.map { try $0.run(interpreter, scope) } }
+    }
+
+    /// One subscript's code, kept in an array (see `ExprCodeBox`).
+    private struct IndexCodeBox {
+        let run: (Interpreter, Scope) throws -> IndexValue
     }
 
     private func indexItem(_ item: IndexItem) -> (Interpreter, Scope) throws -> IndexValue {
@@ -265,6 +308,16 @@ extension Compiler {
             }
         }
         let function = expression(callee)
+        if let positional = argumentCode.positionalOnly {
+            return { interpreter, scope in
+                let functionValue = try function(interpreter, scope)
+                if case .function(let closure) = functionValue, closure.code.parametersFillLeadingSlots,
+                   closure.code.parameterSlots.count == positional.count {
+                    return try interpreter.callClosure(closure, evaluating: positional, in: scope, span)
+                }
+                return try interpreter.call(functionValue, try argumentCode.evaluate(interpreter, scope), span)
+            }
+        }
         return { interpreter, scope in
             let functionValue = try function(interpreter, scope)
             return try interpreter.call(functionValue, try argumentCode.evaluate(interpreter, scope), span)
@@ -275,11 +328,18 @@ extension Compiler {
 /// A call's arguments, compiled. A label given twice is known here; the error is raised
 /// where the tree-walker raised it, after evaluating the arguments up to the repeated one.
 struct CompiledArguments {
-    private let items: [(label: String?, code: ExprCode)]
+    private let items: [LabelledCode]
+    private struct LabelledCode {
+        let label: String?
+        let code: ExprCode
+    }
     private let repeated: (index: Int, label: String, span: SourceSpan)?
+    /// The argument code when no argument has a label.
+    let positionalOnly: [ExprCodeBox]?
 
     init(_ arguments: [HebbSyntax.Argument], _ compiler: Compiler) {
-        items = arguments.map { ($0.label, compiler.expression($0.value)) }
+        items = arguments.map { LabelledCode(label: $0.label, code: compiler.expression($0.value)) }
+        positionalOnly = arguments.allSatisfy { $0.label == nil } ? items.map { ExprCodeBox(run: $0.code) } : nil
         var seen: Set<String> = [], repeated: (Int, String, SourceSpan)? = nil
         for (index, argument) in arguments.enumerated() {
             guard let label = argument.label else { continue }
@@ -317,14 +377,14 @@ extension Compiler {
         }
         if let slot = name.ownSlotOnly {
             return { interpreter, scope in
-                if let value = scope.slots[slot] ?? cell.current { return value }
+                if let value = scope[slot] ?? cell.current { return value }
                 throw interpreter.unknownName(identifier)
             }
         }
         let frames = name.frames
         return { interpreter, scope in
             for (depth, slot) in frames {
-                if let value = scope.frame(at: depth)?.slots[slot] { return value }
+                if let value = scope.frame(at: depth)?[slot] { return value }
             }
             if let value = cell.current { return value }
             throw interpreter.unknownName(identifier)
@@ -337,14 +397,14 @@ extension Compiler {
     func write(_ name: ResolvedName) -> StoreCode {
         let cell = name.global
         if name.frames.isEmpty { return { _, _, value in cell.value = value } }
-        if let slot = name.ownSlotOnly { return { _, scope, value in scope.slots[slot] = value } }
+        if let slot = name.ownSlotOnly { return { _, scope, value in scope[slot] = value } }
         let frames = name.frames
         let own = frames.first { $0.depth == 0 }?.slot
         return { _, scope, value in
             for (depth, slot) in frames {
-                if let frame = scope.frame(at: depth), frame.slots[slot] != nil { frame.slots[slot] = value; return }
+                if let frame = scope.frame(at: depth), frame[slot] != nil { frame[slot] = value; return }
             }
-            if let own { scope.slots[own] = value } else { cell.value = value }
+            if let own { scope[own] = value } else { cell.value = value }
         }
     }
 

@@ -15,6 +15,22 @@ typealias StmtCode = (Interpreter, Scope) throws -> Flow
 /// Compiled code that stores a value at an assignment target.
 typealias StoreCode = (Interpreter, Scope, Value) throws -> Void
 
+/// Compiled code kept in an array. Swift stores a closure that is an array's element (or
+/// part of a tuple element) in its most general form, so every call through it, and every
+/// closure taken back out, goes through a reabstraction thunk; a closure that is a struct's
+/// field keeps its own calling convention.
+struct ExprCodeBox {
+    let run: ExprCode
+}
+
+struct StmtCodeBox {
+    let run: StmtCode
+}
+
+struct StoreCodeBox {
+    let run: StoreCode
+}
+
 /// A user function, compiled: its frame layout, parameters and body. Closures made from one
 /// definition share it.
 final class CompiledFunction {
@@ -24,16 +40,20 @@ final class CompiledFunction {
     /// The frame slot of each parameter, in order.
     let parameterSlots: [Int]
     /// Each parameter's default value, evaluated in the callee's frame.
-    let defaults: [ExprCode?]
+    let defaults: [ExprCodeBox?]
     let body: StmtCode
+    /// Whether parameter i lives in slot i (the resolver's layout puts parameters first), so
+    /// a call with one positional argument per parameter can evaluate them into the frame.
+    let parametersFillLeadingSlots: Bool
 
-    init(declaration: FunctionDecl, slotCount: Int, parameterSlots: [Int], defaults: [ExprCode?], body: @escaping StmtCode) {
+    init(declaration: FunctionDecl, slotCount: Int, parameterSlots: [Int], defaults: [ExprCodeBox?], body: @escaping StmtCode) {
         self.declaration = declaration
         self.name = declaration.name ?? "<lambda>"
         self.slotCount = slotCount
         self.parameterSlots = parameterSlots
         self.defaults = defaults
         self.body = body
+        self.parametersFillLeadingSlots = parameterSlots == Array(parameterSlots.indices)
     }
 }
 
@@ -56,7 +76,7 @@ struct Compiler {
         var inner = self
         inner.context = context.entering(layout)
         let parameterSlots = declaration.parameters.map { layout.slot($0.name.symbol) ?? 0 }
-        let defaults = declaration.parameters.map { $0.defaultValue.map(inner.expression) }
+        let defaults = declaration.parameters.map { $0.defaultValue.map { ExprCodeBox(run: inner.expression($0)) } }
         return CompiledFunction(declaration: declaration, slotCount: layout.count, parameterSlots: parameterSlots,
                                 defaults: defaults, body: inner.block(declaration.body))
     }
@@ -67,6 +87,7 @@ struct Compiler {
             return { interpreter, _ in .function(Closure(code: code, file: interpreter.file, captured: nil)) }
         }
         return { interpreter, scope in
+            scope.isCaptured = true
             interpreter.capturedScopes.register(scope)
             return .function(Closure(code: code, file: interpreter.file, captured: scope))
         }
@@ -75,14 +96,14 @@ struct Compiler {
     // MARK: - Statements
 
     func block(_ statements: [Stmt]) -> StmtCode {
-        let codes = statements.map(statement)
+        let codes = statements.map { StmtCodeBox(run: statement($0)) }
         switch codes.count {
         case 0: return { _, _ in .normal }
-        case 1: return codes[0]
+        case 1: return codes[0].run
         default:
             return { interpreter, scope in
                 for code in codes {
-                    let flow = try code(interpreter, scope)
+                    let flow = try code.run(interpreter, scope)
                     if case .normal = flow { continue }
                     return flow
                 }
@@ -128,11 +149,11 @@ struct Compiler {
                 return .normal
             }
         }
-        let stores = targets.map(store), count = targets.count, span = expression.span
+        let stores = targets.map { StoreCodeBox(run: store($0)) }, count = targets.count, span = expression.span
         return { interpreter, scope in
             let whole = try value(interpreter, scope)
             let parts = try interpreter.located(span) { try interpreter.destructure(whole, count: count) }
-            for (store, part) in zip(stores, parts) { try store(interpreter, scope, part) }
+            for (store, part) in zip(stores, parts) { try store.run(interpreter, scope, part) }
             return .normal
         }
     }
@@ -174,7 +195,7 @@ struct Compiler {
             }
         }
         return { interpreter, scope in
-            scope.slots[slot] = try makeClosure(interpreter, scope)
+            scope[slot] = try makeClosure(interpreter, scope)
             return .normal
         }
     }
@@ -280,12 +301,12 @@ extension Compiler {
 
     /// Binds a loop's element to its name, or destructures it into several.
     private func patternStore(_ pattern: [Identifier], _ sequenceSpan: SourceSpan) -> StoreCode {
-        let writers = pattern.map { write(context.resolve($0, globals: globals)) }
-        if writers.count == 1 { return writers[0] }
+        if pattern.count == 1 { return write(context.resolve(pattern[0], globals: globals)) }
+        let writers = pattern.map { StoreCodeBox(run: write(context.resolve($0, globals: globals))) }
         let count = writers.count
         return { interpreter, scope, item in
             let parts = try interpreter.located(sequenceSpan) { try interpreter.destructure(item, count: count) }
-            for (writer, part) in zip(writers, parts) { try writer(interpreter, scope, part) }
+            for (writer, part) in zip(writers, parts) { try writer.run(interpreter, scope, part) }
         }
     }
 }

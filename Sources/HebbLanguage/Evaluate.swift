@@ -89,12 +89,13 @@ extension Interpreter {
             throw Diagnostic("\(closure.name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") but \(arguments.positional.count) were given",
                              span: span, file: file)
         }
-        let scope = Scope(slotCount: code.slotCount, parent: closure.captured)
+        var frame = spareFrames.frame(slotCount: code.slotCount, parent: closure.captured)
+        defer { spareFrames.recycle(&frame) }
         let callerFile = file
+        // Defaults are evaluated in the callee's frame and file, as the body is.
         file = closure.file
-        callDepth += 1
-        callChain.append(CallFrame(name: closure.name, span: span, file: callerFile))
-        defer { file = callerFile; callDepth -= 1; callChain.removeLast() }
+        callStack.push(closure, at: span, in: callerFile)
+        defer { file = callerFile; callStack.pop() }
         for (index, parameter) in parameters.enumerated() {
             let value: Value
             if index < arguments.positional.count {
@@ -102,28 +103,57 @@ extension Interpreter {
             } else if let labelled = arguments.value(parameter.name.name) {
                 value = labelled
             } else if let defaultValue = code.defaults[index] {
-                value = try defaultValue(self, scope)
+                value = try defaultValue.run(self, frame)
             } else {
-                file = callerFile
                 throw Diagnostic("\(closure.name)() missing argument '\(parameter.name.name)'", span: span, file: callerFile)
             }
-            scope.slots[code.parameterSlots[index]] = value
+            frame[code.parameterSlots[index]] = value
         }
         for argument in arguments.labelled {
             guard let index = parameters.firstIndex(where: { $0.name.name == argument.label }) else {
-                file = callerFile
                 throw Diagnostic(Builtin.unknownLabelMessage(argument.label, of: closure.name, parameters: parameters.map(\.name.name)),
                                  span: span, file: callerFile)
             }
             if index < arguments.positional.count {
-                file = callerFile
                 throw Diagnostic("\(closure.name)() got two values for '\(argument.label)' (by position and by label)",
                                  span: span, file: callerFile)
             }
         }
+        return try traced(closure, from: span, in: callerFile) { try run(code, in: frame) }
+    }
+
+    /// A call with one positional argument per parameter (the common case, compiled apart):
+    /// the arguments are evaluated straight into the callee's frame, with no argument list.
+    /// The order of evaluation and checks is the general path's: callee, arguments, then
+    /// the stop request and the recursion limit.
+    func callClosure(_ closure: Closure, evaluating arguments: [ExprCodeBox], in callerScope: Scope,
+                     _ span: SourceSpan) throws -> Value {
+        let code = closure.code
+        var frame = spareFrames.frame(slotCount: code.slotCount, parent: closure.captured)
+        defer { spareFrames.recycle(&frame) }
+        for index in arguments.indices { frame[index] = try arguments[index].run(self, callerScope) }
+        try checkInterrupt(span)
+        guard callDepth < maxCallDepth else { throw recursionLimitError() }
+        // Swapped in and out, not assigned: one retain and one release per call, not two.
+        var callerFile = closure.file
+        swap(&file, &callerFile)
+        callStack.push(closure, at: span, in: callerFile)
+        defer { swap(&file, &callerFile); callStack.pop() }
+        return try traced(closure, from: span, in: callerFile) { try run(code, in: frame) }
+    }
+
+    private func run(_ code: CompiledFunction, in frame: Scope) throws -> Value {
+        if case .returnValue(let value) = try code.body(self, frame) { return value }
+        return .none
+    }
+
+    /// Runs a function's body; an error raised in it gets the call site added to its trace,
+    /// or is moved to the user's call when it came from inside the stdlib.
+    @inline(__always)
+    private func traced(_ closure: Closure, from span: SourceSpan, in callerFile: SourceFile,
+                        _ body: () throws -> Value) throws -> Value {
         do {
-            if case .returnValue(let value) = try code.body(self, scope) { return value }
-            return .none
+            return try body()
         } catch var error as Diagnostic {
             if error.file?.isLibrary == true, !callerFile.isLibrary {
                 throw Interpreter.relocated(error, to: span, in: callerFile, raisedBy: closure.name)

@@ -23,12 +23,12 @@ final class Interpreter {
     /// The session's autodiff context, passed to each op (no thread-local lookup per op).
     let graph: GraphContext
     let capturedScopes = CapturedScopes()
+    let spareFrames = SpareFrames()
     /// The file of the code being run (closures switch it to their own on call).
     var file: SourceFile
-    var callDepth = 0
-    /// The user-function calls in progress, outermost first: the recursion-limit error
-    /// names the first call of a runaway chain and the frames that repeat.
-    var callChain: [CallFrame] = []
+    /// The user-function calls in progress.
+    let callStack = CallStack()
+    var callDepth: Int { callStack.count }
     /// Deeper than Python's 1,000; `Session.programStackBytes` is sized so the native stack
     /// never runs out first.
     let maxCallDepth = Session.maxCallDepth

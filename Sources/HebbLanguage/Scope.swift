@@ -9,14 +9,50 @@ struct RuntimeError: Error {
 
 /// The frame of one function call: a fixed number of slots laid out by the resolver
 /// (`FrameLayout`), nil until assigned. Top-level code runs in an empty frame: its names
-/// are globals.
+/// are globals. The slots are a raw buffer of fixed size rather than an array: a frame is
+/// made per call (or reused, `SpareFrames`), and an array's generic allocation and
+/// copy-on-write checks were a third of a call's cost.
 public final class Scope {
-    var slots: ContiguousArray<Value?>
-    let parent: Scope?
+    let slotCount: Int
+    private let slots: UnsafeMutablePointer<Value?>
+    /// The frame the function was defined in.
+    fileprivate(set) var parent: Scope?
+    /// For a spare frame (`SpareFrames`), the next spare of its size; unretained, as the
+    /// list owns its frames.
+    fileprivate var nextSpare: Unmanaged<Scope>?
+    /// Set when a closure captures this frame: the cycle collector then holds it weakly,
+    /// so it must never be reused for another call.
+    var isCaptured = false
 
     init(slotCount: Int, parent: Scope?) {
-        self.slots = ContiguousArray(repeating: nil, count: slotCount)
+        self.slotCount = slotCount
         self.parent = parent
+        slots = UnsafeMutablePointer<Value?>.allocate(capacity: max(slotCount, 1))
+        slots.initialize(repeating: nil, count: slotCount)
+    }
+
+    deinit {
+        slots.deinitialize(count: slotCount)
+        slots.deallocate()
+    }
+
+    /// A slot's value. Slot indices come from the resolver's layout of this frame, so they
+    /// are in range by construction; the precondition keeps a resolver bug from being a
+    /// memory error.
+    subscript(slot: Int) -> Value? {
+        @inline(__always) get {
+            precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
+            return slots[slot]
+        }
+        @inline(__always) set {
+            precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
+            slots[slot] = newValue
+        }
+    }
+
+    /// Empties every slot (releasing what they held).
+    fileprivate func clear() {
+        for index in 0..<slotCount { slots[index] = nil }
     }
 
     /// The frame `depth` levels out (0 is this one); nil past the outermost.
@@ -28,12 +64,70 @@ public final class Scope {
     }
 
     /// The values of this frame's assigned slots.
-    var allValues: [Value] { slots.compactMap { $0 } }
+    var allValues: [Value] { UnsafeBufferPointer(start: slots, count: slotCount).compactMap { $0 } }
 
     /// Forgets every local and returns their values (to break closure cycles).
     func removeAll() -> [Value] {
-        defer { for index in slots.indices { slots[index] = nil } }
-        return allValues
+        let values = allValues
+        clear()
+        return values
+    }
+}
+
+/// Frames of finished calls, kept for the next call of the same size: a call then costs no
+/// allocation and no deallocation. Only a frame nothing else holds is kept (no closure
+/// captured it, no value refers to it), emptied, so reuse is invisible. This is the call
+/// path: the lists are raw and own their frames through `Unmanaged`, because an array's
+/// copy-on-write checks and the retains of moving frames in and out cost more here than
+/// the allocation they save.
+final class SpareFrames {
+    /// Frames of more slots than this are not kept (few functions have so many locals).
+    private static let largestSize = 16
+    /// Per size, at most this many (a deep recursion returning frees the rest).
+    private static let perSize = 64
+    /// The first spare of each size (+1 retained); the rest are linked through `nextSpare`.
+    private let first = UnsafeMutablePointer<Unmanaged<Scope>?>.allocate(capacity: largestSize + 1)
+    private let counts = UnsafeMutablePointer<Int>.allocate(capacity: largestSize + 1)
+
+    init() {
+        first.initialize(repeating: nil, count: SpareFrames.largestSize + 1)
+        counts.initialize(repeating: 0, count: SpareFrames.largestSize + 1)
+    }
+
+    deinit {
+        for size in 0...SpareFrames.largestSize {
+            while let spare = first[size] {
+                let frame = spare.takeRetainedValue()
+                first[size] = frame.nextSpare
+                frame.nextSpare = nil
+            }
+        }
+        first.deallocate()
+        counts.deallocate()
+    }
+
+    func frame(slotCount: Int, parent: Scope?) -> Scope {
+        guard slotCount <= SpareFrames.largestSize, let spare = first[slotCount] else {
+            return Scope(slotCount: slotCount, parent: parent)
+        }
+        let frame = spare.takeRetainedValue()
+        first[slotCount] = frame.nextSpare
+        frame.nextSpare = nil
+        counts[slotCount] -= 1
+        frame.parent = parent
+        return frame
+    }
+
+    /// Keeps `frame` if this call was its only holder.
+    func recycle(_ frame: inout Scope) {
+        let size = frame.slotCount
+        guard size <= SpareFrames.largestSize, counts[size] < SpareFrames.perSize, !frame.isCaptured,
+              isKnownUniquelyReferenced(&frame) else { return }
+        frame.clear()
+        frame.parent = nil
+        frame.nextSpare = first[size]
+        first[size] = Unmanaged.passRetained(frame)
+        counts[size] += 1
     }
 }
 
