@@ -47,6 +47,14 @@ for dt in float32 float64; do
     [ "${1:-}" = peers ] && "$PY" "$PEERS/rnn_bench.py" torch --dtype $dt
 done
 
+echo "### conv layer 64x1x28x28, 20 5x5 filters, ReLU, 2x2 max-pool, forward + backward"
+"$PY" Benchmarks/export_conv_data.py
+for dt in float32 float64; do
+    env HEBB_DTYPE=$dt "$HEBB" --allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}" Benchmarks/conv.hebb
+    "$PY" "$PEERS/conv_bench.py" numpy --dtype $dt
+    [ "${1:-}" = peers ] && "$PY" "$PEERS/conv_bench.py" torch --dtype $dt
+done
+
 echo "### sigmoid of 10^7 float64"
 "$HEBB" Benchmarks/sigmoid.hebb
 "$PY" Benchmarks/sigmoid_numpy.py
