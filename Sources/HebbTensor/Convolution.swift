@@ -108,6 +108,21 @@ struct ConvGeometry {
 
     /// True when there is nothing to multiply (some extent is zero).
     var isEmpty: Bool { n == 0 || o == 0 || columns == 0 || c == 0 }
+
+    var imageSize: Int { c &* h &* w }
+    var outputSize: Int { o &* columns }
+
+    /// Images per product: as many as keep the columns and the staged outputs of a batch
+    /// within about 2²⁰ elements (4 MB in float32), so batching never needs much memory.
+    var batch: Int {
+        let perImage = Swift.max(1, (rows &+ o) &* columns)
+        return Swift.max(1, Swift.min(n, (1 << 20) / perImage))
+    }
+
+    /// (first image, image count) of each product.
+    var batches: [(start: Int, count: Int)] {
+        stride(from: 0, to: n, by: batch).map { ($0, Swift.min(batch, n &- $0)) }
+    }
 }
 
 // MARK: - Convolution
@@ -135,14 +150,16 @@ extension Tensor {
         let (x, w) = numericPair(x, w)
         try checkSameDType(x, w, op: "conv2d")
         let g = try ConvGeometry(input: x.shape, filters: w.shape, layout: layout, op: "conv2d")
-        let result = try Tensor.zeros(g.outputShape, dtype: x.dtype)
-        if g.isEmpty { return result }
+        if g.isEmpty { return try Tensor.zeros(g.outputShape, dtype: x.dtype) }
+        // Every element is written by a product with beta 0: no zero fill first.
+        let result = try Tensor(uninitializedShape: g.outputShape, dtype: x.dtype)
         try g.checkBLAS(op: "conv2d")
         let blas = try OpenBLAS.functions()
-        let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: x.dtype)
+        let cols = try Tensor(uninitializedShape: [g.rows, g.batch &* g.columns], dtype: x.dtype)
+        let staging = g.batch > 1 ? try Tensor(uninitializedShape: [g.o, g.batch &* g.columns], dtype: x.dtype) : nil
         switch x.dtype {
-        case .float64: try convForward(blas, g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
-        case .float32: try convForward(blas, g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .float64: try convForward(blas, g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), staging?.pointer(Double.self), result.pointer(Double.self))
+        case .float32: try convForward(blas, g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), staging?.pointer(Float.self), result.pointer(Float.self))
         case .bool: break  // made numeric above
         }
         return result
@@ -160,10 +177,11 @@ extension Tensor {
         if g.isEmpty { return result }
         try g.checkBLAS(op: op)
         let blas = try OpenBLAS.functions()
-        let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: w.dtype)
+        let cols = try Tensor(uninitializedShape: [g.rows, g.batch &* g.columns], dtype: w.dtype)
+        let staging = g.batch > 1 ? try Tensor(uninitializedShape: [g.o, g.batch &* g.columns], dtype: w.dtype) : nil
         switch w.dtype {
-        case .float64: try convBackwardInput(blas, g, gradOut.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
-        case .float32: try convBackwardInput(blas, g, gradOut.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .float64: try convBackwardInput(blas, g, gradOut.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), staging?.pointer(Double.self), result.pointer(Double.self))
+        case .float32: try convBackwardInput(blas, g, gradOut.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), staging?.pointer(Float.self), result.pointer(Float.self))
         case .bool: break  // made numeric above
         }
         return result
@@ -177,14 +195,16 @@ extension Tensor {
         try checkSameDType(gradOut, x, op: op)
         let g = try ConvGeometry(input: x.shape, filters: filterShape, layout: layout, op: op)
         try checkGradientShape(gradOut, g, op: op)
-        let result = try Tensor.zeros(filterShape, dtype: x.dtype)
-        if g.isEmpty { return result }
+        if g.isEmpty { return try Tensor.zeros(filterShape, dtype: x.dtype) }
+        // The first image's product has beta 0 and writes every element: no zero fill first.
+        let result = try Tensor(uninitializedShape: filterShape, dtype: x.dtype)
         try g.checkBLAS(op: op)
         let blas = try OpenBLAS.functions()
-        let cols = try Tensor(uninitializedShape: [g.rows, g.columns], dtype: x.dtype)
+        let cols = try Tensor(uninitializedShape: [g.rows, g.batch &* g.columns], dtype: x.dtype)
+        let staging = g.batch > 1 ? try Tensor(uninitializedShape: [g.o, g.batch &* g.columns], dtype: x.dtype) : nil
         switch x.dtype {
-        case .float64: try convBackwardFilter(blas, g, gradOut.pointer(Double.self), x.pointer(Double.self), cols.pointer(Double.self), result.pointer(Double.self))
-        case .float32: try convBackwardFilter(blas, g, gradOut.pointer(Float.self), x.pointer(Float.self), cols.pointer(Float.self), result.pointer(Float.self))
+        case .float64: try convBackwardFilter(blas, g, gradOut.pointer(Double.self), x.pointer(Double.self), cols.pointer(Double.self), staging?.pointer(Double.self), result.pointer(Double.self))
+        case .float32: try convBackwardFilter(blas, g, gradOut.pointer(Float.self), x.pointer(Float.self), cols.pointer(Float.self), staging?.pointer(Float.self), result.pointer(Float.self))
         case .bool: break  // made numeric above
         }
         return result
@@ -197,44 +217,87 @@ extension Tensor {
         }
     }
 
+    // The three products run on batches of images side by side (`ConvGeometry.batch`):
+    // the columns of b images form one rows × (b · columns) matrix, so each product is one
+    // large GEMM instead of b small ones (per image, 20×576×25 on the book's layer, too small
+    // for OpenBLAS's threads to pay). The outputs, images-first, are gathered into and
+    // scattered from filter-first order around the product.
+
     private static func convForward<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
-                                                     _ cols: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>) throws {
-        let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
-        for image in 0..<g.n {
-            try Cancellation.check()   // per image: Ctrl-C stops a big batch within one image
-            im2col(g, x + image &* imageSize, cols)
-            BLAS.gemm(blas, transposeA: false, transposeB: false, m: g.o, n: g.columns, k: g.rows, w, lda: g.rows,
-                      cols, ldb: g.columns, beta: 0, out + image &* outputSize, ldc: g.columns)
+                                                     _ cols: UnsafeMutablePointer<T>, _ staging: UnsafeMutablePointer<T>?,
+                                                     _ out: UnsafeMutablePointer<T>) throws {
+        for (start, count) in g.batches {
+            try Cancellation.check()   // per batch: Ctrl-C stops a big input within one product
+            let ld = count &* g.columns
+            for k in 0..<count { im2col(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns, rowStride: ld) }
+            let product = count == 1 ? out + start &* g.outputSize : (staging ?? out)
+            BLAS.gemm(blas, transposeA: false, transposeB: false, m: g.o, n: ld, k: g.rows, w, lda: g.rows,
+                      cols, ldb: ld, beta: 0, product, ldc: ld)
+            if count > 1 { scatterImages(g, product, out + start &* g.outputSize, count: count) }
         }
     }
 
     private static func convBackwardInput<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ grad: UnsafePointer<T>, _ w: UnsafePointer<T>,
-                                                           _ cols: UnsafeMutablePointer<T>, _ dx: UnsafeMutablePointer<T>) throws {
-        let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
-        for image in 0..<g.n {
-            try Cancellation.check()   // per image: Ctrl-C stops a big batch within one image
-            // columns (rows × columns) = Wᵀ (rows × o) · g (o × columns)
-            BLAS.gemm(blas, transposeA: true, transposeB: false, m: g.rows, n: g.columns, k: g.o, w, lda: g.rows,
-                      grad + image &* outputSize, ldb: g.columns, beta: 0, cols, ldc: g.columns)
-            col2im(g, cols, dx + image &* imageSize)
+                                                           _ cols: UnsafeMutablePointer<T>, _ staging: UnsafeMutablePointer<T>?,
+                                                           _ dx: UnsafeMutablePointer<T>) throws {
+        for (start, count) in g.batches {
+            try Cancellation.check()
+            let ld = count &* g.columns
+            let gradients = gatherImages(g, grad + start &* g.outputSize, into: staging, count: count)
+            // columns (rows × ld) = Wᵀ (rows × o) · g (o × ld)
+            BLAS.gemm(blas, transposeA: true, transposeB: false, m: g.rows, n: ld, k: g.o, w, lda: g.rows,
+                      gradients, ldb: ld, beta: 0, cols, ldc: ld)
+            for k in 0..<count { col2im(g, cols + k &* g.columns, dx + (start &+ k) &* g.imageSize, rowStride: ld) }
         }
     }
 
     private static func convBackwardFilter<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ grad: UnsafePointer<T>, _ x: UnsafePointer<T>,
-                                                            _ cols: UnsafeMutablePointer<T>, _ dw: UnsafeMutablePointer<T>) throws {
-        let imageSize = g.c &* g.h &* g.w, outputSize = g.o &* g.columns
-        for image in 0..<g.n {
-            try Cancellation.check()   // per image: Ctrl-C stops a big batch within one image
-            im2col(g, x + image &* imageSize, cols)
-            // dW (o × rows) += g (o × columns) · columnsᵀ (columns × rows)
-            BLAS.gemm(blas, transposeA: false, transposeB: true, m: g.o, n: g.rows, k: g.columns, grad + image &* outputSize,
-                      lda: g.columns, cols, ldb: g.columns, beta: image == 0 ? 0 : 1, dw, ldc: g.rows)
+                                                            _ cols: UnsafeMutablePointer<T>, _ staging: UnsafeMutablePointer<T>?,
+                                                            _ dw: UnsafeMutablePointer<T>) throws {
+        for (start, count) in g.batches {
+            try Cancellation.check()
+            let ld = count &* g.columns
+            for k in 0..<count { im2col(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns, rowStride: ld) }
+            let gradients = gatherImages(g, grad + start &* g.outputSize, into: staging, count: count)
+            // dW (o × rows) += g (o × ld) · columnsᵀ (ld × rows)
+            BLAS.gemm(blas, transposeA: false, transposeB: true, m: g.o, n: g.rows, k: ld, gradients,
+                      lda: ld, cols, ldb: ld, beta: start == 0 ? 0 : 1, dw, ldc: g.rows)
         }
+    }
+
+    /// Filter-first `product` (o × count·columns) into images-first `out` (count × o × columns).
+    private static func scatterImages<T: TensorScalar>(_ g: ConvGeometry, _ product: UnsafePointer<T>,
+                                                       _ out: UnsafeMutablePointer<T>, count: Int) {
+        let ld = count &* g.columns
+        for k in 0..<count {
+            for filter in 0..<g.o {
+                let target: Int = k &* g.outputSize &+ filter &* g.columns
+                let source: Int = filter &* ld &+ k &* g.columns
+                (out + target).update(from: product + source, count: g.columns)
+            }
+        }
+    }
+
+    /// Images-first gradients (count × o × columns) as one filter-first matrix (o ×
+    /// count·columns), in `staging`; a single image is that matrix already.
+    private static func gatherImages<T: TensorScalar>(_ g: ConvGeometry, _ images: UnsafePointer<T>,
+                                                      into staging: UnsafeMutablePointer<T>?, count: Int) -> UnsafePointer<T> {
+        guard count > 1, let staging else { return images }
+        let ld = count &* g.columns
+        for k in 0..<count {
+            for filter in 0..<g.o {
+                let target: Int = filter &* ld &+ k &* g.columns
+                let source: Int = k &* g.outputSize &+ filter &* g.columns
+                (staging + target).update(from: images + source, count: g.columns)
+            }
+        }
+        return UnsafePointer(staging)
     }
 
     /// Unfolds one image (c, h, w) into columns: row (channel, i, j) holds, for every output
     /// position (oy, ox), the input pixel under kernel tap (i, j), or 0 in the padding.
-    private static func im2col<T: TensorScalar>(_ g: ConvGeometry, _ image: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>) {
+    private static func im2col<T: TensorScalar>(_ g: ConvGeometry, _ image: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>,
+                                                rowStride: Int) {
         var row = cols
         for channel in 0..<g.c {
             let plane = image + channel &* g.h &* g.w
@@ -253,14 +316,15 @@ extension Tensor {
                         for ox in first..<last { out[ox] = source[ox &* g.layout.strideW &+ j &- g.layout.left] }
                         for ox in last..<g.ow { out[ox] = 0 }
                     }
-                    row += g.columns
+                    row += rowStride
                 }
             }
         }
     }
 
     /// Folds columns back onto one image, adding where windows overlap (im2col's adjoint).
-    private static func col2im<T: TensorScalar>(_ g: ConvGeometry, _ cols: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>) {
+    private static func col2im<T: TensorScalar>(_ g: ConvGeometry, _ cols: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>,
+                                                rowStride: Int) {
         var row = cols
         for channel in 0..<g.c {
             let plane = image + channel &* g.h &* g.w
@@ -273,7 +337,7 @@ extension Tensor {
                         let input = row + oy &* g.ow, target = plane + y &* g.w
                         for ox in first..<Swift.max(first, last) { target[ox &* g.layout.strideW &+ j &- g.layout.left] += input[ox] }
                     }
-                    row += g.columns
+                    row += rowStride
                 }
             }
         }

@@ -42,6 +42,32 @@ private func inner(_ a: Tensor, _ b: Tensor) throws -> Double {
         K.expect(try Tensor.conv2d(x, delta, stride: 1, padding: 1), [1, 1, 3, 3], x.toDoubles())
     }
 
+    /// The products run on batches of images side by side; a batch must give exactly what
+    /// each image gives alone. 200×200 images with 3×3 filters make about 2 images per
+    /// batch (ConvGeometry.batch), so 5 images take three products, the last one short.
+    @Test func batchesOfImagesEqualImagesOneByOne() throws {
+        let random = RandomGenerator(seed: 7)
+        let x = try Tensor.randn([5, 1, 200, 200], generator: random)
+        let w = try Tensor.randn([4, 1, 3, 3], generator: random)
+        let geometry = try ConvGeometry(input: x.shape, filters: w.shape, layout: ConvLayout(stride: 1, padding: 1), op: "test")
+        #expect(geometry.batches.count == 3 && geometry.batches.last?.count == 1, "\(geometry.batches)")
+        let y = try Tensor.conv2d(x, w, stride: 1, padding: 1)
+        let g = try Tensor.randn(y.shape, generator: random)
+        let dx = try Tensor.conv2dBackwardInput(g, w, inputShape: x.shape, stride: 1, padding: 1)
+        let dw = try Tensor.conv2dBackwardFilter(g, x, filterShape: w.shape, stride: 1, padding: 1)
+        var dwSum = try Tensor.zeros(w.shape)
+        for image in 0..<5 {
+            let one: [Tensor.IndexSpec] = [.range(start: image, stop: image + 1, step: nil), .all, .all, .all]
+            let xi = try Tensor.slice(x, one), gi = try Tensor.slice(g, one)
+            // BLAS may tile a wider product differently: equal up to rounding.
+            K.close(try Tensor.slice(y, one), try Tensor.conv2d(xi, w, stride: 1, padding: 1))
+            K.close(try Tensor.slice(dx, one), try Tensor.conv2dBackwardInput(gi, w, inputShape: xi.shape, stride: 1, padding: 1))
+            dwSum = try Tensor.binary(.add, dwSum, try Tensor.conv2dBackwardFilter(gi, xi, filterShape: w.shape, stride: 1, padding: 1))
+        }
+        // The filter gradient sums over images in another order.
+        K.close(dw, dwSum, tolerance: 1e-9)
+    }
+
     @Test func channelsAndFiltersCombine() throws {
         // Two input channels summed by each filter; two filters.
         let x = try K.t([1, 2, 1, 2], [1, 2, 10, 20])
