@@ -39,21 +39,23 @@ echo "### scalar loop: x = x + 1, 10^7 times; user-function call loop, 10^6 time
 "$HEBB" Benchmarks/call_loop.hebb
 "$PY" Benchmarks/call_loop.py
 
+# A Hebb twin beside its peer script (numpy, and torch with "peers"), in float32 and float64.
+twin() {  # hebb-script peer-script
+    for dt in float32 float64; do
+        env HEBB_DTYPE=$dt "$HEBB" --allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}" "$1"
+        "$PY" "$PEERS/$2" numpy --dtype $dt
+        [ "${ALL_PEERS}" = peers ] && "$PY" "$PEERS/$2" torch --dtype $dt
+    done
+}
+ALL_PEERS=${1:-}
+
 echo "### RNN T=50 batch 32 hidden 64, forward + BPTT"
 "$PY" Benchmarks/export_rnn_data.py
-for dt in float32 float64; do
-    env HEBB_DTYPE=$dt "$HEBB" --allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}" Benchmarks/rnn.hebb
-    "$PY" "$PEERS/rnn_bench.py" numpy --dtype $dt
-    [ "${1:-}" = peers ] && "$PY" "$PEERS/rnn_bench.py" torch --dtype $dt
-done
+twin Benchmarks/rnn.hebb rnn_bench.py
 
 echo "### conv layer 64x1x28x28, 20 5x5 filters, ReLU, 2x2 max-pool, forward + backward"
 "$PY" Benchmarks/export_conv_data.py
-for dt in float32 float64; do
-    env HEBB_DTYPE=$dt "$HEBB" --allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}" Benchmarks/conv.hebb
-    "$PY" "$PEERS/conv_bench.py" numpy --dtype $dt
-    [ "${1:-}" = peers ] && "$PY" "$PEERS/conv_bench.py" torch --dtype $dt
-done
+twin Benchmarks/conv.hebb conv_bench.py
 
 echo "### sigmoid of 10^7 float64"
 "$HEBB" Benchmarks/sigmoid.hebb

@@ -91,35 +91,33 @@ extension Interpreter {
         }
         var frame = spareFrames.frame(slotCount: code.slotCount, parent: closure.captured)
         defer { spareFrames.recycle(&frame) }
-        let callerFile = file
         // Defaults are evaluated in the callee's frame and file, as the body is.
-        file = closure.file
-        callStack.push(closure, at: span, in: callerFile)
-        defer { file = callerFile; callStack.pop() }
-        for (index, parameter) in parameters.enumerated() {
-            let value: Value
-            if index < arguments.positional.count {
-                value = arguments.positional[index]
-            } else if let labelled = arguments.value(parameter.name.name) {
-                value = labelled
-            } else if let defaultValue = code.defaults[index] {
-                value = try defaultValue.run(self, frame)
-            } else {
-                throw Diagnostic("\(closure.name)() missing argument '\(parameter.name.name)'", span: span, file: callerFile)
+        return try entered(closure, at: span) { callerFile in
+            for (index, parameter) in parameters.enumerated() {
+                let value: Value
+                if index < arguments.positional.count {
+                    value = arguments.positional[index]
+                } else if let labelled = arguments.value(parameter.name.name) {
+                    value = labelled
+                } else if let defaultValue = code.defaults[index] {
+                    value = try defaultValue.run(self, frame)
+                } else {
+                    throw Diagnostic("\(closure.name)() missing argument '\(parameter.name.name)'", span: span, file: callerFile)
+                }
+                frame[code.parameterSlots[index]] = value
             }
-            frame[code.parameterSlots[index]] = value
+            for argument in arguments.labelled {
+                guard let index = parameters.firstIndex(where: { $0.name.name == argument.label }) else {
+                    throw Diagnostic(Builtin.unknownLabelMessage(argument.label, of: closure.name, parameters: parameters.map(\.name.name)),
+                                     span: span, file: callerFile)
+                }
+                if index < arguments.positional.count {
+                    throw Diagnostic("\(closure.name)() got two values for '\(argument.label)' (by position and by label)",
+                                     span: span, file: callerFile)
+                }
+            }
+            return try traced(closure, from: span, in: callerFile) { try run(code, in: frame) }
         }
-        for argument in arguments.labelled {
-            guard let index = parameters.firstIndex(where: { $0.name.name == argument.label }) else {
-                throw Diagnostic(Builtin.unknownLabelMessage(argument.label, of: closure.name, parameters: parameters.map(\.name.name)),
-                                 span: span, file: callerFile)
-            }
-            if index < arguments.positional.count {
-                throw Diagnostic("\(closure.name)() got two values for '\(argument.label)' (by position and by label)",
-                                 span: span, file: callerFile)
-            }
-        }
-        return try traced(closure, from: span, in: callerFile) { try run(code, in: frame) }
     }
 
     /// A call with one positional argument per parameter (the common case, compiled apart):
@@ -134,12 +132,21 @@ extension Interpreter {
         for index in arguments.indices { frame[index] = try arguments[index].run(self, callerScope) }
         try checkInterrupt(span)
         guard callDepth < maxCallDepth else { throw recursionLimitError() }
+        return try entered(closure, at: span) { callerFile in
+            try traced(closure, from: span, in: callerFile) { try run(code, in: frame) }
+        }
+    }
+
+    /// Runs `body` one call deeper: in the callee's file, with the call on the call stack;
+    /// `body` gets the caller's file (for its messages).
+    @inline(__always)
+    private func entered(_ closure: Closure, at span: SourceSpan, _ body: (SourceFile) throws -> Value) throws -> Value {
         // Swapped in and out, not assigned: one retain and one release per call, not two.
         var callerFile = closure.file
         swap(&file, &callerFile)
         callStack.push(closure, at: span, in: callerFile)
         defer { swap(&file, &callerFile); callStack.pop() }
-        return try traced(closure, from: span, in: callerFile) { try run(code, in: frame) }
+        return try body(callerFile)
     }
 
     private func run(_ code: CompiledFunction, in frame: Scope) throws -> Value {
