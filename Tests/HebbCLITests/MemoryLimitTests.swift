@@ -3,9 +3,11 @@ import Testing
 
 /// Under a process memory limit (`ulimit -v`), programs that ask for more memory than is
 /// left fail with the located allocation error and exit 1; none aborts on a signal.
-@Suite struct MemoryLimitTests {
+/// One program at a time, under 1 GB: each grows to its limit, and seven of them side by
+/// side (beside the rest of the suite) starved a small CI machine.
+@Suite(.serialized) struct MemoryLimitTests {
     /// Runs `source` with hebb under `ulimit -v kilobytes` (set in the child's shell).
-    static func runLimited(_ source: String, kilobytes: Int = 3_000_000) throws -> (status: Int32, crashed: Bool, stderr: String) {
+    static func runLimited(_ source: String, kilobytes: Int = 1_000_000) throws -> (status: Int32, crashed: Bool, stderr: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hebb-limit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -48,7 +50,7 @@ import Testing
 
     /// A single allocation over the limit names the limit that binds.
     @Test func theLimitInTheMessageIsTheProcessLimit() throws {
-        let run = try Self.runLimited("big = zeros(100000, 100000)")
+        let run = try Self.runLimited("big = zeros(100000, 100000)", kilobytes: 3_000_000)
         #expect(run.status == 1 && !run.crashed, "\(run.stderr)")
         #expect(run.stderr.contains("exceeds the limit of 2929 MiB (the address-space limit, ulimit -v"), "\(run.stderr)")
     }
