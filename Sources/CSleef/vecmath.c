@@ -12,7 +12,11 @@ DEFINE_LOOPS(128, __m128d, __m128, d2, f4)
     void hebb_vm_unary_f64_##BITS(int op, const double *x, double *y, long n); \
     void hebb_vm_unary_f32_##BITS(int op, const float *x, float *y, long n); \
     void hebb_vm_pow_f64_##BITS(const double *a, long sa, const double *b, long sb, double *y, long n); \
-    void hebb_vm_pow_f32_##BITS(const float *a, long sa, const float *b, long sb, float *y, long n);
+    void hebb_vm_pow_f32_##BITS(const float *a, long sa, const float *b, long sb, float *y, long n); \
+    void hebb_vm_rmsprop_f64_##BITS(long n, const double *p, const double *g, const double *ms, const double *mom, \
+                                    double *out_p, double *out_ms, double *out_mom, double lr, double decay, double momentum, double eps); \
+    void hebb_vm_rmsprop_f32_##BITS(long n, const float *p, const float *g, const float *ms, const float *mom, \
+                                    float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps);
 DECLARE_LOOPS(256)
 DECLARE_LOOPS(512)
 
@@ -62,7 +66,15 @@ static void scalar_pow_f64(const double *a, long sa, const double *b, long sb, d
 static void scalar_pow_f32(const float *a, long sa, const float *b, long sb, float *y, long n) {
     for (long i = 0; i < n; i++) y[i] = powf(a[i * sa], b[i * sb]);
 }
+RMSPROP_LOOP(scalar_rmsprop_f64, double, sqrt)
+RMSPROP_LOOP(scalar_rmsprop_f32, float, sqrtf)
 #define SCALAR_LEVEL(BITS) \
+    static void hebb_vm_rmsprop_f64_##BITS(long n, const double *p, const double *g, const double *ms, const double *mom, \
+        double *op, double *oms, double *omom, double lr, double decay, double momentum, double eps) { \
+        scalar_rmsprop_f64(n, p, g, ms, mom, op, oms, omom, lr, decay, momentum, eps); } \
+    static void hebb_vm_rmsprop_f32_##BITS(long n, const float *p, const float *g, const float *ms, const float *mom, \
+        float *op, float *oms, float *omom, float lr, float decay, float momentum, float eps) { \
+        scalar_rmsprop_f32(n, p, g, ms, mom, op, oms, omom, lr, decay, momentum, eps); } \
     static void hebb_vm_unary_f64_##BITS(int op, const double *x, double *y, long n) { scalar_unary_f64(op, x, y, n); } \
     static void hebb_vm_unary_f32_##BITS(int op, const float *x, float *y, long n) { scalar_unary_f32(op, x, y, n); } \
     static void hebb_vm_pow_f64_##BITS(const double *a, long sa, const double *b, long sb, double *y, long n) { scalar_pow_f64(a, sa, b, sb, y, n); } \
@@ -132,4 +144,12 @@ void hebb_vm_pow_f64(const double *a, long sa, const double *b, long sb, double 
 }
 void hebb_vm_pow_f32(const float *a, long sa, const float *b, long sb, float *y, long n) {
     CHOSEN(hebb_vm_pow_f32, a, sa, b, sb, y, n);
+}
+void hebb_vm_rmsprop_f64(long n, const double *p, const double *g, const double *ms, const double *mom,
+                         double *out_p, double *out_ms, double *out_mom, double lr, double decay, double momentum, double eps) {
+    CHOSEN(hebb_vm_rmsprop_f64, n, p, g, ms, mom, out_p, out_ms, out_mom, lr, decay, momentum, eps);
+}
+void hebb_vm_rmsprop_f32(long n, const float *p, const float *g, const float *ms, const float *mom,
+                         float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps) {
+    CHOSEN(hebb_vm_rmsprop_f32, n, p, g, ms, mom, out_p, out_ms, out_mom, lr, decay, momentum, eps);
 }

@@ -92,10 +92,27 @@ void NAME(const T *a, long sa, const T *b, long sb, T *y, long n) { \
     } \
 }
 
-/// One instruction set's four loops: hebb_vm_{unary,pow}_{f64,f32}_BITS.
+/// One RMSprop step (TensorFlow-1 form, with momentum) over n parameters; see CSleef.h.
+/// Plain C left to the compiler's vectorizer: `restrict` tells it the seven arrays are
+/// apart, which Swift cannot, so the sqrt and the divide run on whole vectors.
+#define RMSPROP_LOOP(NAME, T, SQRT) \
+void NAME(long n, const T *restrict p, const T *restrict g, const T *restrict ms, const T *restrict mom, \
+          T *restrict out_p, T *restrict out_ms, T *restrict out_mom, T lr, T decay, T momentum, T eps) { \
+    T keep = 1 - decay; \
+    for (long i = 0; i < n; i++) { \
+        T gi = g[i]; \
+        T m = decay * ms[i] + keep * gi * gi; \
+        T v = momentum * mom[i] + lr * gi / SQRT(m + eps); \
+        out_ms[i] = m; out_mom[i] = v; out_p[i] = p[i] - v; \
+    } \
+}
+
+/// One instruction set's loops: hebb_vm_{unary,pow,rmsprop}_{f64,f32}_BITS.
 #define DEFINE_LOOPS(BITS, VD, VF, D, F) \
     UNARY_LOOP(hebb_vm_unary_f64_##BITS, double, VD, D) \
     UNARY_LOOP(hebb_vm_unary_f32_##BITS, float, VF, F) \
     POW_LOOP(hebb_vm_pow_f64_##BITS, double, VD, D) \
-    POW_LOOP(hebb_vm_pow_f32_##BITS, float, VF, F)
+    POW_LOOP(hebb_vm_pow_f32_##BITS, float, VF, F) \
+    RMSPROP_LOOP(hebb_vm_rmsprop_f64_##BITS, double, __builtin_elementwise_sqrt) \
+    RMSPROP_LOOP(hebb_vm_rmsprop_f32_##BITS, float, __builtin_elementwise_sqrt)
 #endif

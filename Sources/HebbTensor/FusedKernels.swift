@@ -1,3 +1,4 @@
+import CSleef
 // Kernels that do in one pass what would otherwise be several elementwise ops, each with
 // its own allocation and trip through memory. Each one exists because a benchmark (the
 // peers' MLP workload, Benchmarks/mlp_rmsprop.hebb) spent its time there.
@@ -72,33 +73,19 @@ extension Tensor {
         let newParam = Tensor(validShape: param.shape, dtype: param.dtype, count: param.count)
         let newMs = Tensor(validShape: param.shape, dtype: param.dtype, count: param.count)
         let newMom = Tensor(validShape: param.shape, dtype: param.dtype, count: param.count)
+        // A C loop per instruction set (CSleef): the vectorizer needs to know the seven
+        // arrays are apart, which it cannot be told in Swift.
         switch param.dtype {
         case .float64:
-            rmspropKernel(param.count, param.pointer(Double.self), grad.pointer(Double.self), ms.pointer(Double.self),
-                          mom.pointer(Double.self), newParam.pointer(Double.self), newMs.pointer(Double.self),
-                          newMom.pointer(Double.self), lr, decay, momentum, eps)
+            hebb_vm_rmsprop_f64(param.count, param.pointer(Double.self), grad.pointer(Double.self), ms.pointer(Double.self),
+                                mom.pointer(Double.self), newParam.pointer(Double.self), newMs.pointer(Double.self),
+                                newMom.pointer(Double.self), lr, decay, momentum, eps)
         case .float32:
-            rmspropKernel(param.count, param.pointer(Float.self), grad.pointer(Float.self), ms.pointer(Float.self),
-                          mom.pointer(Float.self), newParam.pointer(Float.self), newMs.pointer(Float.self),
-                          newMom.pointer(Float.self), Float(lr), Float(decay), Float(momentum), Float(eps))
+            hebb_vm_rmsprop_f32(param.count, param.pointer(Float.self), grad.pointer(Float.self), ms.pointer(Float.self),
+                                mom.pointer(Float.self), newParam.pointer(Float.self), newMs.pointer(Float.self),
+                                newMom.pointer(Float.self), Float(lr), Float(decay), Float(momentum), Float(eps))
         case .bool: break  // refused above
         }
         return (newParam, newMs, newMom)
-    }
-
-    private static func rmspropKernel<T: TensorScalar>(_ count: Int, _ p: UnsafePointer<T>, _ g: UnsafePointer<T>,
-                                                      _ ms: UnsafePointer<T>, _ mom: UnsafePointer<T>,
-                                                      _ outP: UnsafeMutablePointer<T>, _ outMs: UnsafeMutablePointer<T>,
-                                                      _ outMom: UnsafeMutablePointer<T>,
-                                                      _ lr: T, _ decay: T, _ momentum: T, _ eps: T) {
-        let keep = 1 - decay
-        for i in 0..<count {
-            let gi = g[i]
-            let m = decay * ms[i] + keep * gi * gi
-            let v = momentum * mom[i] + lr * gi / (m + eps).squareRoot()
-            outMs[i] = m
-            outMom[i] = v
-            outP[i] = p[i] - v
-        }
     }
 }

@@ -37,6 +37,15 @@ void hebb_vm_unary_f32(int op, const float *x, float *y, long n);
 void hebb_vm_pow_f64(const double *a, long stride_a, const double *b, long stride_b, double *y, long n);
 void hebb_vm_pow_f32(const float *a, long stride_a, const float *b, long stride_b, float *y, long n);
 
+/// One RMSprop step with momentum (TensorFlow 1's form), element by element:
+/// out_ms = decay ms + (1 - decay) g g; out_mom = momentum mom + lr g / sqrt(out_ms + eps);
+/// out_p = p - out_mom. The outputs must not overlap the inputs or each other. IEEE
+/// arithmetic without contraction: every instruction set gives the same bits.
+void hebb_vm_rmsprop_f64(long n, const double *p, const double *g, const double *ms, const double *mom,
+                         double *out_p, double *out_ms, double *out_mom, double lr, double decay, double momentum, double eps);
+void hebb_vm_rmsprop_f32(long n, const float *p, const float *g, const float *ms, const float *mom,
+                         float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps);
+
 /// The instruction set the loops use: the widest this CPU has, or the widest at or below
 /// HEBB_VECMATH_ISA=128|256|512 when that is set at the first call.
 int hebb_vm_isa(void);
