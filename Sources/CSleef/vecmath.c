@@ -66,8 +66,8 @@ static void scalar_pow_f64(const double *a, long sa, const double *b, long sb, d
 static void scalar_pow_f32(const float *a, long sa, const float *b, long sb, float *y, long n) {
     for (long i = 0; i < n; i++) y[i] = powf(a[i * sa], b[i * sb]);
 }
-RMSPROP_LOOP(scalar_rmsprop_f64, double, sqrt)
-RMSPROP_LOOP(scalar_rmsprop_f32, float, sqrtf)
+RMSPROP_LOOP(scalar_rmsprop_f64, double)
+RMSPROP_LOOP(scalar_rmsprop_f32, float)
 #define SCALAR_LEVEL(BITS) \
     static void hebb_vm_rmsprop_f64_##BITS(long n, const double *p, const double *g, const double *ms, const double *mom, \
         double *op, double *oms, double *omom, double lr, double decay, double momentum, double eps) { \

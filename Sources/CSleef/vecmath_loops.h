@@ -94,15 +94,16 @@ void NAME(const T *a, long sa, const T *b, long sb, T *y, long n) { \
 
 /// One RMSprop step (TensorFlow-1 form, with momentum) over n parameters; see CSleef.h.
 /// Plain C left to the compiler's vectorizer: `restrict` tells it the seven arrays are
-/// apart, which Swift cannot, so the sqrt and the divide run on whole vectors.
-#define RMSPROP_LOOP(NAME, T, SQRT) \
+/// apart, which Swift cannot, so the sqrt and the divide run on whole vectors (the
+/// elementwise builtin, not libm's sqrt, which keeps errno and stays scalar).
+#define RMSPROP_LOOP(NAME, T) \
 void NAME(long n, const T *restrict p, const T *restrict g, const T *restrict ms, const T *restrict mom, \
           T *restrict out_p, T *restrict out_ms, T *restrict out_mom, T lr, T decay, T momentum, T eps) { \
     T keep = 1 - decay; \
     for (long i = 0; i < n; i++) { \
         T gi = g[i]; \
         T m = decay * ms[i] + keep * gi * gi; \
-        T v = momentum * mom[i] + lr * gi / SQRT(m + eps); \
+        T v = momentum * mom[i] + lr * gi / __builtin_elementwise_sqrt(m + eps); \
         out_ms[i] = m; out_mom[i] = v; out_p[i] = p[i] - v; \
     } \
 }
@@ -113,6 +114,6 @@ void NAME(long n, const T *restrict p, const T *restrict g, const T *restrict ms
     UNARY_LOOP(hebb_vm_unary_f32_##BITS, float, VF, F) \
     POW_LOOP(hebb_vm_pow_f64_##BITS, double, VD, D) \
     POW_LOOP(hebb_vm_pow_f32_##BITS, float, VF, F) \
-    RMSPROP_LOOP(hebb_vm_rmsprop_f64_##BITS, double, __builtin_elementwise_sqrt) \
-    RMSPROP_LOOP(hebb_vm_rmsprop_f32_##BITS, float, __builtin_elementwise_sqrt)
+    RMSPROP_LOOP(hebb_vm_rmsprop_f64_##BITS, double) \
+    RMSPROP_LOOP(hebb_vm_rmsprop_f32_##BITS, float)
 #endif
