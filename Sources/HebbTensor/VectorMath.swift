@@ -10,6 +10,14 @@ extension TensorScalar {
     /// `y[i] = f(x[i])` for one of the vectorized functions.
     @inline(__always)
     static func vectorMath(_ function: hebb_vm_op, _ count: Int, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>) {
+        Tensor.forEachChunk(of: count, grain: ElementwiseThreads.grain(function)) { start, length in
+            vectorMathRun(function, length, x + start, y + start)
+        }
+    }
+
+    @inline(__always)
+    private static func vectorMathRun(_ function: hebb_vm_op, _ count: Int, _ x: UnsafePointer<Self>,
+                                      _ y: UnsafeMutablePointer<Self>) {
         if Self.self == Double.self {
             hebb_vm_unary_f64(Int32(function.rawValue), UnsafeRawPointer(x).assumingMemoryBound(to: Double.self),
                               UnsafeMutableRawPointer(y).assumingMemoryBound(to: Double.self), count)
@@ -23,6 +31,14 @@ extension TensorScalar {
     @inline(__always)
     static func vectorPow(_ count: Int, _ a: UnsafePointer<Self>, _ strideA: Int, _ b: UnsafePointer<Self>, _ strideB: Int,
                           _ y: UnsafeMutablePointer<Self>) {
+        Tensor.forEachChunk(of: count, grain: ElementwiseThreads.powGrain) { start, length in
+            vectorPowRun(length, a + start * strideA, strideA, b + start * strideB, strideB, y + start)
+        }
+    }
+
+    @inline(__always)
+    private static func vectorPowRun(_ count: Int, _ a: UnsafePointer<Self>, _ strideA: Int, _ b: UnsafePointer<Self>,
+                                     _ strideB: Int, _ y: UnsafeMutablePointer<Self>) {
         if Self.self == Double.self {
             hebb_vm_pow_f64(UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), strideA,
                             UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), strideB,
