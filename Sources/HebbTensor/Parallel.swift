@@ -39,8 +39,9 @@ extension Tensor {
     /// when each chunk would get at least `grain` elements; otherwise once, on this thread.
     /// Chunks start at multiples of 64 elements, so no two threads write one cache line.
     @inline(__always)
-    static func forEachChunk(of count: Int, grain: Int, _ body: (_ start: Int, _ length: Int) -> Void) {
-        let threads = min(ElementwiseThreads.count, count / grain)
+    static func forEachChunk(of count: Int, grain: Int, threads: Int = ElementwiseThreads.count,
+                             _ body: (_ start: Int, _ length: Int) -> Void) {
+        let threads = min(threads, count / max(grain, 1))
         guard threads > 1 else { return body(0, count) }
         let chunk = ((count + threads - 1) / threads + 63) & ~63
         // The chunks write disjoint ranges and concurrentPerform returns when all are done,

@@ -16,7 +16,7 @@ extension TensorScalar {
     }
 
     @inline(__always)
-    private static func vectorMathRun(_ function: hebb_vm_op, _ count: Int, _ x: UnsafePointer<Self>,
+    static func vectorMathRun(_ function: hebb_vm_op, _ count: Int, _ x: UnsafePointer<Self>,
                                       _ y: UnsafeMutablePointer<Self>) {
         if Self.self == Double.self {
             hebb_vm_unary_f64(Int32(function.rawValue), UnsafeRawPointer(x).assumingMemoryBound(to: Double.self),
@@ -37,7 +37,7 @@ extension TensorScalar {
     }
 
     @inline(__always)
-    private static func vectorPowRun(_ count: Int, _ a: UnsafePointer<Self>, _ strideA: Int, _ b: UnsafePointer<Self>,
+    static func vectorPowRun(_ count: Int, _ a: UnsafePointer<Self>, _ strideA: Int, _ b: UnsafePointer<Self>,
                                      _ strideB: Int, _ y: UnsafeMutablePointer<Self>) {
         if Self.self == Double.self {
             hebb_vm_pow_f64(UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), strideA,
