@@ -16,7 +16,15 @@ DEFINE_LOOPS(128, __m128d, __m128, d2, f4)
     void hebb_vm_rmsprop_f64_##BITS(long n, const double *p, const double *g, const double *ms, const double *mom, \
                                     double *out_p, double *out_ms, double *out_mom, double lr, double decay, double momentum, double eps); \
     void hebb_vm_rmsprop_f32_##BITS(long n, const float *p, const float *g, const float *ms, const float *mom, \
-                                    float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps);
+                                    float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps); \
+    void hebb_vm_adam_f64_##BITS(long n, const double *p, const double *g, const double *m, const double *v, \
+                                 double *out_p, double *out_m, double *out_v, const hebb_adam_f64 *settings); \
+    void hebb_vm_adam_f32_##BITS(long n, const float *p, const float *g, const float *m, const float *v, \
+                                 float *out_p, float *out_m, float *out_v, const hebb_adam_f32 *settings); \
+    void hebb_vm_momentum_f64_##BITS(long n, const double *p, const double *g, const double *velocity, \
+                                     double *out_p, double *out_v, double lr, double mu, int nesterov); \
+    void hebb_vm_momentum_f32_##BITS(long n, const float *p, const float *g, const float *velocity, \
+                                     float *out_p, float *out_v, float lr, float mu, int nesterov);
 DECLARE_LOOPS(256)
 DECLARE_LOOPS(512)
 
@@ -68,7 +76,19 @@ static void scalar_pow_f32(const float *a, long sa, const float *b, long sb, flo
 }
 RMSPROP_LOOP(scalar_rmsprop_f64, double)
 RMSPROP_LOOP(scalar_rmsprop_f32, float)
+ADAM_LOOP(scalar_adam_f64, double, hebb_adam_f64)
+ADAM_LOOP(scalar_adam_f32, float, hebb_adam_f32)
+MOMENTUM_LOOP(scalar_momentum_f64, double)
+MOMENTUM_LOOP(scalar_momentum_f32, float)
 #define SCALAR_LEVEL(BITS) \
+    static void hebb_vm_adam_f64_##BITS(long n, const double *p, const double *g, const double *m, const double *v, \
+        double *op, double *om, double *ov, const hebb_adam_f64 *s) { scalar_adam_f64(n, p, g, m, v, op, om, ov, s); } \
+    static void hebb_vm_adam_f32_##BITS(long n, const float *p, const float *g, const float *m, const float *v, \
+        float *op, float *om, float *ov, const hebb_adam_f32 *s) { scalar_adam_f32(n, p, g, m, v, op, om, ov, s); } \
+    static void hebb_vm_momentum_f64_##BITS(long n, const double *p, const double *g, const double *vel, \
+        double *op, double *ov, double lr, double mu, int nesterov) { scalar_momentum_f64(n, p, g, vel, op, ov, lr, mu, nesterov); } \
+    static void hebb_vm_momentum_f32_##BITS(long n, const float *p, const float *g, const float *vel, \
+        float *op, float *ov, float lr, float mu, int nesterov) { scalar_momentum_f32(n, p, g, vel, op, ov, lr, mu, nesterov); } \
     static void hebb_vm_rmsprop_f64_##BITS(long n, const double *p, const double *g, const double *ms, const double *mom, \
         double *op, double *oms, double *omom, double lr, double decay, double momentum, double eps) { \
         scalar_rmsprop_f64(n, p, g, ms, mom, op, oms, omom, lr, decay, momentum, eps); } \
@@ -152,4 +172,20 @@ void hebb_vm_rmsprop_f64(long n, const double *p, const double *g, const double 
 void hebb_vm_rmsprop_f32(long n, const float *p, const float *g, const float *ms, const float *mom,
                          float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps) {
     CHOSEN(hebb_vm_rmsprop_f32, n, p, g, ms, mom, out_p, out_ms, out_mom, lr, decay, momentum, eps);
+}
+void hebb_vm_adam_f64(long n, const double *p, const double *g, const double *m, const double *v,
+                      double *out_p, double *out_m, double *out_v, const hebb_adam_f64 *settings) {
+    CHOSEN(hebb_vm_adam_f64, n, p, g, m, v, out_p, out_m, out_v, settings);
+}
+void hebb_vm_adam_f32(long n, const float *p, const float *g, const float *m, const float *v,
+                      float *out_p, float *out_m, float *out_v, const hebb_adam_f32 *settings) {
+    CHOSEN(hebb_vm_adam_f32, n, p, g, m, v, out_p, out_m, out_v, settings);
+}
+void hebb_vm_momentum_f64(long n, const double *p, const double *g, const double *velocity,
+                          double *out_p, double *out_v, double lr, double mu, int nesterov) {
+    CHOSEN(hebb_vm_momentum_f64, n, p, g, velocity, out_p, out_v, lr, mu, nesterov);
+}
+void hebb_vm_momentum_f32(long n, const float *p, const float *g, const float *velocity,
+                          float *out_p, float *out_v, float lr, float mu, int nesterov) {
+    CHOSEN(hebb_vm_momentum_f32, n, p, g, velocity, out_p, out_v, lr, mu, nesterov);
 }

@@ -108,12 +108,47 @@ void NAME(long n, const T *restrict p, const T *restrict g, const T *restrict ms
     } \
 }
 
-/// One instruction set's loops: hebb_vm_{unary,pow,rmsprop}_{f64,f32}_BITS.
+/// One Adam step over n parameters; see CSleef.h. Plain C for the vectorizer, as RMSprop.
+#define ADAM_LOOP(NAME, T, SETTINGS) \
+void NAME(long n, const T *restrict p, const T *restrict g, const T *restrict m, const T *restrict v, \
+          T *restrict out_p, T *restrict out_m, T *restrict out_v, const SETTINGS *settings) { \
+    const SETTINGS s = *settings; \
+    for (long i = 0; i < n; i++) { \
+        T gi = g[i]; \
+        T mi = s.beta1 * m[i] + s.keep1 * gi; \
+        T vi = s.beta2 * v[i] + s.keep2 * gi * gi; \
+        T step = s.lr * (mi / s.correction1) / (__builtin_elementwise_sqrt(vi / s.correction2) + s.eps); \
+        out_m[i] = mi; out_v[i] = vi; out_p[i] = p[i] - step; \
+    } \
+}
+
+/// One momentum step over n parameters; see CSleef.h.
+#define MOMENTUM_LOOP(NAME, T) \
+void NAME(long n, const T *restrict p, const T *restrict g, const T *restrict velocity, \
+          T *restrict out_p, T *restrict out_v, T lr, T mu, int nesterov) { \
+    if (nesterov) { \
+        for (long i = 0; i < n; i++) { \
+            T vi = mu * velocity[i] - lr * g[i]; \
+            out_v[i] = vi; out_p[i] = p[i] + mu * vi - lr * g[i]; \
+        } \
+    } else { \
+        for (long i = 0; i < n; i++) { \
+            T vi = mu * velocity[i] - lr * g[i]; \
+            out_v[i] = vi; out_p[i] = p[i] + vi; \
+        } \
+    } \
+}
+
+/// One instruction set's loops: hebb_vm_{unary,pow,rmsprop,adam,momentum}_{f64,f32}_BITS.
 #define DEFINE_LOOPS(BITS, VD, VF, D, F) \
     UNARY_LOOP(hebb_vm_unary_f64_##BITS, double, VD, D) \
     UNARY_LOOP(hebb_vm_unary_f32_##BITS, float, VF, F) \
     POW_LOOP(hebb_vm_pow_f64_##BITS, double, VD, D) \
     POW_LOOP(hebb_vm_pow_f32_##BITS, float, VF, F) \
     RMSPROP_LOOP(hebb_vm_rmsprop_f64_##BITS, double) \
-    RMSPROP_LOOP(hebb_vm_rmsprop_f32_##BITS, float)
+    RMSPROP_LOOP(hebb_vm_rmsprop_f32_##BITS, float) \
+    ADAM_LOOP(hebb_vm_adam_f64_##BITS, double, hebb_adam_f64) \
+    ADAM_LOOP(hebb_vm_adam_f32_##BITS, float, hebb_adam_f32) \
+    MOMENTUM_LOOP(hebb_vm_momentum_f64_##BITS, double) \
+    MOMENTUM_LOOP(hebb_vm_momentum_f32_##BITS, float)
 #endif

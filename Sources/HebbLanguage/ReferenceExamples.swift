@@ -630,6 +630,18 @@ extension Reference {
             """#, #"""
             0.6000000000000001
             """#),
+        "adam_update": Example(#"""
+            W, m, v = adam_update(ones(2), tensor([0.5, -0.5]), zeros(2), zeros(2), 0.1, 0.9, 0.999, 1e-8, 0.1, 0.001)
+            W
+            """#, #"""
+            [0.9 1.1]
+            """#),
+        "momentum_update": Example(#"""
+            W, v = momentum_update(ones(2), tensor([0.5, -0.5]), zeros(2), 0.1, 0.9)
+            W
+            """#, #"""
+            [0.95 1.05]
+            """#),
         "rmsprop_update": Example(#"""
             W, ms, mom = rmsprop_update(ones(2), tensor([0.5, -0.5]), ones(2), zeros(2), 0.1, 0.9, 0.0, 1e-10)
             W

@@ -62,17 +62,9 @@ extension Tensor {
     /// param' = param - mom'. Returns (param', ms', mom'); the inputs are not changed.
     public static func rmspropStep(param: Tensor, grad: Tensor, ms: Tensor, mom: Tensor, lr: Double,
                                    decay: Double, momentum: Double, eps: Double) throws -> (param: Tensor, ms: Tensor, mom: Tensor) {
-        guard param.dtype != .bool else { throw TensorError("rmsprop_update: the parameter is a bool mask; convert it with float64(mask)") }
-        let (grad, ms, mom) = (grad.numeric(preferring: param.dtype), ms.numeric(preferring: param.dtype), mom.numeric(preferring: param.dtype))
-        for (name, tensor) in [("grad", grad), ("ms", ms), ("mom", mom)] {
-            try checkSameDType(param, tensor, op: "rmsprop_update")
-            guard tensor.shape == param.shape else {
-                throw TensorError("rmsprop_update: \(name) has shape \(describe(tensor.shape)) but the parameter has \(describe(param.shape))")
-            }
-        }
-        let newParam = Tensor(validShape: param.shape, dtype: param.dtype, count: param.count)
-        let newMs = Tensor(validShape: param.shape, dtype: param.dtype, count: param.count)
-        let newMom = Tensor(validShape: param.shape, dtype: param.dtype, count: param.count)
+        let state = try optimizerOperands(param, [("grad", grad), ("ms", ms), ("mom", mom)], op: "rmsprop_update")
+        let (grad, ms, mom) = (state[0], state[1], state[2])
+        let (newParam, newMs, newMom) = (param.freshLike(), param.freshLike(), param.freshLike())
         // A C loop per instruction set (CSleef): the vectorizer needs to know the seven
         // arrays are apart, which it cannot be told in Swift.
         switch param.dtype {
@@ -88,4 +80,69 @@ extension Tensor {
         }
         return (newParam, newMs, newMom)
     }
+
+    /// One Adam step for one parameter, in one pass: m' = beta1 m + (1 - beta1) g;
+    /// v' = beta2 v + (1 - beta2) g²; param' = param - lr (m' / correction1) / (sqrt(v' / correction2) + eps),
+    /// with correction_k = 1 - beta_k^t. Returns (param', m', v'); the inputs are not changed.
+    public static func adamStep(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, lr: Double, beta1: Double, beta2: Double,
+                                eps: Double, correction1: Double, correction2: Double) throws -> (param: Tensor, m: Tensor, v: Tensor) {
+        let state = try optimizerOperands(param, [("grad", grad), ("m", m), ("v", v)], op: "adam_update")
+        let (grad, m, v) = (state[0], state[1], state[2])
+        let (newParam, newM, newV) = (param.freshLike(), param.freshLike(), param.freshLike())
+        switch param.dtype {
+        case .float64:
+            var settings = hebb_adam_f64(beta1: beta1, keep1: 1 - beta1, beta2: beta2, keep2: 1 - beta2, lr: lr,
+                                         correction1: correction1, correction2: correction2, eps: eps)
+            hebb_vm_adam_f64(param.count, param.pointer(Double.self), grad.pointer(Double.self), m.pointer(Double.self),
+                             v.pointer(Double.self), newParam.pointer(Double.self), newM.pointer(Double.self),
+                             newV.pointer(Double.self), &settings)
+        case .float32:
+            // Each setting rounded to float32 on its own, as a number operand of a float32 tensor is.
+            var settings = hebb_adam_f32(beta1: Float(beta1), keep1: Float(1 - beta1), beta2: Float(beta2), keep2: Float(1 - beta2),
+                                         lr: Float(lr), correction1: Float(correction1), correction2: Float(correction2),
+                                         eps: Float(eps))
+            hebb_vm_adam_f32(param.count, param.pointer(Float.self), grad.pointer(Float.self), m.pointer(Float.self),
+                             v.pointer(Float.self), newParam.pointer(Float.self), newM.pointer(Float.self),
+                             newV.pointer(Float.self), &settings)
+        case .bool: break  // refused by optimizerOperands
+        }
+        return (newParam, newM, newV)
+    }
+
+    /// One momentum step for one parameter, in one pass: v' = mu velocity - lr g; param' =
+    /// param + v', or with `nesterov` param + mu v' - lr g. Returns (param', v').
+    public static func momentumStep(param: Tensor, grad: Tensor, velocity: Tensor, lr: Double, mu: Double,
+                                    nesterov: Bool) throws -> (param: Tensor, velocity: Tensor) {
+        let state = try optimizerOperands(param, [("grad", grad), ("velocity", velocity)], op: "momentum_update")
+        let (grad, velocity) = (state[0], state[1])
+        let (newParam, newVelocity) = (param.freshLike(), param.freshLike())
+        switch param.dtype {
+        case .float64:
+            hebb_vm_momentum_f64(param.count, param.pointer(Double.self), grad.pointer(Double.self), velocity.pointer(Double.self),
+                                 newParam.pointer(Double.self), newVelocity.pointer(Double.self), lr, mu, nesterov ? 1 : 0)
+        case .float32:
+            hebb_vm_momentum_f32(param.count, param.pointer(Float.self), grad.pointer(Float.self), velocity.pointer(Float.self),
+                                 newParam.pointer(Float.self), newVelocity.pointer(Float.self), Float(lr), Float(mu), nesterov ? 1 : 0)
+        case .bool: break  // refused by optimizerOperands
+        }
+        return (newParam, newVelocity)
+    }
+
+    /// An optimizer step's operands, made the parameter's dtype (a mask becomes numbers), each
+    /// checked to match the parameter's dtype and shape.
+    private static func optimizerOperands(_ param: Tensor, _ operands: [(name: String, tensor: Tensor)],
+                                          op: String) throws -> [Tensor] {
+        guard param.dtype != .bool else { throw TensorError("\(op): the parameter is a bool mask; convert it with float64(mask)") }
+        return try operands.map { name, tensor in
+            let tensor = tensor.numeric(preferring: param.dtype)
+            try checkSameDType(param, tensor, op: op)
+            guard tensor.shape == param.shape else {
+                throw TensorError("\(op): \(name) has shape \(describe(tensor.shape)) but the parameter has \(describe(param.shape))")
+            }
+            return tensor
+        }
+    }
+
+    /// A new contiguous tensor of this one's shape and dtype, for a kernel to fill.
+    private func freshLike() -> Tensor { Tensor(validShape: shape, dtype: dtype, count: count) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HebbTensor
 
@@ -31,5 +32,73 @@ import Testing
         K.expect(step.param, [n], expected.p)
         K.expect(step.ms, [n], expected.ms)
         K.expect(step.mom, [n], expected.mom)
+    }
+
+    /// Adam's fused step equals the stdlib's formulas, each rounded as the separate tensor
+    /// ops rounded them (settings converted to the dtype one by one).
+    @Test(arguments: [DType.float64, .float32])
+    func adamStepEqualsTheFormulasElementByElement(dtype: DType) throws {
+        let n = 1037
+        let value = { (i: Int, scale: Double) in scale * Double((i * 7919) % 613 - 300) / 97 }
+        let p = try K.t([n], (0..<n).map { value($0, 1) }, dtype: dtype)
+        let g = try K.t([n], (0..<n).map { value($0 + 5, 0.3) }, dtype: dtype)
+        let m = try K.t([n], (0..<n).map { value($0 + 11, 0.01) }, dtype: dtype)
+        let v = try K.t([n], (0..<n).map { abs(value($0 + 17, 0.001)) }, dtype: dtype)
+        let (lr, beta1, beta2, eps) = (1e-3, 0.9, 0.999, 1e-8)
+        let (c1, c2) = (1 - Foundation.pow(beta1, 7), 1 - Foundation.pow(beta2, 7))
+        let step = try Tensor.adamStep(param: p, grad: g, m: m, v: v, lr: lr, beta1: beta1, beta2: beta2, eps: eps,
+                                       correction1: c1, correction2: c2)
+        func reference<T: BinaryFloatingPoint>(_: T.Type) -> (p: [Double], m: [Double], v: [Double]) {
+            var out: (p: [Double], m: [Double], v: [Double]) = ([], [], [])
+            let (pv, gv, mv, vv) = (p.toDoubles(), g.toDoubles(), m.toDoubles(), v.toDoubles())
+            for i in 0..<n {
+                let gi = T(gv[i])
+                let mi = T(beta1) * T(mv[i]) + T(1 - beta1) * gi
+                let vi = T(beta2) * T(vv[i]) + T(1 - beta2) * gi * gi
+                let update = T(lr) * (mi / T(c1)) / ((vi / T(c2)).squareRoot() + T(eps))
+                out.p.append(Double(T(pv[i]) - update)); out.m.append(Double(mi)); out.v.append(Double(vi))
+            }
+            return out
+        }
+        let expected = dtype == .float64 ? reference(Double.self) : reference(Float.self)
+        K.expect(step.param, [n], expected.p)
+        K.expect(step.m, [n], expected.m)
+        K.expect(step.v, [n], expected.v)
+    }
+
+    @Test(arguments: [(DType.float64, false), (.float64, true), (.float32, false), (.float32, true)])
+    func momentumStepEqualsTheFormulasElementByElement(dtype: DType, nesterov: Bool) throws {
+        let n = 1037
+        let value = { (i: Int, scale: Double) in scale * Double((i * 7919) % 613 - 300) / 97 }
+        let p = try K.t([n], (0..<n).map { value($0, 1) }, dtype: dtype)
+        let g = try K.t([n], (0..<n).map { value($0 + 5, 0.3) }, dtype: dtype)
+        let velocity = try K.t([n], (0..<n).map { value($0 + 11, 0.01) }, dtype: dtype)
+        let (lr, mu) = (0.01, 0.9)
+        let step = try Tensor.momentumStep(param: p, grad: g, velocity: velocity, lr: lr, mu: mu, nesterov: nesterov)
+        func reference<T: BinaryFloatingPoint>(_: T.Type) -> (p: [Double], v: [Double]) {
+            var out: (p: [Double], v: [Double]) = ([], [])
+            let (pv, gv, vv) = (p.toDoubles(), g.toDoubles(), velocity.toDoubles())
+            for i in 0..<n {
+                let vi = T(mu) * T(vv[i]) - T(lr) * T(gv[i])
+                let pi = nesterov ? T(pv[i]) + T(mu) * vi - T(lr) * T(gv[i]) : T(pv[i]) + vi
+                out.p.append(Double(pi)); out.v.append(Double(vi))
+            }
+            return out
+        }
+        let expected = dtype == .float64 ? reference(Double.self) : reference(Float.self)
+        K.expect(step.param, [n], expected.p)
+        K.expect(step.velocity, [n], expected.v)
+    }
+
+    /// The operands are checked before any work: both shapes named, a mask refused.
+    @Test func optimizerStepsNameMismatchedShapes() throws {
+        let p = try K.t([3], [1, 2, 3]), g = try K.t([2], [1, 2])
+        #expect(throws: TensorError("adam_update: grad has shape (2,) but the parameter has (3,)")) {
+            _ = try Tensor.adamStep(param: p, grad: g, m: p, v: p, lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8,
+                                    correction1: 0.1, correction2: 0.001)
+        }
+        #expect(throws: TensorError("momentum_update: velocity has shape (2,) but the parameter has (3,)")) {
+            _ = try Tensor.momentumStep(param: p, grad: p, velocity: g, lr: 0.1, mu: 0.9, nesterov: false)
+        }
     }
 }

@@ -46,6 +46,27 @@ void hebb_vm_rmsprop_f64(long n, const double *p, const double *g, const double 
 void hebb_vm_rmsprop_f32(long n, const float *p, const float *g, const float *ms, const float *mom,
                          float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps);
 
+/// Adam's settings, converted to the parameter's type by the caller (as a scalar operand of
+/// a tensor op is): keep1 = 1 - beta1, keep2 = 1 - beta2, correction_k = 1 - beta_k^t.
+typedef struct { double beta1, keep1, beta2, keep2, lr, correction1, correction2, eps; } hebb_adam_f64;
+typedef struct { float beta1, keep1, beta2, keep2, lr, correction1, correction2, eps; } hebb_adam_f32;
+
+/// One Adam step, element by element, in the order of the formulas in stdlib/optimizers.hebb:
+/// out_m = beta1 m + keep1 g; out_v = beta2 v + keep2 g g;
+/// out_p = p - lr (out_m / correction1) / (sqrt(out_v / correction2) + eps).
+/// Outputs as for RMSprop: apart from the inputs and each other; the same bits everywhere.
+void hebb_vm_adam_f64(long n, const double *p, const double *g, const double *m, const double *v,
+                      double *out_p, double *out_m, double *out_v, const hebb_adam_f64 *settings);
+void hebb_vm_adam_f32(long n, const float *p, const float *g, const float *m, const float *v,
+                      float *out_p, float *out_m, float *out_v, const hebb_adam_f32 *settings);
+
+/// One momentum step: out_v = mu velocity - lr g; out_p = p + out_v, or with nesterov
+/// (nonzero) out_p = p + mu out_v - lr g. Outputs apart, as above.
+void hebb_vm_momentum_f64(long n, const double *p, const double *g, const double *velocity,
+                          double *out_p, double *out_v, double lr, double mu, int nesterov);
+void hebb_vm_momentum_f32(long n, const float *p, const float *g, const float *velocity,
+                          float *out_p, float *out_v, float lr, float mu, int nesterov);
+
 /// The instruction set the loops use: the widest this CPU has, or the widest at or below
 /// HEBB_VECMATH_ISA=128|256|512 when that is set at the first call.
 int hebb_vm_isa(void);

@@ -71,6 +71,29 @@ enum GradBuiltins {
                 eps: call.number(7, "eps"))
             return .tuple([.tensor(param), .tensor(ms), .tensor(mom)])
         },
+        Builtin("adam_update(param, grad, m, v, lr, beta1, beta2, eps, correction1, correction2)",
+                """
+                One Adam step in a single pass: returns (param', m', v') with m' = beta1 m + (1 - beta1) grad, \
+                v' = beta2 v + (1 - beta2) grad², param' = param - lr (m' / correction1) / (sqrt(v' / correction2) + eps), \
+                where correction_k = 1 - beta_k ** t at step t. Used by adam(); the results carry no autodiff history.
+                """) { call in
+            let (param, m, v) = try Tensor.adamStep(
+                param: call.tensor(0, "param"), grad: call.tensor(1, "grad"), m: call.tensor(2, "m"), v: call.tensor(3, "v"),
+                lr: call.number(4, "lr"), beta1: call.number(5, "beta1"), beta2: call.number(6, "beta2"),
+                eps: call.number(7, "eps"), correction1: call.number(8, "correction1"), correction2: call.number(9, "correction2"))
+            return .tuple([.tensor(param), .tensor(m), .tensor(v)])
+        },
+        Builtin("momentum_update(param, grad, velocity, lr, mu, nesterov = false)",
+                """
+                One momentum step in a single pass: returns (param', velocity') with velocity' = mu velocity - lr grad \
+                and param' = param + velocity' (with nesterov: true, param + mu velocity' - lr grad). Used by momentum(); \
+                the results carry no autodiff history.
+                """) { call in
+            let (param, velocity) = try Tensor.momentumStep(
+                param: call.tensor(0, "param"), grad: call.tensor(1, "grad"), velocity: call.tensor(2, "velocity"),
+                lr: call.number(3, "lr"), mu: call.number(4, "mu"), nesterov: call.bool(5, "nesterov", default: false))
+            return .tuple([.tensor(param), .tensor(velocity)])
+        },
         Builtin("no_grad(fn)", "Calls fn() with autodiff recording off (for evaluation passes); returns its result.") { call in
             let function = try call.argument(0, "fn")
             return try Recording.withoutRecording { try call.call(function, []) }
