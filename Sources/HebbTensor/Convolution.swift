@@ -522,6 +522,7 @@ extension Tensor {
 
     private static func averageKernel<T: TensorScalar>(_ p: PoolWindow, _ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
         let scale = T(Double(p.size &* p.size))
+        if p.size == 2 && p.stride == 2 { return average2x2Kernel(p, x, out, scale) }
         var k = 0
         for plane in 0..<p.planes {
             let base = plane &* p.h &* p.w
@@ -541,6 +542,7 @@ extension Tensor {
 
     private static func averageScatter<T: TensorScalar>(_ p: PoolWindow, _ g: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>) {
         let scale = T(Double(p.size &* p.size))
+        if p.size == 2 && p.stride == 2 { return averageScatter2x2(p, g, dx, scale) }
         var k = 0
         for plane in 0..<p.planes {
             let base = plane &* p.h &* p.w
@@ -551,6 +553,44 @@ extension Tensor {
                         let rowStart = base &+ (oy &* p.stride &+ i) &* p.w &+ ox &* p.stride
                         for j in 0..<p.size { dx[rowStart &+ j] += share }
                     }
+                    k &+= 1
+                }
+            }
+        }
+    }
+
+    /// The book's 2×2, stride-2 windows written out, as for max pooling (the general loops
+    /// run two iterations each). The sum keeps the general loop's order, starting from 0,
+    /// so the result is the same bits (a window of -0s averages to +0 in both).
+    private static func average2x2Kernel<T: TensorScalar>(_ p: PoolWindow, _ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>,
+                                                          _ scale: T) {
+        var k = 0
+        for plane in 0..<p.planes {
+            let base = plane &* p.h &* p.w
+            for oy in 0..<p.oh {
+                let top = base &+ 2 &* oy &* p.w, bottom = top &+ p.w
+                for ox in 0..<p.ow {
+                    let i0 = top &+ 2 &* ox, i2 = bottom &+ 2 &* ox
+                    out[k] = ((((0 as T) + x[i0]) + x[i0 &+ 1]) + x[i2] + x[i2 &+ 1]) / scale
+                    k &+= 1
+                }
+            }
+        }
+    }
+
+    /// The backward pass of the 2×2, stride-2 windows: they do not overlap, so each input
+    /// position gets one share.
+    private static func averageScatter2x2<T: TensorScalar>(_ p: PoolWindow, _ g: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>,
+                                                          _ scale: T) {
+        var k = 0
+        for plane in 0..<p.planes {
+            let base = plane &* p.h &* p.w
+            for oy in 0..<p.oh {
+                let top = base &+ 2 &* oy &* p.w, bottom = top &+ p.w
+                for ox in 0..<p.ow {
+                    let share = g[k] / scale
+                    let i0 = top &+ 2 &* ox, i2 = bottom &+ 2 &* ox
+                    dx[i0] += share; dx[i0 &+ 1] += share; dx[i2] += share; dx[i2 &+ 1] += share
                     k &+= 1
                 }
             }

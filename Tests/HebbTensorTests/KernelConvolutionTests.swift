@@ -306,3 +306,46 @@ private func inner(_ a: Tensor, _ b: Tensor) throws -> Double {
         #expect(throws: TensorError.self) { _ = try Tensor.pad(x, widths: [widths[0], Tensor.PadWidth(before: Int.max, after: 1)]) }
     }
 }
+
+/// 2×2, stride-2 average pooling has a written-out kernel; it must give what the window
+/// loops give: the sum in row-major order from 0, over 4, on odd sizes that drop the last
+/// row and column, and +0 for a window of -0s; backward spreads a quarter to each input.
+@Suite struct AveragePool2x2Tests {
+    @Test(arguments: [DType.float64, .float32])
+    func equalsTheWindowLoops(dtype: DType) throws {
+        let shape = [2, 3, 7, 9]
+        var values: [Double] = (0..<378).map { (i: Int) -> Double in Double((i * 7919) % 613 - 300) / 97 }
+        values[0] = -0.0; values[1] = -0.0; values[9] = -0.0; values[10] = -0.0
+        let x = try K.t(shape, values, dtype: dtype)
+        let y = try Tensor.avgPool2d(x, size: 2, stride: 2)
+        func round(_ v: Double) -> Double { dtype == .float32 ? Double(Float(v)) : v }
+        let xs = x.toDoubles()
+        var expected: [Double] = []
+        for plane in 0..<6 {
+            for oy in 0..<3 {
+                for ox in 0..<4 {
+                    let i = plane * 63 + 2 * oy * 9 + 2 * ox
+                    var total = 0.0
+                    for j in [i, i + 1, i + 9, i + 10] { total = round(total + xs[j]) }
+                    expected.append(round(total / 4))
+                }
+            }
+        }
+        K.expect(y, [2, 3, 3, 4], expected)
+        #expect(y.toDoubles()[0].sign == .plus)
+
+        let g = try K.t([2, 3, 3, 4], (0..<72).map { Double($0 % 11) - 5 }, dtype: dtype)
+        let dx = try Tensor.avgPool2dBackward(g, inputShape: shape, size: 2, stride: 2).toDoubles()
+        let gs = g.toDoubles()
+        var expectedDx = [Double](repeating: 0, count: xs.count)
+        for plane in 0..<6 {
+            for oy in 0..<3 {
+                for ox in 0..<4 {
+                    let i = plane * 63 + 2 * oy * 9 + 2 * ox, share = round(gs[plane * 12 + oy * 4 + ox] / 4)
+                    for j in [i, i + 1, i + 9, i + 10] { expectedDx[j] += share }
+                }
+            }
+        }
+        #expect(dx == expectedDx)
+    }
+}
