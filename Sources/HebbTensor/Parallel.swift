@@ -24,10 +24,11 @@ public enum ElementwiseThreads {
         return max(1, min(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 64))
     }()
 
-    /// The fewest elements worth a thread of their own, by the function's cost: a chunk
-    /// must outlast waking a worker and sharing the memory bus. Measured on 2 cores
-    /// (docs/dev/benchmarks.md): pow (3–5 ns an element) gains from 2¹⁶ elements, expm1
-    /// (1.3–2.7 ns) from 2¹⁷, exp and the other ~1 ns functions only from 2¹⁹.
+    /// The fewest elements worth a thread of their own (so a split starts at twice this),
+    /// by the function's cost: a chunk must outlast waking a worker and sharing the memory
+    /// bus. Measured on 2 cores (docs/dev/benchmarks.md): pow (3–5 ns an element) gains
+    /// from 2¹⁶ elements, expm1 (1.3–2.7 ns) from 2¹⁷, exp and the other ~1 ns functions
+    /// only from 2¹⁹.
     static func grain(_ function: hebb_vm_op) -> Int {
         function == HEBB_VM_EXPM1 ? 1 << 16 : 1 << 18
     }

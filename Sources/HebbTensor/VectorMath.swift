@@ -17,7 +17,7 @@ extension TensorScalar {
 
     @inline(__always)
     static func vectorMathRun(_ function: hebb_vm_op, _ count: Int, _ x: UnsafePointer<Self>,
-                                      _ y: UnsafeMutablePointer<Self>) {
+                              _ y: UnsafeMutablePointer<Self>) {
         if Self.self == Double.self {
             hebb_vm_unary_f64(Int32(function.rawValue), UnsafeRawPointer(x).assumingMemoryBound(to: Double.self),
                               UnsafeMutableRawPointer(y).assumingMemoryBound(to: Double.self), count)
@@ -38,7 +38,7 @@ extension TensorScalar {
 
     @inline(__always)
     static func vectorPowRun(_ count: Int, _ a: UnsafePointer<Self>, _ strideA: Int, _ b: UnsafePointer<Self>,
-                                     _ strideB: Int, _ y: UnsafeMutablePointer<Self>) {
+                             _ strideB: Int, _ y: UnsafeMutablePointer<Self>) {
         if Self.self == Double.self {
             hebb_vm_pow_f64(UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), strideA,
                             UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), strideB,
