@@ -130,14 +130,18 @@ extension Variable {
         }
     }
 
-    /// Adds one path's gradient to what a node has received so far.
+    /// Adds one path's gradient to what a node has received so far: in place when nothing
+    /// else holds the running sum (the same bits as a fresh sum either way).
     @inline(__always)
     private static func accumulate(_ gradient: Tensor, into total: inout Tensor?) throws {
-        if let existing = total {
-            total = try Tensor.binary(.add, existing, gradient)
-        } else {
+        guard var existing = total.take() else {
             total = gradient
+            return
         }
+        if !Tensor.addInPlace(&existing, gradient) {
+            existing = try Tensor.binary(.add, existing, gradient)
+        }
+        total = existing
     }
 
     /// Throws for the first target the cost's graph does not contain, with the likely cause:

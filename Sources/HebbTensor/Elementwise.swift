@@ -367,6 +367,21 @@ extension Tensor {
 // MARK: - Fused updates and select
 
 extension Tensor {
+    /// `y += x` in place, the same bits as `binary(.add, y, x)`, when `y`'s storage is not
+    /// shared and both have one float dtype and shape; false (and `y` untouched) otherwise.
+    /// The backward pass sums each node's gradients with it, so a parameter used at every
+    /// step of an unrolled loop gets one buffer, not one per step.
+    public static func addInPlace(_ y: inout Tensor, _ x: Tensor) -> Bool {
+        guard y.dtype == x.dtype, y.dtype != .bool, y.shape == x.shape, y.isUniquelyReferenced() else { return false }
+        let count = y.count, target = y.storage.pointer
+        switch y.dtype {
+        case .float64: sameShapeKernel(.add, count, UnsafePointer(target.assumingMemoryBound(to: Double.self)), x.pointer(Double.self), target)
+        case .float32: sameShapeKernel(.add, count, UnsafePointer(target.assumingMemoryBound(to: Float.self)), x.pointer(Float.self), target)
+        case .bool: return false
+        }
+        return true
+    }
+
     /// `y += alpha * x` for tensors of one shape, in place when `y`'s storage is not shared.
     public static func axpy(_ alpha: Double, _ x: Tensor, _ y: inout Tensor) throws {
         guard y.dtype != .bool else { throw TensorError("axpy: cannot update a bool mask in place; convert it with float64(mask)") }

@@ -28,6 +28,54 @@ struct GraphSemanticsTests {
         }
     }
 
+    // The backward pass sums a node's gradients in place when nothing else holds the sum.
+    @Test func gradientsSummedInPlaceNeverChangeATensorSomethingElseHolds() throws {
+        try isolated {
+            // x + x: the add passes one gradient tensor to both operands, so the second sum
+            // must not be made into the first's storage.
+            let x = Variable(tensor([3], [1, 2, 3]))
+            #expect(values(try Variable.gradients(of: P.sum(P.binary(.add, x, x)), withRespectTo: [x])[0]) == [2, 2, 2])
+            // y = x + z passes y's gradient to x unchanged, and y is a target: x's running sum
+            // starts as y's gradient, which must stay 2 while x's becomes 2 + 1 = 3.
+            let z = Variable(tensor([3], [0, 0, 0]))
+            let y = try P.binary(.add, x, z)
+            let cost = try P.binary(.add, P.sum(P.binary(.add, y, y)), P.sum(x))
+            let grads = try Variable.gradients(of: cost, withRespectTo: [y, x, z])
+            #expect(values(grads[0]) == [2, 2, 2])
+            #expect(values(grads[1]) == [3, 3, 3])
+            #expect(values(grads[2]) == [2, 2, 2])
+        }
+    }
+
+    @Test func aParameterUsedAtEveryStepGetsTheSameSumAsFreshTensors() throws {
+        try isolated {
+            // An unrolled h = tanh(h W + x_t): W's gradient is 20 contributions summed in
+            // place; the same contributions summed into fresh tensors, in the order the
+            // backward pass visits them (last step first), give the same bits.
+            let inputs = Inputs(seed: 7)
+            let w = Variable(inputs.normal([4, 4]))
+            let xs = (0..<20).map { _ in Variable(inputs.normal([3, 4])) }
+            var h = Variable(try Tensor.zeros([3, 4]))
+            var hidden: [Variable] = []
+            for x in xs {
+                hidden.append(h)
+                h = try P.unary(.tanh, P.binary(.add, P.op(.matmul(transposeA: false, transposeB: false), h, w), x))
+            }
+            let dW = try Variable.gradients(of: P.sum(h), withRespectTo: [w])[0]
+            // By hand: dh flows back through each tanh; dW collects h_{t-1}^T dz_t.
+            var dh = try Tensor(shape: [3, 4], repeating: 1)
+            var expected: Tensor?
+            for t in stride(from: xs.count - 1, through: 0, by: -1) {
+                let y = try Tensor.unary(.tanh, Tensor.binary(.add, Tensor.matmul(hidden[t].value, w.value), xs[t].value))
+                let dz = try Tensor.activationGradient(.tanh, dh, y)
+                let contribution = try Tensor.matmul(hidden[t].value, dz, transposeA: true)
+                expected = try expected.map { try Tensor.binary(.add, $0, contribution) } ?? contribution
+                dh = try Tensor.matmul(dz, w.value, transposeB: true)
+            }
+            #expect(dW.toDoubles() == expected?.toDoubles())
+        }
+    }
+
     @Test func aTargetReachedOnlyThroughReleasedHistoryIsAnErrorThatSaysWhy() throws {
         try isolated {
             // h = W*3; grad(sum(h), W); grad(sum(h*h), W): h's graph was closed by the first grad.
