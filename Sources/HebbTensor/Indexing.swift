@@ -19,6 +19,15 @@ extension Tensor {
     public static func slice(_ a: Tensor, _ specs: [IndexSpec]) throws -> Tensor {
         let plan = try SlicePlan(a.shape, specs)
         if plan.isIdentity { return a }
+        if let offset = plan.contiguousOffset, plan.count &* sliceViewFraction >= a.count {
+            // One contiguous block (a batch of rows, a time step): share the parent's memory
+            // instead of copying, as NumPy's basic slices do. Writes copy first, so the value
+            // semantics are unchanged; a block under 1/64 of its parent is copied, so a small
+            // row never keeps a large array alive.
+            let size = a.dtype.byteSize
+            let storage = TensorStorage.view(of: a.storage, byteOffset: offset &* size, byteCount: plan.count &* size)
+            return Tensor(shape: plan.shape, dtype: a.dtype, sharing: storage)
+        }
         // Checked: repeated list indices can make the result larger than the source.
         let result = try Tensor(uninitializedShape: plan.shape, dtype: a.dtype)
         if plan.count == 0 { return result }
@@ -29,6 +38,9 @@ extension Tensor {
         }
         return result
     }
+
+    /// A contiguous slice at least this fraction (1/n) of its parent is a view of it.
+    static let sliceViewFraction = 64
 
     /// The shape `slice` would return.
     public static func sliceShape(_ shape: [Int], _ specs: [IndexSpec]) throws -> [Int] {
@@ -259,6 +271,12 @@ struct SlicePlan {
             axis -= 1
         }
         walkedAxes = axis + 1
+    }
+
+    /// The element offset of the selection when it is one contiguous, non-empty run of the
+    /// source (leading single indices, then a step-1 range or index, then whole axes); nil otherwise.
+    var contiguousOffset: Int? {
+        walkedAxes == 0 && listAxis < 0 && count > 0 ? blockOffset : nil
     }
 
     /// Calls `body` with the source offset of each block, in result order. Only call when

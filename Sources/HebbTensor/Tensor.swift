@@ -49,6 +49,9 @@ public struct StorageHeader {
     let pointer: UnsafeMutableRawPointer
     let byteCount: Int
     let pooled: Bool
+    /// For a view (a contiguous slice), the storage whose elements these are, kept alive by
+    /// this reference; nil for storage that owns its elements.
+    let owner: TensorStorage?
 }
 
 /// Reference-counted raw storage. Tensors share it copy-on-write. Small tensors keep their
@@ -77,16 +80,31 @@ public final class TensorStorage: ManagedBuffer<StorageHeader, Double> {
         if byteCount <= inlineByteLimit {
             let buffer = TensorStorage.create(minimumCapacity: (byteCount + 7) / 8) { buffer in
                 let elements = buffer.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
-                return StorageHeader(pointer: elements, byteCount: byteCount, pooled: false)
+                return StorageHeader(pointer: elements, byteCount: byteCount, pooled: false, owner: nil)
             }
             return unsafeDowncast(buffer, to: TensorStorage.self)
         }
         guard let block = BufferPool.shared.take(byteCount: byteCount) else { return nil }
         let buffer = TensorStorage.create(minimumCapacity: 0) { _ in
-            StorageHeader(pointer: block, byteCount: byteCount, pooled: true)
+            StorageHeader(pointer: block, byteCount: byteCount, pooled: true, owner: nil)
         }
         return unsafeDowncast(buffer, to: TensorStorage.self)
     }
+
+    /// Storage for `byteCount` bytes of `owner`'s elements from `byteOffset` on: a slice that
+    /// shares its parent's memory. Never written in place (see `isView`).
+    static func view(of owner: TensorStorage, byteOffset: Int, byteCount: Int) -> TensorStorage {
+        let base = owner.withUnsafeMutablePointerToHeader { $0.pointee.owner } ?? owner  // a view of a view shares the root
+        let start = owner.pointer + byteOffset
+        let buffer = TensorStorage.create(minimumCapacity: 0) { _ in
+            StorageHeader(pointer: start, byteCount: byteCount, pooled: false, owner: base)
+        }
+        return unsafeDowncast(buffer, to: TensorStorage.self)
+    }
+
+    /// True for a view: its elements belong to another storage, so even a sole reference to
+    /// it may not write them (copy-on-write copies a view before any write).
+    public var isView: Bool { withUnsafeMutablePointerToHeader { $0.pointee.owner != nil } }
 
     // Read the header through its pointer: `header` is a class property of the standard
     // library, so every plain access pays a dynamic exclusivity check (swift_beginAccess,
@@ -145,14 +163,14 @@ public struct Tensor {
 
     /// Makes the storage unique before a write (copy-on-write).
     public mutating func makeUnique() {
-        if isKnownUniquelyReferenced(&storage) { return }
+        if isKnownUniquelyReferenced(&storage) && !storage.isView { return }
         let copy = TensorStorage.make(byteCount: storage.byteCount)
         copy.pointer.copyMemory(from: storage.pointer, byteCount: storage.byteCount)
         storage = copy
     }
 
     /// True when no other tensor shares this storage (an in-place update is safe).
-    public mutating func isUniquelyReferenced() -> Bool { isKnownUniquelyReferenced(&storage) }
+    public mutating func isUniquelyReferenced() -> Bool { isKnownUniquelyReferenced(&storage) && !storage.isView }
 }
 
 // MARK: - Typed access
