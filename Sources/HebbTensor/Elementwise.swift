@@ -372,7 +372,7 @@ extension Tensor {
     /// The backward pass sums each node's gradients with it, so a parameter used at every
     /// step of an unrolled loop gets one buffer, not one per step.
     public static func addInPlace(_ y: inout Tensor, _ x: Tensor) -> Bool {
-        guard y.dtype == x.dtype, y.dtype != .bool, y.shape == x.shape, y.isUniquelyReferenced() else { return false }
+        guard y.dtype == x.dtype, y.shape == x.shape, y.isUniquelyReferenced() else { return false }
         let count = y.count, target = y.storage.pointer
         switch y.dtype {
         case .float64: sameShapeKernel(.add, count, UnsafePointer(target.assumingMemoryBound(to: Double.self)), x.pointer(Double.self), target)

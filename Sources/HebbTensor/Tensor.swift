@@ -94,7 +94,7 @@ public final class TensorStorage: ManagedBuffer<StorageHeader, Double> {
     /// Storage for `byteCount` bytes of `owner`'s elements from `byteOffset` on: a slice that
     /// shares its parent's memory. Never written in place (see `isView`).
     static func view(of owner: TensorStorage, byteOffset: Int, byteCount: Int) -> TensorStorage {
-        let base = owner.withUnsafeMutablePointerToHeader { $0.pointee.owner } ?? owner  // a view of a view shares the root
+        let base = owner.owner ?? owner  // a view of a view shares the root
         let start = owner.pointer + byteOffset
         let buffer = TensorStorage.create(minimumCapacity: 0) { _ in
             StorageHeader(pointer: start, byteCount: byteCount, pooled: false, owner: base)
@@ -104,7 +104,9 @@ public final class TensorStorage: ManagedBuffer<StorageHeader, Double> {
 
     /// True for a view: its elements belong to another storage, so even a sole reference to
     /// it may not write them (copy-on-write copies a view before any write).
-    public var isView: Bool { withUnsafeMutablePointerToHeader { $0.pointee.owner != nil } }
+    public var isView: Bool { owner != nil }
+    /// The storage a view's elements belong to; nil when this storage owns its elements.
+    var owner: TensorStorage? { withUnsafeMutablePointerToHeader { $0.pointee.owner } }
 
     // Read the header through its pointer: `header` is a class property of the standard
     // library, so every plain access pays a dynamic exclusivity check (swift_beginAccess,
@@ -163,7 +165,7 @@ public struct Tensor {
 
     /// Makes the storage unique before a write (copy-on-write).
     public mutating func makeUnique() {
-        if isKnownUniquelyReferenced(&storage) && !storage.isView { return }
+        if isUniquelyReferenced() { return }
         let copy = TensorStorage.make(byteCount: storage.byteCount)
         copy.pointer.copyMemory(from: storage.pointer, byteCount: storage.byteCount)
         storage = copy
