@@ -1,7 +1,7 @@
 # Two commands: `make demo` (install what is missing, build, run the demo) and `make test`
 # (the whole test suite, as CI runs it). The demo script lives in examples/ and reads
 # data/ (outside its folder), so it is granted that folder: see Permissions in README.md.
-.PHONY: demo test deps venv build release fuzz kernel-test browser-test install uninstall install-test
+.PHONY: demo test deps venv build release fuzz repl-test kernel-test browser-test install uninstall install-test
 
 deps:
 	@./scripts/install-deps.sh
@@ -19,8 +19,9 @@ demo: release
 build: deps
 	swift build
 
-# swift test includes the golden programs, the fuzzer and the REPL pty test (it drives the
-# built binary in tmux); then the notebooks are re-run against their saved outputs; then the
+# swift test includes the golden programs and the fuzzer; then the REPL is driven in a
+# pseudo-terminal (tmux) on its own, away from the parallel tests whose load would stretch
+# its timed waits; then the notebooks are re-run against their saved outputs; then the
 # Jupyter kernel is tested with the real clients from .venv (conformance suite, every chapter
 # notebook through nbclient, interrupts, restart, bad signatures), skipped with a message
 # when .venv is missing (CI requires it); then the HTML export of chapter 4 is checked in
@@ -32,6 +33,7 @@ build: deps
 # minutes instead of tens of minutes under the debug build.
 test: build venv release
 	NBFORMAT_PYTHON=$$([ -x .venv/bin/python ] && echo $(CURDIR)/.venv/bin/python || echo python3) swift test
+	./scripts/repl-test.sh .build/debug/hebb
 	.build/release/hebb test notebooks
 	HEBB=.build/release/hebb ./scripts/kernel-tests.sh
 	./scripts/browser-test.sh .build/release/hebb
@@ -39,6 +41,10 @@ test: build venv release
 # Only the browser test of the HTML export (after a build).
 browser-test: build
 	./scripts/browser-test.sh .build/debug/hebb
+
+# Only the REPL pseudo-terminal test (after a build).
+repl-test: build
+	./scripts/repl-test.sh .build/debug/hebb
 
 # Only the Jupyter kernel tests (after a build).
 kernel-test: build venv
