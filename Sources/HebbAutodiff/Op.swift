@@ -10,6 +10,10 @@ public enum Op {
     case scalarBinary(Tensor.BinaryOp, scalar: Double, scalarOnLeft: Bool)
     case unary(Tensor.UnaryOp)
     case matmul(transposeA: Bool, transposeB: Bool)
+    /// `act(A @ B + bias)` or `act(A @ B + C @ D + bias)` in one node (a layer, an RNN step):
+    /// the operands are [A, B, bias] or [A, B, C, D, bias]; the numbers are those of the
+    /// separate ops (see `Tensor.AffineForm`).
+    case affine(Tensor.AffineForm)
     case transpose(axes: [Int]?)
     case reshape([Int])
     case broadcast([Int])
@@ -41,6 +45,7 @@ public enum Op {
         case .scalarBinary(let op, _, _): return "\(op)"
         case .unary(let op): return "\(op)"
         case .matmul: return "matmul"
+        case .affine: return "affine"
         case .transpose: return "transpose"
         case .reshape: return "reshape"
         case .broadcast: return "broadcast"
@@ -74,6 +79,7 @@ extension Op {
             return (left ? Tensor.binary(op, scalar: s, x[0]) : Tensor.binary(op, x[0], scalar: s), nil)
         case .unary(let op): return (Tensor.unary(op, x[0]), nil)
         case .matmul(let ta, let tb): return (try Tensor.matmul(x[0], x[1], transposeA: ta, transposeB: tb), nil)
+        case .affine(let form): return (try Tensor.affine(form, x), nil)
         case .transpose(let axes): return (try Tensor.transpose(x[0], axes: axes), nil)
         case .reshape(let shape): return (try x[0].reshaped(shape), nil)
         case .broadcast(let shape): return (try Tensor.broadcast(x[0], to: shape), nil)
@@ -111,6 +117,8 @@ extension Op {
             let (ga, gb) = try backward(x[0], x.count > 1 ? x[1] : nil, output: y, grad: g, saved: saved,
                                         needA: needed[0], needB: needed.count > 1 && needed[1])
             return x.count > 1 ? [ga, gb] : [ga]
+        case .affine(let form):
+            return try affineGradients(form, x, y, g, needed)
         case .transpose(let axes):
             guard let axes else { return [try Tensor.transpose(g, axes: nil)] }
             var inverse = [Int](repeating: 0, count: axes.count)
@@ -305,6 +313,34 @@ extension Op {
             let gb = needed.1 ? try Tensor.binary(.mul, a, g) : nil
             return (ga, gb)
         }
+    }
+
+    /// The affine node's rules are those of the ops it stands for, on the same tensors: the
+    /// activation's rule gives the gradient at the pre-activation (relu's from the output:
+    /// it is positive exactly where the pre-activation is), which is each product's gradient
+    /// and, summed to the bias's shape, the bias's.
+    private func affineGradients(_ form: Tensor.AffineForm, _ x: [Tensor], _ y: Tensor, _ g: Tensor,
+                                 _ needed: [Bool]) throws -> [Tensor?] {
+        let preActivation: Tensor
+        switch form.activation {
+        case nil: preActivation = g
+        case .tanh?: preActivation = try Tensor.activationGradient(.tanh, g, y)
+        case .sigmoid?: preActivation = try Tensor.activationGradient(.sigmoid, g, y)
+        case .relu?: preActivation = try Tensor.activationGradient(.relu, g, y)
+        case let other?: throw TensorError("affine: \(other) is not an activation the node applies")
+        }
+        var gradients = [Tensor?](repeating: nil, count: x.count)
+        (gradients[0], gradients[1]) = try matmulGradients(x[0], x[1], form.transposeA, form.transposeB, preActivation,
+                                                           (needed[0], needed[1]))
+        if form.hasSecondProduct {
+            (gradients[2], gradients[3]) = try matmulGradients(x[2], x[3], form.transposeC, form.transposeD, preActivation,
+                                                               (needed[2], needed[3]))
+        }
+        let bias = x.count - 1
+        if needed[bias] {
+            gradients[bias] = x[bias].shape == preActivation.shape ? preActivation : try Tensor.sumToShape(preActivation, x[bias].shape)
+        }
+        return gradients
     }
 
     private func reduceGradient(_ op: Tensor.ReduceOp, _ axis: Int?, _ keepDims: Bool,

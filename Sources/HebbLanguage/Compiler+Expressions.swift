@@ -40,6 +40,8 @@ extension Compiler {
             }
         case .binary(.matmul, let left, let right):
             return matmul(left, right, span)
+        case .binary(.add, _, _) where AffineSource(expression) != nil:
+            return affine(AffineSource(expression)!, span)
         case .binary(let op, let left, let right):
             if case .number(let constant) = right.kind,
                let code = binary(op, self.expression(left), constant: constant, span) { return code }
@@ -176,21 +178,26 @@ extension Compiler {
     private func matmul(_ left: Expr, _ right: Expr, _ span: SourceSpan) -> ExprCode {
         let leftCode = productOperand(left), rightCode = productOperand(right)
         return { interpreter, scope in
-            let (a, transposeA) = try leftCode(interpreter, scope)
-            let (b, transposeB) = try rightCode(interpreter, scope)
-            guard case .tensor(let x) = a, case .tensor(let y) = b else {
-                return try interpreter.located(span) { try interpreter.binary(.matmul, a, b) }
-            }
-            return try interpreter.located(span) {
-                .tensor(try Variable.apply(.matmul(transposeA: transposeA, transposeB: transposeB), x, y, in: interpreter.graph))
-            }
+            let a = try leftCode(interpreter, scope), b = try rightCode(interpreter, scope)
+            return try Compiler.product(interpreter, a, b, span)
+        }
+    }
+
+    /// The product of two evaluated operands of `@` (each with its transpose flag).
+    static func product(_ interpreter: Interpreter, _ left: (Value, Bool), _ right: (Value, Bool),
+                        _ span: SourceSpan) throws -> Value {
+        guard case .tensor(let x) = left.0, case .tensor(let y) = right.0 else {
+            return try interpreter.located(span) { try interpreter.binary(.matmul, left.0, right.0) }
+        }
+        return try interpreter.located(span) {
+            .tensor(try Variable.apply(.matmul(transposeA: left.1, transposeB: right.1), x, y, in: interpreter.graph))
         }
     }
 
     /// An operand of `@`: its value, and whether it is a matrix written transposed. Which
     /// operands may be transposes is decided here; whether `transpose` is still the builtin
     /// (a user may define their own) is checked when the code runs.
-    private func productOperand(_ operand: Expr) -> (Interpreter, Scope) throws -> (Value, Bool) {
+    func productOperand(_ operand: Expr) -> (Interpreter, Scope) throws -> (Value, Bool) {
         let whole = expression(operand), span = operand.span
         var inner: Expr? = nil
         var transposeCallee: ExprCode? = nil
@@ -309,6 +316,17 @@ extension Compiler {
         }
         let function = expression(callee)
         if let positional = argumentCode.positionalOnly {
+            let callWith: (Interpreter, Scope, Value) throws -> Value = { interpreter, scope, functionValue in
+                if case .function(let closure) = functionValue, closure.code.parametersFillLeadingSlots,
+                   closure.code.parameterSlots.count == positional.count {
+                    return try interpreter.callClosure(closure, evaluating: positional, in: scope, span)
+                }
+                return try interpreter.call(functionValue, try argumentCode.evaluate(interpreter, scope), span)
+            }
+            if arguments.count == 1, let source = AffineSource(arguments[0].value) {
+                return activationOfAffine(function, source, otherwise: callWith, span)
+            }
+            // The same as callWith, inline: the call loop's hot path has no closure call to spare.
             return { interpreter, scope in
                 let functionValue = try function(interpreter, scope)
                 if case .function(let closure) = functionValue, closure.code.parametersFillLeadingSlots,

@@ -57,6 +57,98 @@ extension Tensor {
         }
     }
 
+    /// What one affine node computes: `act(op(A) op(B) + bias)`, or with a second product
+    /// `act(op(A) op(B) + op(C) op(D) + bias)`, for matrices (op is a transpose or nothing;
+    /// act is tanh, sigmoid, relu or none). A layer `relu(X @ W + b)` and an RNN step
+    /// `tanh(x @ Wx + h @ Wh + b)` are each one node instead of four or five.
+    public struct AffineForm: Hashable, Sendable {
+        public var transposeA = false, transposeB = false
+        /// Whether there is a second product, and its transposes.
+        public var hasSecondProduct = false
+        public var transposeC = false, transposeD = false
+        /// `.tanh`, `.sigmoid`, `.relu`, or nil for none.
+        public var activation: UnaryOp?
+
+        public init() {}
+
+        /// The activations the output pass applies.
+        public static func fuses(_ activation: UnaryOp) -> Bool { [.tanh, .sigmoid, .relu].contains(activation) }
+    }
+
+    /// Whether `affine(form, operands)` applies to these operands (`[A, B, bias]` or
+    /// `[A, B, C, D, bias]`) with no error: every one a float matrix of one dtype, the
+    /// products aligned and of one shape m×n, the bias of shape (n,), (1, n) or (m, n).
+    /// Anything else is left to the separate ops, which say what is wrong.
+    public static func affineApplies(_ form: AffineForm, _ operands: [Tensor]) -> Bool {
+        switch operands.count {
+        case 3: return affineApplies(form, operands[0], operands[1], nil, nil, operands[2])
+        case 5: return affineApplies(form, operands[0], operands[1], operands[2], operands[3], operands[4])
+        default: return false
+        }
+    }
+
+    /// The same for the operands one by one (`c` and `d` nil for one product).
+    public static func affineApplies(_ form: AffineForm, _ a: Tensor, _ b: Tensor, _ c: Tensor?, _ d: Tensor?,
+                                     _ bias: Tensor) -> Bool {
+        guard form.activation.map(AffineForm.fuses) ?? true, (c != nil) == form.hasSecondProduct, (d != nil) == form.hasSecondProduct,
+              let first = productShape(a, b, form.transposeA, form.transposeB) else { return false }
+        if let c, let d {
+            guard let second = productShape(c, d, form.transposeC, form.transposeD), second == first,
+                  c.dtype == a.dtype else { return false }
+        }
+        return bias.dtype == a.dtype && (bias.shape == [first.n] || bias.shape == [1, first.n] || bias.shape == [first.m, first.n])
+    }
+
+    /// (m, n) of op(a) op(b) for two float matrices of one dtype that are aligned, with no
+    /// empty axis; nil otherwise.
+    private static func productShape(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool) -> (m: Int, n: Int)? {
+        guard a.rank == 2, b.rank == 2, a.dtype == b.dtype, a.dtype != .bool, a.count > 0, b.count > 0,
+              a.shape[ta ? 0 : 1] == b.shape[tb ? 1 : 0] else { return nil }
+        return (a.shape[ta ? 1 : 0], b.shape[tb ? 0 : 1])
+    }
+
+    /// The affine node's forward pass: the products by BLAS (as `matmul`), then one pass over
+    /// the first product's buffer that adds the second product and the bias and applies the
+    /// activation, in the order the separate ops would (`(P + Q) + b`), so the numbers are
+    /// theirs bit for bit. The caller has checked `affineApplies`.
+    public static func affine(_ form: AffineForm, _ operands: [Tensor]) throws -> Tensor {
+        guard affineApplies(form, operands) else { throw TensorError("affine: operands that do not fit the form") }
+        var output = try matmul(operands[0], operands[1], transposeA: form.transposeA, transposeB: form.transposeB)
+        let second = form.hasSecondProduct
+            ? try matmul(operands[2], operands[3], transposeA: form.transposeC, transposeB: form.transposeD) : nil
+        let bias = operands[operands.count - 1]
+        output.makeUnique()   // a fresh product: this copies nothing
+        let (m, n) = (output.shape[0], output.shape[1])
+        let biasRepeats = bias.count == n
+        switch output.dtype {
+        case .float64:
+            affineOutputPass(output.storage.pointer.assumingMemoryBound(to: Double.self), second?.pointer(Double.self),
+                             bias.pointer(Double.self), m, n, biasRepeats, form.activation)
+        case .float32:
+            affineOutputPass(output.storage.pointer.assumingMemoryBound(to: Float.self), second?.pointer(Float.self),
+                             bias.pointer(Float.self), m, n, biasRepeats, form.activation)
+        case .bool: break  // refused by affineApplies
+        }
+        return output
+    }
+
+    /// z = act((z + other) + bias) in place, row by row; the bias is one row repeated
+    /// (`biasRepeats`) or a whole m×n matrix. The activation is `unary`'s own kernel.
+    private static func affineOutputPass<T: TensorScalar>(_ z: UnsafeMutablePointer<T>, _ other: UnsafeMutablePointer<T>?,
+                                                         _ bias: UnsafeMutablePointer<T>, _ m: Int, _ n: Int,
+                                                         _ biasRepeats: Bool, _ activation: UnaryOp?) {
+        for row in 0..<m {
+            let z = z + row &* n, b = biasRepeats ? bias : bias + row &* n
+            if let other {
+                let o = other + row &* n
+                for j in 0..<n { z[j] = (z[j] + o[j]) + b[j] }
+            } else {
+                for j in 0..<n { z[j] = z[j] + b[j] }
+            }
+        }
+        if let activation { unaryKernel(activation, m &* n, z, z) }
+    }
+
     /// One RMSprop step in TensorFlow's form, for one parameter, in one pass:
     /// ms' = decay ms + (1 - decay) g²;  mom' = momentum mom + lr g / sqrt(ms' + eps);
     /// param' = param - mom'. Returns (param', ms', mom'); the inputs are not changed.

@@ -11,7 +11,7 @@ import HebbTensor
 
 /// One `Op` case, without its parameters.
 enum OpFamily: String, CaseIterable, Sendable {
-    case binary, scalarBinary, unary, matmul, transpose, reshape, broadcast, reduce, slice, maskSelect
+    case binary, scalarBinary, unary, matmul, affine, transpose, reshape, broadcast, reduce, slice, maskSelect
     case concat, stack, softmax, logSoftmax, select, cast, conv2d, maxPool2d, avgPool2d, pad, detach
 
     static func of(_ op: Op) -> OpFamily {
@@ -20,6 +20,7 @@ enum OpFamily: String, CaseIterable, Sendable {
         case .scalarBinary: return .scalarBinary
         case .unary: return .unary
         case .matmul: return .matmul
+        case .affine: return .affine
         case .transpose: return .transpose
         case .reshape: return .reshape
         case .broadcast: return .broadcast
@@ -51,6 +52,7 @@ enum OpCases {
         case .scalarBinary: return scalarBinary(inputs)
         case .unary: return unary(inputs)
         case .matmul: return matmul(inputs)
+        case .affine: return affine(inputs)
         case .transpose: return transpose(inputs)
         case .reshape: return reshape(inputs)
         case .broadcast: return broadcast(inputs)
@@ -162,6 +164,32 @@ enum OpCases {
             }
             return GradCase("\(op)", [x], expect: expectation) { v in try P.unary(op, v[0]) }
         }
+    }
+
+    /// act(op(A) op(B) [+ op(C) op(D)] + bias) for every activation, both transposes of
+    /// each product, and each bias shape: (n,), (1, n), (m, n). Products are 3×4 @ 4×5.
+    static func affine(_ inputs: Inputs) -> [GradCase] {
+        var cases: [GradCase] = []
+        let activations: [Tensor.UnaryOp?] = [nil, .tanh, .sigmoid, .relu]
+        for activation in activations {
+            for (transposed, biasShape) in [(false, [5]), (true, [1, 5]), (false, [3, 5])] {
+                for twoProducts in [false, true] {
+                    var form = Tensor.AffineForm()
+                    form.activation = activation
+                    (form.transposeA, form.transposeD) = (transposed, transposed)
+                    form.hasSecondProduct = twoProducts
+                    // relu's kink is kept away from the finite differences' steps: small products, a
+                    // bias at least 0.2 from zero.
+                    let scale = activation == .relu ? 0.02 : 1
+                    var operands = [inputs.normal(transposed ? [4, 3] : [3, 4], scale: scale), inputs.normal([4, 5])]
+                    if twoProducts { operands += [inputs.normal([3, 2], scale: scale), inputs.normal(transposed ? [5, 2] : [2, 5])] }
+                    operands.append(activation == .relu ? inputs.awayFromZero(biasShape) : inputs.normal(biasShape))
+                    let name = "affine \(activation.map { "\($0)" } ?? "none") tA=\(transposed) bias \(biasShape) products \(twoProducts ? 2 : 1)"
+                    cases.append(GradCase(name, operands) { x in try Variable.apply(.affine(form), x) })
+                }
+            }
+        }
+        return cases
     }
 
     static func matmul(_ inputs: Inputs) -> [GradCase] {

@@ -240,7 +240,7 @@ enum ArrayBuiltins {
     /// A unary op as a builtin. A number goes through the tensor kernel too (one element),
     /// so numbers and tensors cannot disagree.
     static func unaryMath(_ signature: String, _ doc: String, _ op: Tensor.UnaryOp) -> Builtin {
-        Builtin(signature, doc) { call in
+        Builtin(signature, doc, foldedActivation: Tensor.AffineForm.fuses(op) ? op : nil) { call in
             let x = try call.argument(0, "x")
             if x.isScalarLike { return .number(Tensor.unary(op, scalar: try Interpreter.numberValue(x, "x"))) }
             return .tensor(try Variable.apply(.unary(op), call.asVariable(x, "x")))

@@ -1,0 +1,155 @@
+// Affine expressions compiled to one graph node: `A @ B + b`, `A @ B + C @ D + b`, and the
+// same inside tanh, sigmoid or relu (`relu(X @ W1 + b1)`, the RNN step
+// `tanh(x @ Wx + h @ Wh + b)`). One node does in one output pass what four or five did with
+// an allocation each, and its backward rule is theirs on the same tensors, so values and
+// gradients are the same bits. Whether the operands fit (float matrices of one dtype,
+// aligned, a bias of shape (n,), (1, n) or (m, n)) is decided when the code runs; when they
+// do not, the separate ops run and report what is wrong exactly as they always did.
+
+import HebbAutodiff
+import HebbSyntax
+import HebbTensor
+
+/// An affine expression as written: one or two products and the term added last.
+struct AffineSource {
+    struct Product {
+        let left: Expr, right: Expr, span: SourceSpan
+    }
+    let first: Product
+    let second: Product?
+    /// The span of `P + Q` when there are two products.
+    let productsSpan: SourceSpan?
+    let bias: Expr
+    /// The whole expression's span (the last `+`).
+    let span: SourceSpan
+
+    /// `P + bias` or `(P + Q) + bias` where P and Q are written `x @ y`; nil for anything
+    /// else (a number added last keeps its own inline path).
+    init?(_ expression: Expr) {
+        guard case .binary(.add, let sum, let bias) = expression.kind else { return nil }
+        if case .number = bias.kind { return nil }
+        func product(_ expression: Expr) -> Product? {
+            guard case .binary(.matmul, let left, let right) = expression.kind else { return nil }
+            return Product(left: left, right: right, span: expression.span)
+        }
+        if let only = product(sum) {
+            (first, second, productsSpan) = (only, nil, nil)
+        } else if case .binary(.add, let p, let q) = sum.kind, let p = product(p), let q = product(q) {
+            (first, second, productsSpan) = (p, q, sum.span)
+        } else {
+            return nil
+        }
+        self.bias = bias
+        self.span = expression.span
+    }
+}
+
+extension Compiler {
+    /// The evaluated operands of an affine expression: ready for one node, or already
+    /// computed by the separate ops (they did not fit, or `--check-finite` wants every op
+    /// named).
+    enum AffineOperands {
+        case fits([Variable], Tensor.AffineForm)
+        case computed(Value)
+    }
+
+    /// Code that evaluates an affine expression's operands in source order. A product
+    /// whose operands do not fit is computed at once, where the separate ops compute it, so
+    /// errors come in the same order; one that fits cannot fail, so it may wait.
+    func affineOperands(_ source: AffineSource) -> (Interpreter, Scope) throws -> AffineOperands {
+        let firstLeft = productOperand(source.first.left), firstRight = productOperand(source.first.right)
+        let firstSpan = source.first.span
+        let second = source.second.map { (left: productOperand($0.left), right: productOperand($0.right), span: $0.span) }
+        let productsSpan = source.productsSpan ?? firstSpan
+        let biasCode = expression(source.bias)
+        let span = source.span
+        func add(_ interpreter: Interpreter, _ a: Value, _ b: Value, _ span: SourceSpan) throws -> Value {
+            try interpreter.located(span) { try interpreter.binary(.add, a, b) }
+        }
+        return { interpreter, scope in
+            let a = try firstLeft(interpreter, scope), b = try firstRight(interpreter, scope)
+            var form = Tensor.AffineForm()
+            (form.transposeA, form.transposeB) = (a.1, b.1)
+            var inputs: [Variable] = []
+            inputs.reserveCapacity(5)
+            if !interpreter.graph.checksFinite, case .tensor(let x) = a.0, case .tensor(let y) = b.0 { inputs += [x, y] }
+            var fits = !inputs.isEmpty
+            var sum: Value? = fits ? nil : try Compiler.product(interpreter, a, b, firstSpan)
+            var secondOperands: [(Value, Bool)] = []
+            if let second {
+                let c = try second.left(interpreter, scope), d = try second.right(interpreter, scope)
+                secondOperands = [c, d]
+                if fits, case .tensor(let x) = c.0, case .tensor(let y) = d.0 {
+                    inputs += [x, y]
+                    form.hasSecondProduct = true
+                    (form.transposeC, form.transposeD) = (c.1, d.1)
+                } else {
+                    fits = false
+                    let p = try sum ?? Compiler.product(interpreter, a, b, firstSpan)
+                    sum = try add(interpreter, p, Compiler.product(interpreter, c, d, second.span), productsSpan)
+                }
+            }
+            let bias = try biasCode(interpreter, scope)
+            if fits, case .tensor(let variable) = bias {
+                inputs.append(variable)
+                if Compiler.affineApplies(form, inputs) { return .fits(inputs, form) }
+            }
+            // The separate ops, on the operands already evaluated.
+            if sum == nil {
+                sum = try Compiler.product(interpreter, a, b, firstSpan)
+                if let second, secondOperands.count == 2 {
+                    let q = try Compiler.product(interpreter, secondOperands[0], secondOperands[1], second.span)
+                    sum = try add(interpreter, sum ?? .none, q, productsSpan)
+                }
+            }
+            return .computed(try add(interpreter, sum ?? .none, bias, span))
+        }
+    }
+
+    /// `Tensor.affineApplies` on the variables' values, with no array of them made.
+    private static func affineApplies(_ form: Tensor.AffineForm, _ inputs: [Variable]) -> Bool {
+        switch inputs.count {
+        case 3: return Tensor.affineApplies(form, inputs[0].value, inputs[1].value, nil, nil, inputs[2].value)
+        case 5: return Tensor.affineApplies(form, inputs[0].value, inputs[1].value, inputs[2].value, inputs[3].value, inputs[4].value)
+        default: return false
+        }
+    }
+
+    /// `A @ B + b` and `A @ B + C @ D + b` outside an activation.
+    func affine(_ source: AffineSource, _ span: SourceSpan) -> ExprCode {
+        let operands = affineOperands(source), productSpan = source.first.span
+        return { interpreter, scope in
+            switch try operands(interpreter, scope) {
+            case .computed(let value): return value
+            case .fits(let inputs, let form):
+                return try interpreter.located(productSpan) {
+                    .tensor(try Variable.apply(.affine(form), inputs, in: interpreter.graph))
+                }
+            }
+        }
+    }
+
+    /// `f(A @ B + b)` with one unlabelled argument: when f is tanh, sigmoid or relu (looked
+    /// up when the call runs; any name may be rebound) the activation joins the affine node;
+    /// otherwise the call runs as any other (`call`, with the argument's own affine code).
+    func activationOfAffine(_ function: @escaping ExprCode, _ source: AffineSource,
+                            otherwise call: @escaping (Interpreter, Scope, Value) throws -> Value,
+                            _ span: SourceSpan) -> ExprCode {
+        let operands = affineOperands(source)
+        return { interpreter, scope in
+            let functionValue = try function(interpreter, scope)
+            guard case .builtin(let builtin) = functionValue, let activation = builtin.foldedActivation else {
+                return try call(interpreter, scope, functionValue)
+            }
+            switch try operands(interpreter, scope) {
+            case .computed(let value):
+                return try interpreter.call(functionValue, Arguments(positional: [value], labelled: []), span)
+            case .fits(let inputs, var form):
+                form.activation = activation
+                return try interpreter.located(span) {
+                    .tensor(try Variable.apply(.affine(form), inputs, in: interpreter.graph))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+// The affine node (`act(A @ B [+ C @ D] + b)` compiled to one graph node, Compiler+Affine):
+// the same bits as the separate ops, forward and backward; one node where it applies; the
+// separate ops, with their own errors, where it does not; names looked up when the code runs.
+
+import Testing
+@testable import HebbLanguage
+
+struct AffineFusionTests {
+    /// Operands of every kind the node takes: f64 and f32, transposes as flags, a bias as a
+    /// row, a 1×n row or a whole matrix.
+    private static let setup = """
+        seed(7)
+        X = randn(9, 5); W = randn(5, 4); b = randn(4); h = randn(9, 6); Wh = randn(6, 4)
+        B = randn(9, 4); A = randn(5, 9); R = randn(9, 4)
+        """
+
+    /// Each case: an expression of the operands; its value and gradients must match those of
+    /// the same arithmetic written as separate statements (which no pattern joins).
+    private static let cases: [(fused: String, separate: String)] = [
+        ("tanh(X @ W + h @ Wh + b)", "p = X @ W; q = h @ Wh; s = p + q; s = s + b; tanh(s)"),
+        ("relu(X @ W + b)", "p = X @ W; s = p + b; relu(s)"),
+        ("sigmoid(A.T @ W + B)", "p = A.T @ W; s = p + B; sigmoid(s)"),
+        ("X @ W + b.reshape(1, 4)", "p = X @ W; p + b.reshape(1, 4)"),
+        ("relu(transpose(A) @ W + h @ Wh.T.T + b)", "p = transpose(A) @ W; q = h @ Wh; s = p + q; s = s + b; relu(s)"),
+        ("tanh(float32(X) @ float32(W) + float32(b))", "p = float32(X) @ float32(W); s = p + float32(b); tanh(s)"),
+    ]
+
+    @Test(arguments: cases)
+    func theSameBitsAsTheSeparateOps(_ fused: String, _ separate: String) throws {
+        let hebb = HebbRun()
+        try hebb.run(Self.setup)
+        var statements = separate.components(separatedBy: "; ")
+        let last = statements.removeLast()
+        let output = try hebb.run("""
+            fn separate_value() {
+            \(statements.joined(separator: "\n"))
+            return \(last)
+            }
+            y = \(fused)
+            weights = tensor(R, dtype: y.dtype)
+            J1 = sum((\(fused)) * weights); J2 = sum(separate_value() * weights)
+            g1 = grad(J1, [X, W, b, h, Wh, B, A], allow_unused: true)
+            g2 = grad(J2, [X, W, b, h, Wh, B, A], allow_unused: true)
+            same = J1 == J2
+            for i in range(len(g1)) { same = same and all(g1[i] == g2[i]) }
+            print(same, all(\(fused) == separate_value()))
+            """).output
+        #expect(output == "true true\n", "\(fused)")
+    }
+
+    @Test func oneNodeWhereSeparateOpsMakeFive() throws {
+        let hebb = HebbRun()
+        try hebb.run(Self.setup)
+        let before = hebb.liveNodes
+        try hebb.run("y = tanh(X @ W + h @ Wh + b)")
+        #expect(hebb.liveNodes - before == 1)
+        try hebb.run("z = X @ W + b")
+        #expect(hebb.liveNodes - before == 2)
+    }
+
+    /// Shapes, dtypes and kinds the node does not take run as separate ops; their errors
+    /// are the ones `--check-finite` (which never joins ops) reports, word for word.
+    @Test(arguments: [
+        "X @ randn(4, 4) + b",                  // products not aligned
+        "X @ W + randn(3)",                     // bias does not broadcast
+        "X @ W + h @ randn(6, 5) + b",          // products of different shapes
+        "X @ W + h @ Wh + no_such_bias",        // unknown name, after the products
+        "X @ W + float32(b)",                   // mixed dtypes
+        "tanh(X @ W + \"text\")",               // a bias that is no tensor
+        "relu([1, 2] @ W + b)",                 // a list operand
+    ])
+    func operandsThatDoNotFitGiveTheSeparateOpsErrors(_ expression: String) throws {
+        let fusing = HebbRun(), separate = HebbRun()
+        separate.session.checksFinite = true
+        try fusing.run(Self.setup)
+        try separate.run(Self.setup)
+        let message = fusing.error(expression)
+        #expect(message != nil)
+        #expect(message == separate.error(expression))
+    }
+
+    @Test func operandsThatDoNotFitGiveTheSeparateOpsValues() throws {
+        let hebb = HebbRun()
+        try hebb.run(Self.setup)
+        let output = try hebb.run("""
+            v = randn(5)
+            c = randn(9, 1)
+            print(all(tanh(v @ W + b) == tanh((v @ W) * 1 + b)), all(X @ W + c == (X @ W) * 1 + c), all(X @ W + 2 == (X @ W) * 1 + 2))
+            """).output
+        #expect(output == "true true true\n")
+    }
+
+    /// The activation is whatever the name holds when the call runs.
+    @Test func namesAreLookedUpWhenTheCodeRuns() throws {
+        let hebb = HebbRun()
+        try hebb.run(Self.setup)
+        let output = try hebb.run("""
+            act = relu
+            print(all(act(X @ W + b) == relu((X @ W) * 1 + b)))
+            fn layer(f) { return f(X @ W + b) }
+            print(all(layer(sigmoid) == sigmoid((X @ W) * 1 + b)), all(layer(fn(x) { return 2 * x }) == 2 * (X @ W + b)))
+            tanh = fn(x) { return x + 100 }
+            print(all(tanh(X @ W + b) == (X @ W) * 1 + b + 100))
+            """).output
+        #expect(output == "true\ntrue true\ntrue\n")
+    }
+
+    @Test func withoutRecordingTheNodeIsAPlainValue() throws {
+        let hebb = HebbRun()
+        try hebb.run(Self.setup)
+        let output = try hebb.run("""
+            y = no_grad(fn() { return tanh(X @ W + h @ Wh + b) })
+            print(all(y == tanh((X @ W) * 1 + h @ Wh + b)))
+            """).output
+        #expect(output == "true\n")
+    }
+}
