@@ -25,7 +25,9 @@ extension Variable {
         try checkFinite(output, op, context)
         guard context.recording else { return Variable(output, in: context) }
         for input in inputs { input.freeStaleHistory(context) }
-        let node = Variable(value: output, op: op, inputs: inputs, context: context)
+        let node = op.gradientReadsOnlyOperandShape && inputs.count == 1 && !inputs[0].hasHistory
+            ? Variable(value: output, op: op, weakLeafOperand: inputs[0], context: context)
+            : Variable(value: output, op: op, inputs: inputs, context: context)
         node.saved = saved
         context.countRecorded(bytes: output.count &* output.dtype.byteSize)  // after: the node belongs to the closing window
         return node

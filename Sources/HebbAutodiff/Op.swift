@@ -67,6 +67,17 @@ public enum Op {
     }
 }
 
+extension Op {
+    /// One-operand ops whose gradient rule reads the operand's shape and dtype, never its
+    /// elements: a node of one holds a leaf operand weakly (`Variable.weakLeafOperand`).
+    var gradientReadsOnlyOperandShape: Bool {
+        switch self {
+        case .slice, .cast, .reshape, .transpose, .broadcast, .pad: return true
+        default: return false
+        }
+    }
+}
+
 // MARK: - Kernels
 
 extension Op {

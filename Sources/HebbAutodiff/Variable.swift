@@ -18,6 +18,14 @@ public final class Variable {
     private(set) var first: Variable?
     private(set) var second: Variable?
     private(set) var rest: [Variable]
+    /// The operand of a one-operand op whose gradient rule reads only the operand's shape
+    /// and dtype (a slice, a cast, a reshape: `Op.gradientReadsOnlyOperandShape`) when that
+    /// operand is a leaf: held weakly. Then `y = data[:, 0]` does not keep all of `data`
+    /// alive after the program lets go of it, and nothing is lost: a leaf nobody holds can
+    /// be no `grad` target, so no gradient would reach anything through it.
+    private weak var weakLeafOperand: Variable?
+    /// Whether the operand is held weakly (so other nodes never load a weak reference).
+    private var holdsLeafOperandWeakly = false
     /// The recording window this node was made in.
     let epoch: Int
     /// Why the history was dropped, when it was (see above); `grad` through such a node
@@ -47,6 +55,10 @@ public final class Variable {
 
     /// Detaches this node's inputs, keeping (in `pending`) those nobody else refers to.
     private func takeSoleInputs(into pending: inout [Variable]) {
+        if holdsLeafOperandWeakly {
+            weakLeafOperand = nil
+            holdsLeafOperandWeakly = false
+        }
         if var input = first {
             first = nil
             if isKnownUniquelyReferenced(&input) { pending.append(input) }
@@ -90,6 +102,19 @@ public final class Variable {
         context.nodeMade()
     }
 
+    /// A recorded result whose one operand, a leaf, is held weakly (see `weakLeafOperand`).
+    init(value: Tensor, op: Op, weakLeafOperand operand: Variable, context: GraphContext) {
+        self.value = value
+        self.op = op
+        self.first = nil
+        self.second = nil
+        self.rest = []
+        self.weakLeafOperand = operand
+        self.holdsLeafOperandWeakly = true
+        self.epoch = context.epoch
+        context.nodeMade()
+    }
+
     init(value: Tensor, op: Op, _ a: Variable, _ b: Variable?, context: GraphContext) {
         self.value = value
         self.op = op
@@ -104,7 +129,11 @@ public final class Variable {
     /// backward pass visits every node two or three times).
     @inline(__always)
     func forEachInput(_ body: (Variable) throws -> Void) rethrows {
-        if let first { try body(first) }
+        if let first {
+            try body(first)
+        } else if holdsLeafOperandWeakly, let operand = weakLeafOperand {
+            try body(operand)
+        }
         if let second { try body(second) }
         for input in rest { try body(input) }
     }
@@ -112,14 +141,16 @@ public final class Variable {
     /// The operands of an op of one or two, or nil for a leaf or an op of more: the backward
     /// pass's array-free path.
     var operandPair: (Variable, Variable?)? {
-        guard rest.isEmpty, let first else { return nil }
-        return (first, second)
+        guard rest.isEmpty else { return nil }
+        if let first { return (first, second) }
+        if holdsLeafOperandWeakly, let operand = weakLeafOperand { return (operand, nil) }
+        return nil
     }
 
     /// The operands of `op`, in order.
     var inputs: [Variable] {
         var list: [Variable] = []
-        if let first { list.append(first) }
+        if let first { list.append(first) } else if holdsLeafOperandWeakly, let operand = weakLeafOperand { list.append(operand) }
         if let second { list.append(second) }
         return list + rest
     }

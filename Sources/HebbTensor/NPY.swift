@@ -13,19 +13,27 @@ extension Tensor {
     /// Loads a .npy file (format versions 1–3). `<f8` gives float64, `<f4` float32, and
     /// integer or boolean data (`<i8 <i4 <i2 |i1 <u8 <u4 <u2 |u1 |b1`) is converted to float64.
     /// C order only; Fortran order and big-endian data are errors.
-    public static func loadNPY(path: String) throws -> Tensor {
+    /// With `dtype`, the elements are converted as they are read (NumPy's `astype`, float64
+    /// to float32 rounding to nearest), so a float64 file becomes a float32 tensor without
+    /// a float64 copy in memory.
+    public static func loadNPY(path: String, dtype requested: DType? = nil) throws -> Tensor {
         let reader = try FileReader(path: path, context: "loadNPY")
         let header = try NPYHeader.read(from: reader)
         let element = header.element
-        let count = try checkedNPYCount(header, path: path)
+        let dtype = requested ?? element.dtype
+        let count = try checkedNPYCount(header, dtype: dtype, path: path)
         let (dataBytes, overflow) = count.multipliedReportingOverflow(by: element.byteSize)
         guard !overflow, dataBytes <= reader.remaining else {
             throw TensorError("loadNPY: \(path): data is shorter than the header promises: shape "
                 + "\(describe(header.shape)) of '\(header.descr)' needs \(overflow ? "more than \(Int.max)" : "\(dataBytes)") "
                 + "bytes, the file has \(reader.remaining) after the header")
         }
-        var tensor = try Tensor(uninitializedShape: header.shape, dtype: element.dtype)
-        try element.readData(from: reader, into: &tensor, count: count)
+        var tensor = try Tensor(uninitializedShape: header.shape, dtype: dtype)
+        if dtype == element.dtype {
+            try element.readData(from: reader, into: &tensor, count: count)
+        } else {
+            try element.convertData(from: reader, into: &tensor, count: count)
+        }
         return tensor
     }
 
@@ -46,12 +54,12 @@ extension Tensor {
 
     /// The element count of a header's shape, checked against the allocation limit so a
     /// corrupt or hostile shape is an error before anything is allocated.
-    private static func checkedNPYCount(_ header: NPYHeader, path: String) throws -> Int {
+    private static func checkedNPYCount(_ header: NPYHeader, dtype: DType, path: String) throws -> Int {
         let count: Int
         do { count = try checkedCount(header.shape) } catch let error as TensorError {
             throw TensorError("loadNPY: \(path): \(error.message)")
         }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: header.element.dtype.byteSize)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
         try TensorLimits.check(overflow ? Int.max : bytes,
                                "loadNPY: \(path): shape \(describe(header.shape)) (\(overflow ? "more than \(Int.max)" : "\(bytes)") bytes)")
         return count
@@ -138,14 +146,24 @@ enum NPYElement: String {
                 for i in flags.indices where flags[i] > 1 { flags[i] = 1 }  // any nonzero byte is True
             }
         default:
-            try tensor.withMutableElements(Double.self) { buffer in
-                try convertIntegers(from: reader, into: buffer)
-            }
+            try convertData(from: reader, into: &tensor, count: count)
         }
     }
 
-    /// Reads integer or boolean elements in chunks and widens them to Double.
-    private func convertIntegers(from reader: FileReader, into buffer: UnsafeMutableBufferPointer<Double>) throws {
+    /// Reads `count` elements and converts each to the tensor's dtype: integers and
+    /// booleans widen exactly to float64; float64 rounds to float32 (to nearest); any
+    /// nonzero number (NaN too) is true in a mask, as NumPy's astype(bool).
+    func convertData(from reader: FileReader, into tensor: inout Tensor, count: Int) throws {
+        switch tensor.dtype {
+        case .float64: try tensor.withMutableElements(Double.self) { try convert(from: reader, into: $0) { $0 } }
+        case .float32: try tensor.withMutableElements(Float.self) { try convert(from: reader, into: $0) { Float($0) } }
+        case .bool: try tensor.withMutableFlags { try convert(from: reader, into: $0) { $0 != 0 ? 1 : 0 } }
+        }
+    }
+
+    /// Reads the elements in chunks (no second copy of the file in memory), converting each.
+    private func convert<T>(from reader: FileReader, into buffer: UnsafeMutableBufferPointer<T>,
+                            _ conversion: (Double) -> T) throws {
         let chunkElements = 1 << 16
         var chunk = [UInt8](repeating: 0, count: chunkElements * byteSize)
         var done = 0
@@ -154,7 +172,7 @@ enum NPYElement: String {
             try chunk.withUnsafeMutableBytes { raw in
                 guard let base = raw.baseAddress else { return }
                 try reader.read(into: base, count: n * byteSize, what: "the data")
-                for i in 0..<n { buffer[done + i] = value(at: i * byteSize, in: UnsafeRawBufferPointer(raw)) }
+                for i in 0..<n { buffer[done + i] = conversion(value(at: i * byteSize, in: UnsafeRawBufferPointer(raw))) }
             }
             done += n
         }

@@ -47,6 +47,47 @@ struct GraphSemanticsTests {
         }
     }
 
+    /// `y = data[:, 0]` and `X = float32(data)` must not keep all of `data` alive once the
+    /// program lets go of it: ops whose rule reads only the operand's shape hold a leaf
+    /// weakly. While the leaf is held, its gradient still comes through them.
+    @Test func shapeOnlyOpsDoNotKeepALeafAlive() throws {
+        try isolated {
+            weak var released: Variable?
+            let column: Variable, cast: Variable
+            do {
+                let data = Variable(Inputs(seed: 3).normal([6, 4]))
+                released = data
+                column = try P.op(.slice([.all, .single(0)]), data)
+                cast = try P.op(.cast(.float32), data)
+                let cost = try P.binary(.add, P.sum(column), P.sum(P.op(.cast(.float64), cast)))
+                let gradient = try Variable.gradients(of: cost, withRespectTo: [data])[0]
+                #expect(values(gradient) == (0..<24).map { $0 % 4 == 0 ? 2 : 1 })
+            }
+            #expect(released == nil)
+            #expect(column.value.shape == [6] && cast.value.dtype == .float32)
+            // The slice itself can still be a target; nothing lies beyond it.
+            let g = try Variable.gradients(of: P.sum(column), withRespectTo: [column])[0]
+            #expect(values(g) == [1, 1, 1, 1, 1, 1])
+        }
+    }
+
+    /// A rule that reads the operand's elements (a product's) keeps it alive.
+    @Test func opsThatReadTheOperandKeepIt() throws {
+        try isolated {
+            weak var kept: Variable?
+            let w = Variable(Inputs(seed: 4).normal([4, 2]))
+            let product: Variable
+            do {
+                let x = Variable(Inputs(seed: 5).normal([3, 4]))
+                kept = x
+                product = try P.op(.matmul(transposeA: false, transposeB: false), x, w)
+            }
+            #expect(kept != nil)
+            let gradient = try Variable.gradients(of: P.sum(product), withRespectTo: [w])[0]
+            #expect(gradient.shape == [4, 2])
+        }
+    }
+
     @Test func aParameterUsedAtEveryStepGetsTheSameSumAsFreshTensors() throws {
         try isolated {
             // An unrolled h = tanh(h W + x_t): W's gradient is 20 contributions summed in

@@ -31,6 +31,22 @@ import Testing
         #expect(b1.toDoubles() == [1, 0, 1])
     }
 
+    /// `dtype:` converts as NumPy's astype does: float64 rounds to float32, integers widen,
+    /// any nonzero number (NaN too) is true in a mask.
+    @Test func convertsWhileReadingWhenADtypeIsGiven() throws {
+        let f8 = try Tensor.loadNPY(path: TestFiles.fixture("npy/f8_2x3.npy"), dtype: .float32)
+        #expect(f8.shape == [2, 3] && f8.dtype == .float32)
+        #expect(f8.toDoubles() == [1.5, -2.0, 3.25, 0.0, 1e-300, -.infinity].map { Double(Float($0)) })
+        let i4 = try Tensor.loadNPY(path: TestFiles.fixture("npy/i4_2x2.npy"), dtype: .float32)
+        #expect(i4.dtype == .float32 && i4.toDoubles() == [1, -2, 2147483647, -2147483648].map { Double(Float($0)) })
+        let f4 = try Tensor.loadNPY(path: TestFiles.fixture("npy/f4_4.npy"), dtype: .float64)
+        #expect(f4.dtype == .float64 && f4.toDoubles() == [0.1, -1.0, 3.5, 1e30].map { Double(Float($0)) })
+        let mask = try Tensor.loadNPY(path: TestFiles.fixture("npy/f8_2x3.npy"), dtype: .bool)
+        #expect(mask.dtype == .bool && mask.toDoubles() == [1, 1, 1, 0, 1, 1])
+        let same = try Tensor.loadNPY(path: TestFiles.fixture("npy/f8_2x3.npy"), dtype: .float64)
+        #expect(same.toDoubles() == (try Tensor.loadNPY(path: TestFiles.fixture("npy/f8_2x3.npy"))).toDoubles())
+    }
+
     @Test func loadsScalarEmptyAndThreeD() throws {
         let scalar = try Tensor.loadNPY(path: TestFiles.fixture("npy/scalar.npy"))
         #expect(scalar.shape == [] && scalar.scalarValue == 42.5)

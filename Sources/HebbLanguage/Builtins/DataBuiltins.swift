@@ -31,8 +31,14 @@ enum DataBuiltins {
             try Tensor.saveCSV(call.tensor(1, "x"), path: path, header: header)
             return .none
         },
-        Builtin("load_npy(path)", "Reads a NumPy .npy file (float32/float64/int32/int64, C order; outside the program's folder: --allow-read PATH).") { call in
-            .tensor(try Tensor.loadNPY(path: call.interpreter.session.readablePath(try call.string(0, "path"), by: "load_npy")))
+        Builtin("load_npy(path, dtype: none)",
+                "Reads a NumPy .npy file (float32/float64/int32/int64, C order; outside the program's folder: --allow-read PATH). "
+                + "dtype: \"float32\" (or \"float64\", \"bool\") converts while reading, as NumPy's astype, so a float64 file "
+                + "becomes float32 without a float64 copy in memory.") { call in
+            var dtype: DType? = nil
+            if let given = call.value("dtype"), !given.isNone { dtype = try call.dtype() }
+            return .tensor(try Tensor.loadNPY(path: call.interpreter.session.readablePath(try call.string(0, "path"), by: "load_npy"),
+                                              dtype: dtype))
         },
         Builtin("save_npy(path, x)", "Writes a tensor as a NumPy .npy file (readable by numpy.load and torch; outside the program's folder: --allow-write PATH).") { call in
             let path = try call.interpreter.session.writablePath(try call.string(0, "path"), by: "save_npy")

@@ -1,0 +1,42 @@
+// The pool's policy on big blocks, on a pool of the test's own (the shared one serves every
+// test running in parallel): blocks too big to cache go back to the system when freed, and
+// asking for one first gives back the idle blocks of the phase before.
+
+import Testing
+@testable import HebbTensor
+
+struct BufferPoolTests {
+    private let big = 40_000_000, medium = 2_000_000
+
+    @Test func blocksTooBigToCacheAreNotKeptIdle() throws {
+        let pool = BufferPool()
+        let block = try #require(pool.take(byteCount: big))
+        pool.give(block, byteCount: big)
+        #expect(pool.bytesIdle == 0)
+        #expect(pool.bytesInUse == 0)
+    }
+
+    @Test func trainingSizedBlocksAreKeptAndReused() throws {
+        let pool = BufferPool()
+        let block = try #require(pool.take(byteCount: medium))
+        pool.give(block, byteCount: medium)
+        #expect(pool.bytesIdle == medium)
+        let again = try #require(pool.take(byteCount: medium))
+        #expect(again == block)
+        #expect(pool.bytesIdle == 0)
+        pool.give(again, byteCount: medium)
+    }
+
+    @Test func aBigBlockFirstFreesIdleBlocksOfItsSize() throws {
+        let pool = BufferPool()
+        let blocks = try (0..<25).map { _ in try #require(pool.take(byteCount: medium)) }
+        for block in blocks { pool.give(block, byteCount: medium) }
+        #expect(pool.bytesIdle == 25 * medium)
+        let bigBlock = try #require(pool.take(byteCount: big))
+        // 20 blocks of 2 MB make the 40 MB; the other 5 stay for the next step.
+        #expect(pool.bytesIdle == 5 * medium)
+        pool.give(bigBlock, byteCount: big)
+        pool.releaseIdle()
+        #expect(pool.bytesIdle == 0)
+    }
+}
