@@ -19,6 +19,8 @@ final class BufferPool: Sendable {
     /// are far smaller; a step that does free such a block each time pays page faults on
     /// a product that size, a small part of its time.
     private let maximumCachedBytes = 1 << 25
+    /// A miss from this size up frees idle blocks first (see `take`).
+    private let phaseChangeBytes = 1 << 23
 
     private struct State: ~Copyable {
         // Addresses as integers: raw pointers are not Sendable across the lock.
@@ -47,15 +49,16 @@ final class BufferPool: Sendable {
                 return block
             }
         }
+        // A big block the pool has none of marks a change of phase (loading data, evaluating
+        // on all of it, where a training step asks for the sizes it asked for before): the
+        // idle blocks of the phase before give their pages back first, as many bytes as it
+        // takes, so the peak is not the two phases' memory added up.
+        if byteCount >= phaseChangeBytes { releaseIdle(atLeast: byteCount) }
         // Small blocks come straight from malloc (16-byte aligned, served from its per-thread
         // cache). Swift's `allocate` always goes through posix_memalign, which bypasses that
         // cache and dominated the cost of ops on tiny tensors.
         if byteCount < minimumCachedBytes, let block = malloc(byteCount) { return block }
         if byteCount >= mappedBytes {
-            // A block too big to cache marks a change of phase (loading data, evaluating on
-            // all of it): the idle blocks of the phase before give their pages back first, as
-            // many bytes as it takes, so the peak is not the two phases' memory added up.
-            if byteCount > maximumCachedBytes { releaseIdle(atLeast: byteCount) }
             TensorLimits.noteUncheckedAllocation(byteCount)
             guard let block = BufferPool.map(byteCount) else { return nil }
             bytesHeld.wrappingAdd(byteCount, ordering: .relaxed)

@@ -1,6 +1,7 @@
 // The pool's policy on big blocks, on a pool of the test's own (the shared one serves every
 // test running in parallel): blocks too big to cache go back to the system when freed, and
-// asking for one first gives back the idle blocks of the phase before.
+// asking for one (or for a cacheable block from 8 MiB up that the pool has none of) first
+// gives back the idle blocks of the phase before.
 
 import Testing
 @testable import HebbTensor
@@ -36,6 +37,13 @@ struct BufferPoolTests {
         // 20 blocks of 2 MB make the 40 MB; the other 5 stay for the next step.
         #expect(pool.bytesIdle == 5 * medium)
         pool.give(bigBlock, byteCount: big)
+        #expect(pool.bytesIdle == 5 * medium)
+        // A cacheable size from 8 MiB up that the pool has none of does the same, and is kept.
+        let tenMegabytes = 10_000_000
+        let block = try #require(pool.take(byteCount: tenMegabytes))
+        #expect(pool.bytesIdle == 0)
+        pool.give(block, byteCount: tenMegabytes)
+        #expect(pool.bytesIdle == tenMegabytes)
         pool.releaseIdle()
         #expect(pool.bytesIdle == 0)
     }
