@@ -54,8 +54,9 @@ extension Compiler {
     }
 
     /// Code that evaluates an affine expression's operands in source order. A product
-    /// whose operands do not fit is computed at once, where the separate ops compute it, so
-    /// errors come in the same order; one that fits cannot fail, so it may wait.
+    /// that does not fit (operands that are not aligned float matrices, a second product of
+    /// another shape) is computed at once, where the separate ops compute it, so errors come
+    /// in their order; one that fits cannot fail, so it may wait for the node.
     func affineOperands(_ source: AffineSource) -> (Interpreter, Scope) throws -> AffineOperands {
         let firstLeft = productOperand(source.first.left), firstRight = productOperand(source.first.right)
         let firstSpan = source.first.span
@@ -70,48 +71,46 @@ extension Compiler {
             let a = try firstLeft(interpreter, scope), b = try firstRight(interpreter, scope)
             var form = Tensor.AffineForm()
             (form.transposeA, form.transposeB) = (a.1, b.1)
-            var inputs: [Variable] = []
-            inputs.reserveCapacity(5)
-            if !interpreter.graph.checksFinite, case .tensor(let x) = a.0, case .tensor(let y) = b.0 { inputs += [x, y] }
-            var fits = !inputs.isEmpty
-            var sum: Value? = fits ? nil : try Compiler.product(interpreter, a, b, firstSpan)
-            var secondOperands: [(Value, Bool)] = []
+            var shape: (m: Int, n: Int)? = nil
+            if !interpreter.graph.checksFinite, case .tensor(let x) = a.0, case .tensor(let y) = b.0 {
+                shape = Tensor.affineProductShape(x.value, y.value, a.1, b.1)
+            }
+            // The separate ops' value so far, once they have taken over.
+            var sum: Value? = shape == nil ? try Compiler.product(interpreter, a, b, firstSpan) : nil
+            var c: (Value, Bool)? = nil, d: (Value, Bool)? = nil
             if let second {
-                let c = try second.left(interpreter, scope), d = try second.right(interpreter, scope)
-                secondOperands = [c, d]
-                if fits, case .tensor(let x) = c.0, case .tensor(let y) = d.0 {
-                    inputs += [x, y]
+                let cValue = try second.left(interpreter, scope), dValue = try second.right(interpreter, scope)
+                (c, d) = (cValue, dValue)
+                if let shape, case .tensor(let first) = a.0, case .tensor(let x) = cValue.0, case .tensor(let y) = dValue.0,
+                   x.dtype == first.dtype, let secondShape = Tensor.affineProductShape(x.value, y.value, cValue.1, dValue.1),
+                   secondShape == shape {
                     form.hasSecondProduct = true
-                    (form.transposeC, form.transposeD) = (c.1, d.1)
+                    (form.transposeC, form.transposeD) = (cValue.1, dValue.1)
                 } else {
-                    fits = false
                     let p = try sum ?? Compiler.product(interpreter, a, b, firstSpan)
-                    sum = try add(interpreter, p, Compiler.product(interpreter, c, d, second.span), productsSpan)
+                    sum = try add(interpreter, p, Compiler.product(interpreter, cValue, dValue, second.span), productsSpan)
                 }
             }
             let bias = try biasCode(interpreter, scope)
-            if fits, case .tensor(let variable) = bias {
-                inputs.append(variable)
-                if Compiler.affineApplies(form, inputs) { return .fits(inputs, form) }
-            }
-            // The separate ops, on the operands already evaluated.
-            if sum == nil {
-                sum = try Compiler.product(interpreter, a, b, firstSpan)
-                if let second, secondOperands.count == 2 {
-                    let q = try Compiler.product(interpreter, secondOperands[0], secondOperands[1], second.span)
-                    sum = try add(interpreter, sum ?? .none, q, productsSpan)
+            if sum == nil, case .tensor(let x) = a.0, case .tensor(let y) = b.0, case .tensor(let biasVariable) = bias {
+                if !form.hasSecondProduct, Tensor.affineApplies(form, x.value, y.value, nil, nil, biasVariable.value) {
+                    return .fits([x, y, biasVariable], form)
+                }
+                if form.hasSecondProduct, case .tensor(let z)? = c?.0, case .tensor(let w)? = d?.0,
+                   Tensor.affineApplies(form, x.value, y.value, z.value, w.value, biasVariable.value) {
+                    return .fits([x, y, z, w, biasVariable], form)
                 }
             }
+            // The products fit but the bias does not: the separate ops, on the operands
+            // already evaluated.
+            if sum == nil {
+                var value = try Compiler.product(interpreter, a, b, firstSpan)
+                if let second, let c, let d {
+                    value = try add(interpreter, value, Compiler.product(interpreter, c, d, second.span), productsSpan)
+                }
+                sum = value
+            }
             return .computed(try add(interpreter, sum ?? .none, bias, span))
-        }
-    }
-
-    /// `Tensor.affineApplies` on the variables' values, with no array of them made.
-    private static func affineApplies(_ form: Tensor.AffineForm, _ inputs: [Variable]) -> Bool {
-        switch inputs.count {
-        case 3: return Tensor.affineApplies(form, inputs[0].value, inputs[1].value, nil, nil, inputs[2].value)
-        case 5: return Tensor.affineApplies(form, inputs[0].value, inputs[1].value, inputs[2].value, inputs[3].value, inputs[4].value)
-        default: return false
         }
     }
 

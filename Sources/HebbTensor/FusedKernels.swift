@@ -91,17 +91,17 @@ extension Tensor {
     public static func affineApplies(_ form: AffineForm, _ a: Tensor, _ b: Tensor, _ c: Tensor?, _ d: Tensor?,
                                      _ bias: Tensor) -> Bool {
         guard form.activation.map(AffineForm.fuses) ?? true, (c != nil) == form.hasSecondProduct, (d != nil) == form.hasSecondProduct,
-              let first = productShape(a, b, form.transposeA, form.transposeB) else { return false }
+              let first = affineProductShape(a, b, form.transposeA, form.transposeB) else { return false }
         if let c, let d {
-            guard let second = productShape(c, d, form.transposeC, form.transposeD), second == first,
+            guard let second = affineProductShape(c, d, form.transposeC, form.transposeD), second == first,
                   c.dtype == a.dtype else { return false }
         }
         return bias.dtype == a.dtype && (bias.shape == [first.n] || bias.shape == [1, first.n] || bias.shape == [first.m, first.n])
     }
 
     /// (m, n) of op(a) op(b) for two float matrices of one dtype that are aligned, with no
-    /// empty axis; nil otherwise.
-    private static func productShape(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool) -> (m: Int, n: Int)? {
+    /// empty axis; nil otherwise (such a product is no affine node's).
+    public static func affineProductShape(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool) -> (m: Int, n: Int)? {
         guard a.rank == 2, b.rank == 2, a.dtype == b.dtype, a.dtype != .bool, a.count > 0, b.count > 0,
               a.shape[ta ? 0 : 1] == b.shape[tb ? 1 : 0] else { return nil }
         return (a.shape[ta ? 1 : 0], b.shape[tb ? 0 : 1])

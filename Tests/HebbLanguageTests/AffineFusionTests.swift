@@ -65,6 +65,8 @@ struct AffineFusionTests {
         "X @ W + randn(3)",                     // bias does not broadcast
         "X @ W + h @ randn(6, 5) + b",          // products of different shapes
         "X @ W + h @ Wh + no_such_bias",        // unknown name, after the products
+        "X @ randn(4, 4) + no_such_bias",       // the product's error comes first
+        "X @ W + h @ randn(5, 4) + no_such_bias", // so does the second product's
         "X @ W + float32(b)",                   // mixed dtypes
         "tanh(X @ W + \"text\")",               // a bias that is no tensor
         "relu([1, 2] @ W + b)",                 // a list operand
