@@ -14,6 +14,9 @@ public enum Op {
     /// the operands are [A, B, bias] or [A, B, C, D, bias]; the numbers are those of the
     /// separate ops (see `Tensor.AffineForm`).
     case affine(Tensor.AffineForm)
+    /// `sum(a * b)` over all elements for operands of one shape: one node whose gradients
+    /// are `g b` and `g a`, with no broadcast of g in between.
+    case sumOfProduct
     case transpose(axes: [Int]?)
     case reshape([Int])
     case broadcast([Int])
@@ -46,6 +49,7 @@ public enum Op {
         case .unary(let op): return "\(op)"
         case .matmul: return "matmul"
         case .affine: return "affine"
+        case .sumOfProduct: return "sum_of_product"
         case .transpose: return "transpose"
         case .reshape: return "reshape"
         case .broadcast: return "broadcast"
@@ -91,6 +95,7 @@ extension Op {
         case .unary(let op): return (Tensor.unary(op, x[0]), nil)
         case .matmul(let ta, let tb): return (try Tensor.matmul(x[0], x[1], transposeA: ta, transposeB: tb), nil)
         case .affine(let form): return (try Tensor.affine(form, x), nil)
+        case .sumOfProduct: return (try Tensor.sumOfProduct(x[0], x[1]), nil)
         case .transpose(let axes): return (try Tensor.transpose(x[0], axes: axes), nil)
         case .reshape(let shape): return (try x[0].reshaped(shape), nil)
         case .broadcast(let shape): return (try Tensor.broadcast(x[0], to: shape), nil)
@@ -124,7 +129,7 @@ extension Op {
     func backward(inputs x: [Tensor], output y: Tensor, grad g: Tensor, saved: [Int32]?,
                   needed: [Bool]) throws -> [Tensor?] {
         switch self {
-        case .binary, .scalarBinary, .unary, .matmul:
+        case .binary, .scalarBinary, .unary, .matmul, .sumOfProduct:
             let (ga, gb) = try backward(x[0], x.count > 1 ? x[1] : nil, output: y, grad: g, saved: saved,
                                         needA: needed[0], needB: needed.count > 1 && needed[1])
             return x.count > 1 ? [ga, gb] : [ga]
@@ -215,6 +220,11 @@ extension Op {
         case .matmul(let ta, let tb):
             guard let b else { throw TensorError("matmul: missing operand") }
             return try matmulGradients(a, b, ta, tb, g, (needA, needB))
+        case .sumOfProduct:
+            // The rules of sum (g everywhere) and then of mul (g b, g a), in one pass each.
+            guard let b else { throw TensorError("sum_of_product: missing operand") }
+            guard let scale = g.scalarValue else { throw TensorError("sum_of_product: the gradient is not a scalar") }
+            return (needA ? Tensor.binary(.mul, b, scalar: scale) : nil, needB ? Tensor.binary(.mul, a, scalar: scale) : nil)
         default:
             let gradients = try backward(inputs: b.map { [a, $0] } ?? [a], output: y, grad: g, saved: saved,
                                          needed: b == nil ? [needA] : [needA, needB])

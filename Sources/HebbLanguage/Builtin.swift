@@ -23,11 +23,15 @@ public final class Builtin: Sendable {
     /// `variadic: true`: positional arguments are free-form (`max(a, b, c)`), so labels
     /// are never moved into positions.
     let variadic: Bool
-    /// For tanh, sigmoid and relu: the activation the compiler may fold into an affine node
-    /// when the argument is written `A @ B + b` (see Compiler+Affine.swift).
-    let foldedActivation: Tensor.UnaryOp?
+    /// What the compiler may fold into one graph node with the argument's last op
+    /// (Compiler+Affine.swift): tanh, sigmoid and relu of `A @ B + b`; sum of `A * B`.
+    let folding: Folding?
+    enum Folding: Sendable {
+        case activation(Tensor.UnaryOp)
+        case sumOfProduct
+    }
 
-    init(_ signature: String, _ doc: String, variadic: Bool = false, foldedActivation: Tensor.UnaryOp? = nil,
+    init(_ signature: String, _ doc: String, variadic: Bool = false, folding: Folding? = nil,
          _ body: @escaping @Sendable (BuiltinCall) throws -> Value) {
         self.signature = signature
         self.name = String(signature.prefix { $0 != "(" })
@@ -39,7 +43,7 @@ public final class Builtin: Sendable {
         self.variadicName = parameters.first(where: \.variadic)?.name
         self.maxPositional = variadic || parameters.contains(where: \.variadic) ? nil : parameters.count
         self.variadic = variadic
-        self.foldedActivation = foldedActivation
+        self.folding = folding
     }
 
     /// The parameters of `name(a, b: 1, rest...)`, split at the commas outside quotes.

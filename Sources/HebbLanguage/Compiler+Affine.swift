@@ -1,10 +1,12 @@
-// Affine expressions compiled to one graph node: `A @ B + b`, `A @ B + C @ D + b`, and the
-// same inside tanh, sigmoid or relu (`relu(X @ W1 + b1)`, the RNN step
-// `tanh(x @ Wx + h @ Wh + b)`). One node does in one output pass what four or five did with
-// an allocation each, and its backward rule is theirs on the same tensors, so values and
-// gradients are the same bits. Whether the operands fit (float matrices of one dtype,
-// aligned, a bias of shape (n,), (1, n) or (m, n)) is decided when the code runs; when they
-// do not, the separate ops run and report what is wrong exactly as they always did.
+// Two patterns compiled to one graph node each. Affine expressions, `A @ B + b` and
+// `A @ B + C @ D + b`, alone or inside tanh, sigmoid or relu (`relu(X @ W1 + b1)`, the RNN
+// step `tanh(x @ Wx + h @ Wh + b)`): one node does in one output pass what four or five did
+// with an allocation each. And `sum(A * B)`, the book's losses: one node, whose backward
+// pass needs no broadcast of the gradient. Each node's rules are the separate ops' on the
+// same tensors, so values and gradients are the same bits. Whether the operands fit
+// (affine: float matrices of one dtype, aligned, a bias of shape (n,), (1, n) or (m, n);
+// sum: float tensors of one shape and dtype) is decided when the code runs; when they do
+// not, the separate ops run and report what is wrong exactly as they always did.
 
 import HebbAutodiff
 import HebbSyntax
@@ -128,6 +130,28 @@ extension Compiler {
         }
     }
 
+    /// `f(A * B)` with one unlabelled argument: when f is the builtin sum, one
+    /// `Op.sumOfProduct` node for tensors of one shape and float dtype (the book's losses,
+    /// `sum(h * R)`, `-sum(T * log(P))`); otherwise the product, then the call, as always.
+    func sumOfProduct(_ function: @escaping ExprCode, _ left: Expr, _ right: Expr, _ productSpan: SourceSpan,
+                      otherwise call: @escaping (Interpreter, Scope, Value) throws -> Value,
+                      _ span: SourceSpan) -> ExprCode {
+        let leftCode = expression(left), rightCode = expression(right)
+        return { interpreter, scope in
+            let functionValue = try function(interpreter, scope)
+            guard case .builtin(let builtin) = functionValue, case .sumOfProduct? = builtin.folding else {
+                return try call(interpreter, scope, functionValue)
+            }
+            let a = try leftCode(interpreter, scope), b = try rightCode(interpreter, scope)
+            if !interpreter.graph.checksFinite, case .tensor(let x) = a, case .tensor(let y) = b,
+               Tensor.sumOfProductApplies(x.value, y.value) {
+                return try interpreter.located(span) { .tensor(try Variable.apply(.sumOfProduct, x, y, in: interpreter.graph)) }
+            }
+            let product = try interpreter.located(productSpan) { try interpreter.binary(.multiply, a, b) }
+            return try interpreter.call(functionValue, Arguments(positional: [product], labelled: []), span)
+        }
+    }
+
     /// `f(A @ B + b)` with one unlabelled argument: when f is tanh, sigmoid or relu (looked
     /// up when the call runs; any name may be rebound) the activation joins the affine node;
     /// otherwise the call runs as any other (`call`, with the argument's own affine code).
@@ -137,7 +161,7 @@ extension Compiler {
         let operands = affineOperands(source)
         return { interpreter, scope in
             let functionValue = try function(interpreter, scope)
-            guard case .builtin(let builtin) = functionValue, let activation = builtin.foldedActivation else {
+            guard case .builtin(let builtin) = functionValue, case .activation(let activation)? = builtin.folding else {
                 return try call(interpreter, scope, functionValue)
             }
             switch try operands(interpreter, scope) {

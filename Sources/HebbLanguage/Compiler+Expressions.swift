@@ -326,6 +326,9 @@ extension Compiler {
             if arguments.count == 1, let source = AffineSource(arguments[0].value) {
                 return activationOfAffine(function, source, otherwise: callWith, span)
             }
+            if arguments.count == 1, case .binary(.multiply, let left, let right) = arguments[0].value.kind {
+                return sumOfProduct(function, left, right, arguments[0].value.span, otherwise: callWith, span)
+            }
             // The same as callWith, inline: the call loop's hot path has no closure call to spare.
             return { interpreter, scope in
                 let functionValue = try function(interpreter, scope)

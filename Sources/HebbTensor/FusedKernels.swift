@@ -149,6 +149,20 @@ extension Tensor {
         if let activation { unaryKernel(activation, m &* n, z, z) }
     }
 
+    /// Whether `sumOfProduct(a, b)` applies: float tensors of one dtype and one shape.
+    public static func sumOfProductApplies(_ a: Tensor, _ b: Tensor) -> Bool {
+        a.dtype == b.dtype && a.dtype != .bool && a.shape == b.shape
+    }
+
+    /// `sum(a * b)`, the book's losses (`sum(h * R)`, `-sum(T * log(P))`), as one op: the
+    /// product and the pairwise sum of `binary` and `reduce`, so the same bits.
+    public static func sumOfProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        guard sumOfProductApplies(a, b) else {
+            throw TensorError("sum of product: shapes \(describe(a.shape)) and \(describe(b.shape)) differ")
+        }
+        return try reduce(.sum, binary(.mul, a, b), axis: nil)
+    }
+
     /// One RMSprop step in TensorFlow's form, for one parameter, in one pass:
     /// ms' = decay ms + (1 - decay) g²;  mom' = momentum mom + lr g / sqrt(ms' + eps);
     /// param' = param - mom'. Returns (param', ms', mom'); the inputs are not changed.

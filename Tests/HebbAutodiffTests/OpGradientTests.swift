@@ -11,7 +11,7 @@ import HebbTensor
 
 /// One `Op` case, without its parameters.
 enum OpFamily: String, CaseIterable, Sendable {
-    case binary, scalarBinary, unary, matmul, affine, transpose, reshape, broadcast, reduce, slice, maskSelect
+    case binary, scalarBinary, unary, matmul, affine, sumOfProduct, transpose, reshape, broadcast, reduce, slice, maskSelect
     case concat, stack, softmax, logSoftmax, select, cast, conv2d, maxPool2d, avgPool2d, pad, detach
 
     static func of(_ op: Op) -> OpFamily {
@@ -21,6 +21,7 @@ enum OpFamily: String, CaseIterable, Sendable {
         case .unary: return .unary
         case .matmul: return .matmul
         case .affine: return .affine
+        case .sumOfProduct: return .sumOfProduct
         case .transpose: return .transpose
         case .reshape: return .reshape
         case .broadcast: return .broadcast
@@ -53,6 +54,7 @@ enum OpCases {
         case .unary: return unary(inputs)
         case .matmul: return matmul(inputs)
         case .affine: return affine(inputs)
+        case .sumOfProduct: return sumOfProduct(inputs)
         case .transpose: return transpose(inputs)
         case .reshape: return reshape(inputs)
         case .broadcast: return broadcast(inputs)
@@ -189,6 +191,17 @@ enum OpCases {
                 }
             }
         }
+        return cases
+    }
+
+    /// sum(a * b) over every element, for a matrix, a 3-d tensor and one variable in both slots.
+    static func sumOfProduct(_ inputs: Inputs) -> [GradCase] {
+        var cases = [[3, 4], [2, 3, 2]].map { shape in
+            GradCase("sum of product \(shape)", [inputs.normal(shape), inputs.normal(shape)]) { x in
+                try Variable.apply(.sumOfProduct, x[0], x[1])
+            }
+        }
+        cases.append(GradCase("sum of product with itself", [inputs.normal([5])]) { x in try Variable.apply(.sumOfProduct, x[0], x[0]) })
         return cases
     }
 

@@ -48,6 +48,37 @@ struct AffineFusionTests {
         #expect(output == "true true\n", "\(fused)")
     }
 
+    /// sum(A * B): the same loss and gradients as the product and the sum written apart.
+    @Test func sumOfAProductHasTheSeparateOpsBits() throws {
+        let hebb = HebbRun()
+        try hebb.run(Self.setup)
+        let output = try hebb.run("""
+            B32 = float32(B); R32 = float32(R)
+            J1 = sum(tanh(X @ W + b) * R) + float64(sum(B32 * R32))
+            p = tanh(X @ W + b) * R; q = B32 * R32
+            J2 = sum(p) + float64(sum(q))
+            g1 = grad(J1, [X, W, b, B32, R32]); g2 = grad(J2, [X, W, b, B32, R32])
+            same = J1 == J2
+            for i in range(len(g1)) { same = same and all(g1[i] == g2[i]) }
+            print(same, sum(2 * 3), sum(X * 2) == sum((X * 2) + 0))
+            """).output
+        #expect(output == "true 6.0 True\n")
+        let before = hebb.liveNodes
+        try hebb.run("s = sum(X * A.T)")
+        #expect(hebb.liveNodes - before == 2)   // the transpose and the sum, no product node
+    }
+
+    @Test(arguments: ["sum(X * W)", "sum(X * no_such_name)", "sum(X * float32(X))", "sum(X * [1, 2])"])
+    func aProductThatDoesNotFitGivesTheSeparateOpsErrors(_ expression: String) throws {
+        let fusing = HebbRun(), separate = HebbRun()
+        separate.session.checksFinite = true
+        try fusing.run(Self.setup)
+        try separate.run(Self.setup)
+        let message = fusing.error(expression)
+        #expect(message != nil)
+        #expect(message == separate.error(expression))
+    }
+
     @Test func oneNodeWhereSeparateOpsMakeFive() throws {
         let hebb = HebbRun()
         try hebb.run(Self.setup)
@@ -103,8 +134,10 @@ struct AffineFusionTests {
             print(all(layer(sigmoid) == sigmoid((X @ W) * 1 + b)), all(layer(fn(x) { return 2 * x }) == 2 * (X @ W + b)))
             tanh = fn(x) { return x + 100 }
             print(all(tanh(X @ W + b) == (X @ W) * 1 + b + 100))
+            sum = fn(x) { return 7 }
+            print(sum(B * R))
             """).output
-        #expect(output == "true\ntrue true\ntrue\n")
+        #expect(output == "true\ntrue true\ntrue\n7\n")
     }
 
     @Test func withoutRecordingTheNodeIsAPlainValue() throws {

@@ -240,7 +240,7 @@ enum ArrayBuiltins {
     /// A unary op as a builtin. A number goes through the tensor kernel too (one element),
     /// so numbers and tensors cannot disagree.
     static func unaryMath(_ signature: String, _ doc: String, _ op: Tensor.UnaryOp) -> Builtin {
-        Builtin(signature, doc, foldedActivation: Tensor.AffineForm.fuses(op) ? op : nil) { call in
+        Builtin(signature, doc, folding: Tensor.AffineForm.fuses(op) ? .activation(op) : nil) { call in
             let x = try call.argument(0, "x")
             if x.isScalarLike { return .number(Tensor.unary(op, scalar: try Interpreter.numberValue(x, "x"))) }
             return .tensor(try Variable.apply(.unary(op), call.asVariable(x, "x")))
@@ -276,7 +276,7 @@ enum ArrayBuiltins {
 
     static func reduction(_ signature: String, _ doc: String, _ op: Tensor.ReduceOp,
                           numbers: (@Sendable ([Double]) -> Double)? = nil) -> Builtin {
-        Builtin(signature, doc, variadic: numbers != nil) { call in
+        Builtin(signature, doc, variadic: numbers != nil, folding: op == .sum ? .sumOfProduct : nil) { call in
             let first = try call.argument(0, "x")
             // max(a, b) / min(a, b) / sum([1, 2]) on plain numbers, as in Python.
             if let numbers, call.count >= 2, call.arguments.positional.allSatisfy(\.isScalarLike) {
