@@ -18,4 +18,6 @@ typedef void (*hebb_sgemv_fn)(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, blasint, b
                               const float *, blasint, const float *, blasint, float, float *, blasint);
 typedef double (*hebb_ddot_fn)(blasint, const double *, blasint, const double *, blasint);
 typedef float (*hebb_sdot_fn)(blasint, const float *, blasint, const float *, blasint);
+typedef void (*hebb_set_threads_fn)(int);
+typedef int (*hebb_get_threads_fn)(void);
 #endif

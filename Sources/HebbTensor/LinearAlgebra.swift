@@ -16,6 +16,7 @@ enum BLAS {
         let flagA = transposeA ? CblasTrans : CblasNoTrans, flagB = transposeB ? CblasTrans : CblasNoTrans
         let (m, n, k) = (Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k))
         let (lda, ldb, ldc) = (Int32(truncatingIfNeeded: lda), Int32(truncatingIfNeeded: ldb), Int32(truncatingIfNeeded: ldc))
+        OpenBLAS.chooseThreads(blas, singlePrecision: T.self == Float.self, m: Int(m), n: Int(n), k: Int(k))
         if T.self == Double.self {
             blas.dgemm(CblasRowMajor, flagA, flagB, m, n, k, 1, cast(a), lda, cast(b), ldb,
                        Double(beta), cast(c), ldc)

@@ -6,6 +6,7 @@
 // first (OPENBLAS_CORETYPE, unless the user set it), and keeps it out of start-up.
 
 import CBLAS
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,9 @@ enum OpenBLAS {
         let sgemv: hebb_sgemv_fn
         let ddot: hebb_ddot_fn
         let sdot: hebb_sdot_fn
+        let setThreads: hebb_set_threads_fn
+        /// The threads OpenBLAS was started with (OPENBLAS_NUM_THREADS, else the cores).
+        let configuredThreads: Int32
     }
 
     /// The loaded functions, or why they could not be loaded.
@@ -42,18 +46,45 @@ enum OpenBLAS {
             return unsafeBitCast(address, to: F.self)
         }
         do {
+            let getThreads = try symbol("openblas_get_num_threads", as: hebb_get_threads_fn.self)
             return .success(Functions(
                 dgemm: try symbol("cblas_dgemm", as: hebb_dgemm_fn.self),
                 sgemm: try symbol("cblas_sgemm", as: hebb_sgemm_fn.self),
                 dgemv: try symbol("cblas_dgemv", as: hebb_dgemv_fn.self),
                 sgemv: try symbol("cblas_sgemv", as: hebb_sgemv_fn.self),
                 ddot: try symbol("cblas_ddot", as: hebb_ddot_fn.self),
-                sdot: try symbol("cblas_sdot", as: hebb_sdot_fn.self)))
+                sdot: try symbol("cblas_sdot", as: hebb_sdot_fn.self),
+                setThreads: try symbol("openblas_set_num_threads", as: hebb_set_threads_fn.self),
+                configuredThreads: getThreads()))
         } catch let error as TensorError {
             return .failure(error)
         } catch {
             return .failure(TensorError("OpenBLAS: \(error)"))
         }
+    }
+
+    /// The threads the next product asks OpenBLAS for; set only when it changes.
+    private static let threadsInUse = Atomic<Int32>(0)
+
+    /// Runs single-precision products whose output is too small to split (under 8,192
+    /// elements: OpenBLAS divides the output between threads, never the inner sum) or whose
+    /// inner dimension is under 16 on one thread; everything else on the configured threads.
+    /// Measured on 2 cores (Benchmarks/gemm_threads.c; docs/dev/benchmarks.md): conv2d's
+    /// filter gradient, 20×25 from an inner sum of 36,864, takes 1.2–1.6× as long on two
+    /// threads as on one, and the MLP's 500×10 products and its 500×500 from an inner 10
+    /// 1.1–1.4×, while 500×32 from 500 and 128³ gain 16–26% from the second thread. Double
+    /// precision gains or breaks even on two threads at all of these, so it keeps OpenBLAS's
+    /// own choice (one thread under 2¹⁸ multiply-adds).
+    static func chooseThreads(_ blas: Functions, singlePrecision: Bool, m: Int, n: Int, k: Int) {
+        let wanted = threads(singlePrecision: singlePrecision, m: m, n: n, k: k, configured: blas.configuredThreads)
+        guard threadsInUse.load(ordering: .relaxed) != wanted else { return }
+        threadsInUse.store(wanted, ordering: .relaxed)
+        blas.setThreads(wanted)
+    }
+
+    /// The policy alone: the threads a product of C = m×n with inner dimension k runs on.
+    static func threads(singlePrecision: Bool, m: Int, n: Int, k: Int, configured: Int32) -> Int32 {
+        singlePrecision && (m &* n < 1 << 13 || k < 16) ? 1 : configured
     }
 
     /// The flags of the first CPU in /proc/cpuinfo (empty when it cannot be read).

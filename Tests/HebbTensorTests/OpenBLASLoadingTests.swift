@@ -12,6 +12,23 @@ import Testing
         #expect(OpenBLAS.coreType(cpuFlags: []) == nil)
     }
 
+    /// The shapes Benchmarks/gemm_threads.c measured: single-precision products with a small
+    /// output or a short inner sum run on one thread; double precision and large products on
+    /// the configured threads.
+    @Test func threadPolicyFollowsTheMeasurements() {
+        func threads(_ single: Bool, _ m: Int, _ n: Int, _ k: Int) -> Int32 {
+            OpenBLAS.threads(singlePrecision: single, m: m, n: n, k: k, configured: 2)
+        }
+        #expect(threads(true, 20, 25, 36864) == 1)     // conv2d's filter gradient
+        #expect(threads(true, 500, 10, 500) == 1)      // the MLP's logits
+        #expect(threads(true, 500, 500, 10) == 1)      // and their gradient
+        #expect(threads(true, 20, 36864, 25) == 2)     // conv2d's forward product
+        #expect(threads(true, 500, 32, 500) == 2)
+        #expect(threads(true, 500, 500, 784) == 2)
+        #expect(threads(false, 20, 25, 36864) == 2)    // double precision: OpenBLAS decides
+        #expect(threads(false, 500, 10, 500) == 2)
+    }
+
     @Test func theLibraryLoadsAndMultiplies() throws {
         _ = try OpenBLAS.functions()
         let a = try Tensor(shape: [2, 2], values: [1, 2, 3, 4])
