@@ -34,6 +34,9 @@ public enum Op {
     case cast(DType)
     /// Cross-correlation with a stride per axis and zero padding per side.
     case conv2d(ConvLayout)
+    /// A convolution layer in one node: `act(conv2d(x, w) + bias)` with inputs [x, w] or
+    /// [x, w, bias]; the numbers of the separate ops (see `Tensor.conv2d(_:_:layout:bias:activation:)`).
+    case convolutionLayer(ConvLayout, activation: Tensor.UnaryOp?)
     case maxPool2d(size: Int, stride: Int)
     case avgPool2d(size: Int, stride: Int)
     /// A border of the constant `value` around each axis (NumPy's np.pad, mode "constant").
@@ -63,6 +66,7 @@ public enum Op {
         case .select: return "where"
         case .cast: return "cast"
         case .conv2d: return "conv2d"
+        case .convolutionLayer: return "conv2d"
         case .maxPool2d: return "max_pool2d"
         case .avgPool2d: return "avg_pool2d"
         case .pad: return "pad"
@@ -110,6 +114,8 @@ extension Op {
         case .cast(let dtype): return (try x[0].cast(to: dtype), nil)
         case .conv2d(let layout):
             return (try Tensor.conv2d(x[0], x[1], layout: layout), nil)
+        case .convolutionLayer(let layout, let activation):
+            return (try Tensor.conv2d(x[0], x[1], layout: layout, bias: x.count > 2 ? x[2] : nil, activation: activation), nil)
         case .maxPool2d(let size, let stride):
             let (output, argmax) = try Tensor.maxPool2d(x[0], size: size, stride: stride)
             return (output, argmax)
@@ -188,6 +194,16 @@ extension Op {
             let gx = needed[0] ? try Tensor.conv2dBackwardInput(g, x[1], inputShape: x[0].shape, layout: layout) : nil
             let gw = needed[1] ? try Tensor.conv2dBackwardFilter(g, x[0], filterShape: x[1].shape, layout: layout) : nil
             return [gx, gw]
+        case .convolutionLayer(let layout, let activation):
+            // The rules of the separate ops on the same tensors: the activation's (relu's from
+            // the output, positive exactly where its input is), then the bias's (the sum over
+            // images and positions, as the broadcast add's), then the convolution's.
+            let preActivation = try activation.map { try Tensor.activationGradient(Op.activationRule($0), g, y) } ?? g
+            let gx = needed[0] ? try Tensor.conv2dBackwardInput(preActivation, x[1], inputShape: x[0].shape, layout: layout) : nil
+            let gw = needed[1] ? try Tensor.conv2dBackwardFilter(preActivation, x[0], filterShape: x[1].shape, layout: layout) : nil
+            guard x.count > 2 else { return [gx, gw] }
+            let gb = needed[2] ? try Tensor.sumToShape(preActivation, [1, x[1].shape[0], 1, 1]).reshaped(x[2].shape) : nil
+            return [gx, gw, gb]
         case .maxPool2d:
             guard let saved else { throw TensorError("max_pool2d: missing saved positions") }
             return [try Tensor.maxPool2dBackward(g, argmax: saved, inputShape: x[0].shape)]
@@ -342,14 +358,7 @@ extension Op {
     /// and, summed to the bias's shape, the bias's.
     private func affineGradients(_ form: Tensor.AffineForm, _ x: [Tensor], _ y: Tensor, _ g: Tensor,
                                  _ needed: [Bool]) throws -> [Tensor?] {
-        let preActivation: Tensor
-        switch form.activation {
-        case nil: preActivation = g
-        case .tanh?: preActivation = try Tensor.activationGradient(.tanh, g, y)
-        case .sigmoid?: preActivation = try Tensor.activationGradient(.sigmoid, g, y)
-        case .relu?: preActivation = try Tensor.activationGradient(.relu, g, y)
-        case let other?: throw TensorError("affine: \(other) is not an activation the node applies")
-        }
+        let preActivation = try form.activation.map { try Tensor.activationGradient(Op.activationRule($0), g, y) } ?? g
         var gradients = [Tensor?](repeating: nil, count: x.count)
         (gradients[0], gradients[1]) = try matmulGradients(x[0], x[1], form.transposeA, form.transposeB, preActivation,
                                                            (needed[0], needed[1]))
@@ -362,6 +371,16 @@ extension Op {
             gradients[bias] = x[bias].shape == preActivation.shape ? preActivation : try Tensor.sumToShape(preActivation, x[bias].shape)
         }
         return gradients
+    }
+
+    /// The gradient rule, from the output, of an activation a layer node applies.
+    static func activationRule(_ activation: Tensor.UnaryOp) throws -> Tensor.ActivationGradient {
+        switch activation {
+        case .tanh: return .tanh
+        case .sigmoid: return .sigmoid
+        case .relu: return .relu
+        default: throw TensorError("\(activation) is not an activation a layer node applies")
+        }
     }
 
     private func reduceGradient(_ op: Tensor.ReduceOp, _ axis: Int?, _ keepDims: Bool,

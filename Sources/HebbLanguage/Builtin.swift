@@ -29,6 +29,8 @@ public final class Builtin: Sendable {
     enum Folding: Sendable {
         case activation(Tensor.UnaryOp)
         case sumOfProduct
+        /// conv2d: `relu(conv2d(...))` becomes `conv2d(..., activation: "relu")`.
+        case takesActivation
     }
 
     init(_ signature: String, _ doc: String, variadic: Bool = false, folding: Folding? = nil,

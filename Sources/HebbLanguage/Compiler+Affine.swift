@@ -130,6 +130,24 @@ extension Compiler {
         }
     }
 
+    /// `f(g(...))` with g a name: when f is the builtin tanh, sigmoid or relu and g a builtin
+    /// that takes the activation itself (conv2d), the call is `g(..., activation: "relu")`,
+    /// one layer node; otherwise the call runs as any other (g, read once more, is a name).
+    func activationOfLayer(_ function: @escaping ExprCode, _ innerCallee: Expr, _ innerArguments: [HebbSyntax.Argument],
+                           _ innerSpan: SourceSpan, otherwise call: @escaping (Interpreter, Scope, Value) throws -> Value) -> ExprCode {
+        let innerFunction = expression(innerCallee), arguments = CompiledArguments(innerArguments, self)
+        return { interpreter, scope in
+            let functionValue = try function(interpreter, scope)
+            guard case .builtin(let outer) = functionValue, case .activation(let activation)? = outer.folding,
+                  case .builtin(let inner) = try innerFunction(interpreter, scope), case .takesActivation? = inner.folding else {
+                return try call(interpreter, scope, functionValue)
+            }
+            var evaluated = try arguments.evaluate(interpreter, scope)
+            evaluated.labelled.append((label: "activation", value: .string(activation.rawValue)))
+            return try interpreter.call(.builtin(inner), evaluated, innerSpan)
+        }
+    }
+
     /// `f(A * B)` with one unlabelled argument: when f is the builtin sum, one
     /// `Op.sumOfProduct` node for tensors of one shape and float dtype (the book's losses,
     /// `sum(h * R)`, `-sum(T * log(P))`); otherwise the product, then the call, as always.

@@ -329,6 +329,11 @@ extension Compiler {
             if arguments.count == 1, case .binary(.multiply, let left, let right) = arguments[0].value.kind {
                 return sumOfProduct(function, left, right, arguments[0].value.span, otherwise: callWith, span)
             }
+            if arguments.count == 1, case .call(let innerCallee, let innerArguments) = arguments[0].value.kind,
+               case .name = innerCallee.kind, innerArguments.count <= 5, !innerArguments.contains(where: { $0.label == "activation" }) {
+                return activationOfLayer(function, innerCallee, innerArguments, arguments[0].value.span,
+                                         otherwise: callWith)
+            }
             // The same as callWith, inline: the call loop's hot path has no closure call to spare.
             return { interpreter, scope in
                 let functionValue = try function(interpreter, scope)

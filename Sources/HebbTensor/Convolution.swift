@@ -165,6 +165,53 @@ extension Tensor {
         return result
     }
 
+    /// Whether `conv2d(x, w, layout:, bias:, activation:)` applies: a bias of one value per
+    /// filter ((F,) or (1, F, 1, 1)) in the dtype of float operands, and an activation the
+    /// output pass applies (tanh, sigmoid, relu).
+    public static func convolutionLayerApplies(_ x: Tensor, _ w: Tensor, bias: Tensor?, activation: UnaryOp?) -> Bool {
+        guard x.dtype == w.dtype, x.dtype != .bool, w.rank == 4, activation.map(AffineForm.fuses) ?? true else { return false }
+        guard let bias else { return true }
+        return bias.dtype == x.dtype && (bias.shape == [w.shape[0]] || bias.shape == [1, w.shape[0], 1, 1])
+    }
+
+    /// A layer: `act(conv2d(x, w) + bias)` with the bias and the activation applied in one
+    /// pass over the convolution's own output, in place: the numbers of the separate ops
+    /// (the same sum, then `unary`'s kernel), without their two intermediate tensors.
+    public static func conv2d(_ x: Tensor, _ w: Tensor, layout: ConvLayout, bias: Tensor?,
+                              activation: UnaryOp?) throws -> Tensor {
+        guard convolutionLayerApplies(x, w, bias: bias, activation: activation) else {
+            throw TensorError("conv2d: a bias or activation that does not fit the layer")
+        }
+        var output = try conv2d(x, w, layout: layout)
+        guard bias != nil || activation != nil, output.count > 0 else { return output }
+        output.makeUnique()   // a fresh result: this copies nothing
+        let (filters, plane) = (output.shape[1], output.shape[2] &* output.shape[3])
+        let images = output.shape[0]
+        switch output.dtype {
+        case .float64:
+            convolutionOutputPass(output.storage.pointer.assumingMemoryBound(to: Double.self), bias?.pointer(Double.self),
+                                  images, filters, plane, activation)
+        case .float32:
+            convolutionOutputPass(output.storage.pointer.assumingMemoryBound(to: Float.self), bias?.pointer(Float.self),
+                                  images, filters, plane, activation)
+        case .bool: break  // refused above
+        }
+        return output
+    }
+
+    private static func convolutionOutputPass<T: TensorScalar>(_ out: UnsafeMutablePointer<T>, _ bias: UnsafeMutablePointer<T>?,
+                                                              _ images: Int, _ filters: Int, _ plane: Int, _ activation: UnaryOp?) {
+        if let bias {
+            for image in 0..<images {
+                for filter in 0..<filters {
+                    let map = out + (image &* filters &+ filter) &* plane, b = bias[filter]
+                    for i in 0..<plane { map[i] = map[i] + b }
+                }
+            }
+        }
+        if let activation { unaryKernel(activation, images &* filters &* plane, out, out) }
+    }
+
     /// The gradient with respect to the input: each image's columns Wᵀ g scattered back.
     public static func conv2dBackwardInput(_ gradOut: Tensor, _ w: Tensor, inputShape: [Int],
                                            layout: ConvLayout) throws -> Tensor {

@@ -12,7 +12,7 @@ import HebbTensor
 /// One `Op` case, without its parameters.
 enum OpFamily: String, CaseIterable, Sendable {
     case binary, scalarBinary, unary, matmul, affine, sumOfProduct, transpose, reshape, broadcast, reduce, slice, maskSelect
-    case concat, stack, softmax, logSoftmax, select, cast, conv2d, maxPool2d, avgPool2d, pad, detach
+    case concat, stack, softmax, logSoftmax, select, cast, conv2d, convolutionLayer, maxPool2d, avgPool2d, pad, detach
 
     static func of(_ op: Op) -> OpFamily {
         switch op {
@@ -35,6 +35,7 @@ enum OpFamily: String, CaseIterable, Sendable {
         case .select: return .select
         case .cast: return .cast
         case .conv2d: return .conv2d
+        case .convolutionLayer: return .convolutionLayer
         case .maxPool2d: return .maxPool2d
         case .avgPool2d: return .avgPool2d
         case .pad: return .pad
@@ -68,6 +69,7 @@ enum OpCases {
         case .select: return select(inputs)
         case .cast: return cast(inputs)
         case .conv2d: return conv2d(inputs)
+        case .convolutionLayer: return convolutionLayer(inputs)
         case .maxPool2d: return maxPool2d(inputs)
         case .avgPool2d: return avgPool2d(inputs)
         case .pad: return pad(inputs)
@@ -379,6 +381,27 @@ enum OpCases {
                 try P.op(.conv2d(layout.layout), x[0], x[1])
             }
         }
+    }
+
+    /// act(conv2d(x, w) + bias) for each activation, with a (F,) and a (1, F, 1, 1) bias and
+    /// none, and a stride and padding.
+    static func convolutionLayer(_ inputs: Inputs) -> [GradCase] {
+        var cases: [GradCase] = []
+        let activations: [Tensor.UnaryOp?] = [nil, .tanh, .sigmoid, .relu]
+        for activation in activations {
+            for (biasShape, layout) in [([3], ConvLayout(stride: 1, padding: 0)), ([1, 3, 1, 1], ConvLayout(stride: 2, padding: 1)),
+                                        (nil, ConvLayout(stride: 1, padding: 1))] as [([Int]?, ConvLayout)] {
+                if activation == nil && biasShape == nil { continue }
+                // relu's kink is kept away from the finite differences' steps (as for affine).
+                let scale = activation == .relu ? 0.02 : 1
+                var operands = [inputs.normal([2, 2, 5, 5], scale: scale), inputs.normal([3, 2, 3, 3])]
+                if let biasShape { operands.append(activation == .relu ? inputs.awayFromZero(biasShape) : inputs.normal(biasShape)) }
+                if activation == .relu && biasShape == nil { continue }   // no bias to keep it from the kink
+                let name = "conv layer \(activation.map { "\($0)" } ?? "none") bias \(biasShape.map { "\($0)" } ?? "none") \(layout)"
+                cases.append(GradCase(name, operands) { x in try Variable.apply(.convolutionLayer(layout, activation: activation), x) })
+            }
+        }
+        return cases
     }
 
     static func avgPool2d(_ inputs: Inputs) -> [GradCase] {

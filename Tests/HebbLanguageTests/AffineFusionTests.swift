@@ -79,6 +79,44 @@ struct AffineFusionTests {
         #expect(message == separate.error(expression))
     }
 
+    /// relu(conv2d(x, w, bias: b)) and the other activations: one layer node, the separate
+    /// ops' value and gradients to the bit.
+    @Test(arguments: ["relu", "tanh", "sigmoid"], ["float64", "float32"])
+    func aConvolutionLayerHasTheSeparateOpsBits(_ activation: String, _ dtype: String) throws {
+        let hebb = HebbRun()
+        let output = try hebb.run("""
+            seed(11)
+            x = randn(3, 2, 8, 8, dtype: "\(dtype)"); w = randn(4, 2, 3, 3, dtype: "\(dtype)")
+            b = randn(4, dtype: "\(dtype)"); G = randn(3, 4, 4, 4, dtype: "\(dtype)")
+            fn separate() {
+                c = conv2d(x, w, stride: 2, padding: 1)
+                c = c + b.reshape(1, 4, 1, 1)
+                return \(activation)(c)
+            }
+            J1 = sum(\(activation)(conv2d(x, w, stride: 2, padding: 1, bias: b)) * G)
+            J2 = sum(separate() * G)
+            g1 = grad(J1, [x, w, b]); g2 = grad(J2, [x, w, b])
+            same = J1 == J2
+            for i in range(3) { same = same and all(g1[i] == g2[i]) }
+            print(same, all(conv2d(x, w, bias: b) == conv2d(x, w) + b.reshape(1, 4, 1, 1)))
+            """).output
+        #expect(output == "true true\n")
+        let before = hebb.liveNodes
+        try hebb.run("y = \(activation)(conv2d(x, w, bias: b))")
+        #expect(hebb.liveNodes - before == 1)
+    }
+
+    @Test(arguments: ["relu(conv2d(X4, W4, bias: randn(3)))", "relu(conv2d(X4, W4, bias: float32(randn(4))))",
+                      "conv2d(X4, W4, activation: \"softmax\")", "relu(conv2d(X4, randn(4, 3, 3, 3)))"])
+    func aConvolutionLayerThatDoesNotFitGivesTheSeparateOpsErrors(_ expression: String) throws {
+        let fusing = HebbRun(), separate = HebbRun()
+        separate.session.checksFinite = true
+        for hebb in [fusing, separate] { try hebb.run("X4 = randn(2, 2, 6, 6); W4 = randn(4, 2, 3, 3)") }
+        let message = fusing.error(expression)
+        #expect(message != nil)
+        #expect(message == separate.error(expression))
+    }
+
     @Test func oneNodeWhereSeparateOpsMakeFive() throws {
         let hebb = HebbRun()
         try hebb.run(Self.setup)

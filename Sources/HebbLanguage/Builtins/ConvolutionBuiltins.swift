@@ -4,7 +4,7 @@ import HebbTensor
 /// conv2d with the padding forms of PyTorch and TensorFlow, pooling, and np.pad.
 enum ConvolutionBuiltins {
     static let table: [Builtin] = [
-        Builtin("conv2d(x, w, stride: 1, padding: 0, bias: none)", """
+        Builtin("conv2d(x, w, stride: 1, padding: 0, bias: none, activation: none)", """
         2-d convolution (cross-correlation, as in PyTorch): x is N×C×H×W, w is F×C×KH×KW, the result N×F×OH×OW
         with OH = (H + top + bottom - KH) / stride + 1 (rounded down).
         padding: a number p (p zeros on every side, PyTorch); (ph, pw) (ph above and below, pw left and right);
@@ -12,12 +12,27 @@ enum ConvolutionBuiltins {
         "valid" (none); "same" (TensorFlow's SAME: OH = ceil(H / stride), the padding split evenly with any odd
         one at the bottom or right, so an even kernel or a stride works too).
         stride: a number or (sh, sw). bias: one value per filter, shape (F,), added to every position of its map.
-        """) { call in
+        activation: "relu", "tanh" or "sigmoid", applied with the bias in one pass over the output (Keras's
+        Conv2D(activation=)); relu(conv2d(...)) is compiled to it.
+        """, folding: .takesActivation) { call in
             let (x, w) = (try call.variable(0, "x"), try call.variable(1, "w"))
             let layout = try convLayout(call, input: x.shape, filters: w.shape)
-            let output = try Variable.apply(.conv2d(layout), [x, w])
-            guard let bias = call.optional(4, "bias"), !bias.isNone else { return .tensor(output) }
-            return .tensor(try addBias(call.asVariable(bias, "bias"), to: output, filters: w.shape))
+            var bias: Variable? = nil
+            if let given = call.optional(4, "bias"), !given.isNone {
+                bias = try call.asVariable(given, "bias")
+                try checkBias(bias?.shape ?? [], filters: w.shape)
+            }
+            let activation = try convActivation(call.optional(5, "activation"))
+            // One node when the operands fit (and --check-finite does not want each op named);
+            // otherwise the separate ops, which say what does not fit.
+            if bias != nil || activation != nil, !call.interpreter.graph.checksFinite,
+               Tensor.convolutionLayerApplies(x.value, w.value, bias: bias?.value, activation: activation) {
+                return .tensor(try Variable.apply(.convolutionLayer(layout, activation: activation), [x, w] + (bias.map { [$0] } ?? [])))
+            }
+            var output = try Variable.apply(.conv2d(layout), [x, w])
+            if let bias { output = try addBias(bias, to: output, filters: w.shape) }
+            if let activation { output = try Variable.apply(.unary(activation), output) }
+            return .tensor(output)
         },
         Builtin("max_pool2d(x, size: 2, stride: size)", """
         Max-pooling over size×size windows of an N×C×H×W tensor (no padding: pad() first). Gradient: each
@@ -132,13 +147,29 @@ enum ConvolutionBuiltins {
 
     // MARK: - Bias
 
-    /// `output + bias` with a (F,) bias viewed as (1, F, 1, 1); a (1, F, 1, 1) bias is taken as is.
-    static func addBias(_ bias: Variable, to output: Variable, filters: [Int]) throws -> Variable {
+    /// A bias of one value per filter: (F,), or (1, F, 1, 1).
+    static func checkBias(_ shape: [Int], filters: [Int]) throws {
         let count = filters.first ?? 0
-        guard bias.shape == [count] || bias.shape == [1, count, 1, 1] else {
-            throw RuntimeError("conv2d() bias of shape \(Tensor.describe(bias.shape)) does not match the \(count) filters of w "
+        guard shape == [count] || shape == [1, count, 1, 1] else {
+            throw RuntimeError("conv2d() bias of shape \(Tensor.describe(shape)) does not match the \(count) filters of w "
                 + "\(Tensor.describe(filters)): give one value per filter, shape (\(count),)")
         }
+    }
+
+    /// conv2d's `activation:`: none, or the name of an activation the layer applies.
+    static func convActivation(_ value: Value?) throws -> Tensor.UnaryOp? {
+        guard let value, !value.isNone else { return nil }
+        guard case .string(let name) = value, let op = Tensor.UnaryOp(rawValue: name), Tensor.AffineForm.fuses(op) else {
+            throw RuntimeError("conv2d() activation must be \"relu\", \"tanh\" or \"sigmoid\" (or none); "
+                + "apply any other function to conv2d's result")
+        }
+        return op
+    }
+
+    /// `output + bias` with a (F,) bias viewed as (1, F, 1, 1); a (1, F, 1, 1) bias is taken as is.
+    static func addBias(_ bias: Variable, to output: Variable, filters: [Int]) throws -> Variable {
+        try checkBias(bias.shape, filters: filters)
+        let count = filters.first ?? 0
         let column = try Variable.apply(.reshape([1, count, 1, 1]), bias)
         return try Variable.apply(.binary(.add), output, column)
     }
