@@ -107,7 +107,9 @@ struct AffineFusionTests {
     }
 
     @Test(arguments: ["relu(conv2d(X4, W4, bias: randn(3)))", "relu(conv2d(X4, W4, bias: float32(randn(4))))",
-                      "conv2d(X4, W4, activation: \"softmax\")", "relu(conv2d(X4, randn(4, 3, 3, 3)))"])
+                      "conv2d(X4, W4, activation: \"softmax\")", "relu(conv2d(X4, randn(4, 3, 3, 3)))",
+                      "relu(conv2d(X4, randn(4, 3, 3, 3), bias: randn(2)))",   // the convolution's error first
+                      "conv2d(X4, randn(4, 3, 3, 3), bias: \"b\")", "conv2d(X4, W4, bias: 0.5)"])
     func aConvolutionLayerThatDoesNotFitGivesTheSeparateOpsErrors(_ expression: String) throws {
         let fusing = HebbRun(), separate = HebbRun()
         separate.session.checksFinite = true

@@ -17,20 +17,20 @@ enum ConvolutionBuiltins {
         """, folding: .takesActivation) { call in
             let (x, w) = (try call.variable(0, "x"), try call.variable(1, "w"))
             let layout = try convLayout(call, input: x.shape, filters: w.shape)
-            var bias: Variable? = nil
-            if let given = call.optional(4, "bias"), !given.isNone {
-                bias = try call.asVariable(given, "bias")
-                try checkBias(bias?.shape ?? [], filters: w.shape)
-            }
+            let bias = call.optional(4, "bias").flatMap { $0.isNone ? nil : $0 }
             let activation = try convActivation(call.optional(5, "activation"))
             // One node when the operands fit (and --check-finite does not want each op named);
-            // otherwise the separate ops, which say what does not fit.
-            if bias != nil || activation != nil, !call.interpreter.graph.checksFinite,
-               Tensor.convolutionLayerApplies(x.value, w.value, bias: bias?.value, activation: activation) {
-                return .tensor(try Variable.apply(.convolutionLayer(layout, activation: activation), [x, w] + (bias.map { [$0] } ?? [])))
+            // otherwise the separate ops, which say what does not fit, in their order.
+            if bias != nil || activation != nil, !call.interpreter.graph.checksFinite {
+                var operands = [x, w]
+                if case .tensor(let variable)? = bias { operands.append(variable) }
+                if operands.count == (bias == nil ? 2 : 3),
+                   Tensor.convolutionLayerApplies(x.value, w.value, bias: bias == nil ? nil : operands[2].value, activation: activation) {
+                    return .tensor(try Variable.apply(.convolutionLayer(layout, activation: activation), operands))
+                }
             }
             var output = try Variable.apply(.conv2d(layout), [x, w])
-            if let bias { output = try addBias(bias, to: output, filters: w.shape) }
+            if let bias { output = try addBias(call.asVariable(bias, "bias"), to: output, filters: w.shape) }
             if let activation { output = try Variable.apply(.unary(activation), output) }
             return .tensor(output)
         },
