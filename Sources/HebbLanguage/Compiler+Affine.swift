@@ -1,12 +1,13 @@
-// Two patterns compiled to one graph node each. Affine expressions, `A @ B + b` and
+// Three patterns compiled to one graph node each. Affine expressions, `A @ B + b` and
 // `A @ B + C @ D + b`, alone or inside tanh, sigmoid or relu (`relu(X @ W1 + b1)`, the RNN
 // step `tanh(x @ Wx + h @ Wh + b)`): one node does in one output pass what four or five did
-// with an allocation each. And `sum(A * B)`, the book's losses: one node, whose backward
-// pass needs no broadcast of the gradient. Each node's rules are the separate ops' on the
-// same tensors, so values and gradients are the same bits. Whether the operands fit
-// (affine: float matrices of one dtype, aligned, a bias of shape (n,), (1, n) or (m, n);
-// sum: float tensors of one shape and dtype) is decided when the code runs; when they do
-// not, the separate ops run and report what is wrong exactly as they always did.
+// with an allocation each. `sum(A * B)`, the book's losses: one node, whose backward pass
+// needs no broadcast of the gradient. `relu(conv2d(...))`: conv2d's own `activation:`, one
+// layer node. Each node's rules are the separate ops' on the same tensors, so values and
+// gradients are the same bits. Whether the operands fit (affine: float matrices of one
+// dtype, aligned, a bias of shape (n,), (1, n) or (m, n); sum: float tensors of one shape
+// and dtype) is decided when the code runs; when they do not, the separate ops run and
+// report what is wrong exactly as they always did.
 
 import HebbAutodiff
 import HebbSyntax

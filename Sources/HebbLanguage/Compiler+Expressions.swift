@@ -40,9 +40,8 @@ extension Compiler {
             }
         case .binary(.matmul, let left, let right):
             return matmul(left, right, span)
-        case .binary(.add, _, _) where AffineSource(expression) != nil:
-            return affine(AffineSource(expression)!, span)
         case .binary(let op, let left, let right):
+            if op == .add, let source = AffineSource(expression) { return affine(source, span) }
             if case .number(let constant) = right.kind,
                let code = binary(op, self.expression(left), constant: constant, span) { return code }
             return binary(op, self.expression(left), self.expression(right), span)
