@@ -72,7 +72,7 @@ enum OpenBLAS {
     /// Measured on 2 cores (Benchmarks/gemm_threads.c; docs/dev/benchmarks.md): conv2d's
     /// filter gradient, 20×25 from an inner sum of 36,864, takes 1.2–1.6× as long on two
     /// threads as on one, and the MLP's 500×10 products and its 500×500 from an inner 10
-    /// 1.1–1.4×, while 500×32 from 500 and 128³ gain 16–26% from the second thread. Double
+    /// 1.1–1.4×, while 500×32 from 500 and 128³ gain 13–26% from the second thread. Double
     /// precision gains or breaks even on two threads at all of these, so it keeps OpenBLAS's
     /// own choice (one thread under 2¹⁸ multiply-adds).
     static func chooseThreads(_ blas: Functions, singlePrecision: Bool, m: Int, n: Int, k: Int) {
