@@ -51,9 +51,6 @@ extension Variable {
             output = left ? Tensor.binary(binary, scalar: s, a.value) : Tensor.binary(binary, a.value, scalar: s)
         case .unary(let unary):
             output = Tensor.unary(unary, a.value)
-        case .sumOfProduct:
-            guard let b else { throw TensorError("\(op.name): missing operand") }
-            output = try Tensor.sumOfProduct(a.value, b.value)
         default:
             return try apply(op, b.map { [a, $0] } ?? [a], in: context)
         }

@@ -195,10 +195,10 @@ extension Op {
             let gw = needed[1] ? try Tensor.conv2dBackwardFilter(g, x[0], filterShape: x[1].shape, layout: layout) : nil
             return [gx, gw]
         case .convolutionLayer(let layout, let activation):
-            // The rules of the separate ops on the same tensors: the activation's (relu's from
-            // the output, positive exactly where its input is), then the bias's (the sum over
-            // images and positions, as the broadcast add's), then the convolution's.
-            let preActivation = try activation.map { try Tensor.activationGradient(Op.activationRule($0), g, y) } ?? g
+            // The rules of the separate ops on the same tensors: the activation's, then the
+            // bias's (the sum over images and positions, as the broadcast add's), then the
+            // convolution's.
+            let preActivation = try Op.preActivationGradient(activation, g, y)
             let gx = needed[0] ? try Tensor.conv2dBackwardInput(preActivation, x[1], inputShape: x[0].shape, layout: layout) : nil
             let gw = needed[1] ? try Tensor.conv2dBackwardFilter(preActivation, x[0], filterShape: x[1].shape, layout: layout) : nil
             guard x.count > 2 else { return [gx, gw] }
@@ -358,7 +358,7 @@ extension Op {
     /// and, summed to the bias's shape, the bias's.
     private func affineGradients(_ form: Tensor.AffineForm, _ x: [Tensor], _ y: Tensor, _ g: Tensor,
                                  _ needed: [Bool]) throws -> [Tensor?] {
-        let preActivation = try form.activation.map { try Tensor.activationGradient(Op.activationRule($0), g, y) } ?? g
+        let preActivation = try Op.preActivationGradient(form.activation, g, y)
         var gradients = [Tensor?](repeating: nil, count: x.count)
         (gradients[0], gradients[1]) = try matmulGradients(x[0], x[1], form.transposeA, form.transposeB, preActivation,
                                                            (needed[0], needed[1]))
@@ -373,13 +373,15 @@ extension Op {
         return gradients
     }
 
-    /// The gradient rule, from the output, of an activation a layer node applies.
-    static func activationRule(_ activation: Tensor.UnaryOp) throws -> Tensor.ActivationGradient {
+    /// A layer node's gradient at the pre-activation, from its output `y`: the activation's
+    /// rule (relu's from the output: positive exactly where its input is), or `g` itself.
+    static func preActivationGradient(_ activation: Tensor.UnaryOp?, _ g: Tensor, _ y: Tensor) throws -> Tensor {
         switch activation {
-        case .tanh: return .tanh
-        case .sigmoid: return .sigmoid
-        case .relu: return .relu
-        default: throw TensorError("\(activation) is not an activation a layer node applies")
+        case nil: return g
+        case .tanh?: return try Tensor.activationGradient(.tanh, g, y)
+        case .sigmoid?: return try Tensor.activationGradient(.sigmoid, g, y)
+        case .relu?: return try Tensor.activationGradient(.relu, g, y)
+        case let other?: throw TensorError("\(other) is not an activation a layer node applies")
         }
     }
 

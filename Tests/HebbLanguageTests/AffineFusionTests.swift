@@ -14,6 +14,18 @@ struct AffineFusionTests {
         B = randn(9, 4); A = randn(5, 9); R = randn(9, 4)
         """
 
+    /// `expression` fails, with the message `--check-finite` gives (it never joins ops).
+    private func expectTheSeparateOpsError(_ expression: String, after setup: String,
+                                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let fusing = HebbRun(), separate = HebbRun()
+        separate.session.checksFinite = true
+        try fusing.run(setup)
+        try separate.run(setup)
+        let message = fusing.error(expression)
+        #expect(message != nil, sourceLocation: sourceLocation)
+        #expect(message == separate.error(expression), sourceLocation: sourceLocation)
+    }
+
     /// Each case: an expression of the operands; its value and gradients must match those of
     /// the same arithmetic written as separate statements (which no pattern joins).
     private static let cases: [(fused: String, separate: String)] = [
@@ -70,13 +82,7 @@ struct AffineFusionTests {
 
     @Test(arguments: ["sum(X * W)", "sum(X * no_such_name)", "sum(X * float32(X))", "sum(X * [1, 2])"])
     func aProductThatDoesNotFitGivesTheSeparateOpsErrors(_ expression: String) throws {
-        let fusing = HebbRun(), separate = HebbRun()
-        separate.session.checksFinite = true
-        try fusing.run(Self.setup)
-        try separate.run(Self.setup)
-        let message = fusing.error(expression)
-        #expect(message != nil)
-        #expect(message == separate.error(expression))
+        try expectTheSeparateOpsError(expression, after: Self.setup)
     }
 
     /// relu(conv2d(x, w, bias: b)) and the other activations: one layer node, the separate
@@ -111,12 +117,7 @@ struct AffineFusionTests {
                       "relu(conv2d(X4, randn(4, 3, 3, 3), bias: randn(2)))",   // the convolution's error first
                       "conv2d(X4, randn(4, 3, 3, 3), bias: \"b\")", "conv2d(X4, W4, bias: 0.5)"])
     func aConvolutionLayerThatDoesNotFitGivesTheSeparateOpsErrors(_ expression: String) throws {
-        let fusing = HebbRun(), separate = HebbRun()
-        separate.session.checksFinite = true
-        for hebb in [fusing, separate] { try hebb.run("X4 = randn(2, 2, 6, 6); W4 = randn(4, 2, 3, 3)") }
-        let message = fusing.error(expression)
-        #expect(message != nil)
-        #expect(message == separate.error(expression))
+        try expectTheSeparateOpsError(expression, after: "X4 = randn(2, 2, 6, 6); W4 = randn(4, 2, 3, 3)")
     }
 
     @Test func oneNodeWhereSeparateOpsMakeFive() throws {
@@ -143,13 +144,7 @@ struct AffineFusionTests {
         "relu([1, 2] @ W + b)",                 // a list operand
     ])
     func operandsThatDoNotFitGiveTheSeparateOpsErrors(_ expression: String) throws {
-        let fusing = HebbRun(), separate = HebbRun()
-        separate.session.checksFinite = true
-        try fusing.run(Self.setup)
-        try separate.run(Self.setup)
-        let message = fusing.error(expression)
-        #expect(message != nil)
-        #expect(message == separate.error(expression))
+        try expectTheSeparateOpsError(expression, after: Self.setup)
     }
 
     @Test func operandsThatDoNotFitGiveTheSeparateOpsValues() throws {
