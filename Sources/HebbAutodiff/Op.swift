@@ -197,7 +197,14 @@ extension Op {
         case .convolutionLayer(let layout, let activation):
             // The rules of the separate ops on the same tensors: the activation's, then the
             // bias's (the sum over images and positions, as the broadcast add's), then the
-            // convolution's.
+            // convolution's. Without the input's gradient (a first layer), in one pass.
+            if !needed[0] {
+                let (gw, gb) = try Tensor.convolutionLayerGradients(
+                    g, output: y, input: x[0], filterShape: x[1].shape, layout: layout,
+                    activation: try Op.activationRule(activation), wantFilters: needed[1],
+                    biasShape: x.count > 2 && needed[2] ? x[2].shape : nil)
+                return x.count > 2 ? [nil, gw, gb] : [nil, gw]
+            }
             let preActivation = try Op.preActivationGradient(activation, g, y)
             let gx = needed[0] ? try Tensor.conv2dBackwardInput(preActivation, x[1], inputShape: x[0].shape, layout: layout) : nil
             let gw = needed[1] ? try Tensor.conv2dBackwardFilter(preActivation, x[0], filterShape: x[1].shape, layout: layout) : nil
@@ -376,11 +383,17 @@ extension Op {
     /// A layer node's gradient at the pre-activation, from its output `y`: the activation's
     /// rule (relu's from the output: positive exactly where its input is), or `g` itself.
     static func preActivationGradient(_ activation: Tensor.UnaryOp?, _ g: Tensor, _ y: Tensor) throws -> Tensor {
+        guard let rule = try activationRule(activation) else { return g }
+        return try Tensor.activationGradient(rule, g, y)
+    }
+
+    /// The gradient rule of a layer node's activation, from its output; nil for none.
+    static func activationRule(_ activation: Tensor.UnaryOp?) throws -> Tensor.ActivationGradient? {
         switch activation {
-        case nil: return g
-        case .tanh?: return try Tensor.activationGradient(.tanh, g, y)
-        case .sigmoid?: return try Tensor.activationGradient(.sigmoid, g, y)
-        case .relu?: return try Tensor.activationGradient(.relu, g, y)
+        case nil: return nil
+        case .tanh?: return .tanh
+        case .sigmoid?: return .sigmoid
+        case .relu?: return .relu
         case let other?: throw TensorError("\(other) is not an activation a layer node applies")
         }
     }

@@ -147,10 +147,31 @@ extension Tensor {
     /// Cross-correlation with a stride per axis and zero padding per side:
     /// OH = (H + top + bottom - KH) / strideH + 1, OW likewise.
     public static func conv2d(_ x: Tensor, _ w: Tensor, layout: ConvLayout) throws -> Tensor {
+        try conv2d(x, w, layout: layout, epilogue: (nil, nil))
+    }
+
+    /// The convolution, with `epilogue` (a bias per filter, an activation) applied to each
+    /// output row as it is written, while it is in cache.
+    private static func conv2d(_ x: Tensor, _ w: Tensor, layout: ConvLayout,
+                               epilogue: (bias: Tensor?, activation: UnaryOp?)) throws -> Tensor {
         let (x, w) = numericPair(x, w)
         try checkSameDType(x, w, op: "conv2d")
         let g = try ConvGeometry(input: x.shape, filters: w.shape, layout: layout, op: "conv2d")
-        if g.isEmpty { return try Tensor.zeros(g.outputShape, dtype: x.dtype) }
+        if g.isEmpty {
+            // No product, but the bias and activation still apply (an input of no channels).
+            var zeros = try Tensor.zeros(g.outputShape, dtype: x.dtype)
+            guard epilogue.bias != nil || epilogue.activation != nil, zeros.count > 0 else { return zeros }
+            zeros.makeUnique()
+            func applyToRows<T: TensorScalar>(_ pass: OutputRowPass<T>, _ out: UnsafeMutablePointer<T>) {
+                for row in 0..<(g.n &* g.o) { pass.apply(out + row &* g.columns, filter: row % g.o, count: g.columns) }
+            }
+            switch x.dtype {
+            case .float64: applyToRows(OutputRowPass(bias: epilogue.bias?.pointer(Double.self), activation: epilogue.activation), zeros.pointer(Double.self))
+            case .float32: applyToRows(OutputRowPass(bias: epilogue.bias?.pointer(Float.self), activation: epilogue.activation), zeros.pointer(Float.self))
+            case .bool: break  // made numeric above
+            }
+            return zeros
+        }
         // Every element is written by a product with beta 0: no zero fill first.
         let result = try Tensor(uninitializedShape: g.outputShape, dtype: x.dtype)
         try g.checkBLAS(op: "conv2d")
@@ -158,11 +179,32 @@ extension Tensor {
         let cols = try Tensor(uninitializedShape: [g.rows, g.batch &* g.columns], dtype: x.dtype)
         let staging = g.batch > 1 ? try Tensor(uninitializedShape: [g.o, g.batch &* g.columns], dtype: x.dtype) : nil
         switch x.dtype {
-        case .float64: try convForward(blas, g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), staging?.pointer(Double.self), result.pointer(Double.self))
-        case .float32: try convForward(blas, g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), staging?.pointer(Float.self), result.pointer(Float.self))
+        case .float64:
+            try convForward(blas, g, x.pointer(Double.self), w.pointer(Double.self), cols.pointer(Double.self), staging?.pointer(Double.self),
+                            result.pointer(Double.self), OutputRowPass(bias: epilogue.bias?.pointer(Double.self), activation: epilogue.activation))
+        case .float32:
+            try convForward(blas, g, x.pointer(Float.self), w.pointer(Float.self), cols.pointer(Float.self), staging?.pointer(Float.self),
+                            result.pointer(Float.self), OutputRowPass(bias: epilogue.bias?.pointer(Float.self), activation: epilogue.activation))
         case .bool: break  // made numeric above
         }
         return result
+    }
+
+    /// What the layer does to one output row (one image's map for one filter) after the
+    /// product: add the filter's bias, then the activation (`unary`'s kernel), in place.
+    private struct OutputRowPass<T: TensorScalar> {
+        let bias: UnsafeMutablePointer<T>?
+        let activation: UnaryOp?
+        var isEmpty: Bool { bias == nil && activation == nil }
+
+        @inline(__always)
+        func apply(_ row: UnsafeMutablePointer<T>, filter: Int, count: Int) {
+            if let bias {
+                let b = bias[filter]
+                for i in 0..<count { row[i] = row[i] + b }
+            }
+            if let activation { unaryKernel(activation, count, row, row) }
+        }
     }
 
     /// Whether `conv2d(x, w, layout:, bias:, activation:)` applies: a bias of one value per
@@ -182,34 +224,7 @@ extension Tensor {
         guard convolutionLayerApplies(x, w, bias: bias, activation: activation) else {
             throw TensorError("conv2d: a bias or activation that does not fit the layer")
         }
-        var output = try conv2d(x, w, layout: layout)
-        guard bias != nil || activation != nil, output.count > 0 else { return output }
-        output.makeUnique()   // a fresh result: this copies nothing
-        let (filters, plane) = (output.shape[1], output.shape[2] &* output.shape[3])
-        let images = output.shape[0]
-        switch output.dtype {
-        case .float64:
-            convolutionOutputPass(output.storage.pointer.assumingMemoryBound(to: Double.self), bias?.pointer(Double.self),
-                                  images, filters, plane, activation)
-        case .float32:
-            convolutionOutputPass(output.storage.pointer.assumingMemoryBound(to: Float.self), bias?.pointer(Float.self),
-                                  images, filters, plane, activation)
-        case .bool: break  // refused above
-        }
-        return output
-    }
-
-    private static func convolutionOutputPass<T: TensorScalar>(_ out: UnsafeMutablePointer<T>, _ bias: UnsafeMutablePointer<T>?,
-                                                              _ images: Int, _ filters: Int, _ plane: Int, _ activation: UnaryOp?) {
-        if let bias {
-            for image in 0..<images {
-                for filter in 0..<filters {
-                    let map = out + (image &* filters &+ filter) &* plane, b = bias[filter]
-                    for i in 0..<plane { map[i] = map[i] + b }
-                }
-            }
-        }
-        if let activation { unaryKernel(activation, images &* filters &* plane, out, out) }
+        return try conv2d(x, w, layout: layout, epilogue: (bias, activation))
     }
 
     /// The gradient with respect to the input: each image's columns Wᵀ g scattered back.
@@ -257,6 +272,64 @@ extension Tensor {
         return result
     }
 
+    /// The filter and bias gradients of a layer `act(conv2d(x, w) + bias)` from the gradient
+    /// `gradOut` of its output `y`, for when the input's gradient is not wanted (the first
+    /// layer, whose input is data): the activation's rule is applied as the gradient is
+    /// gathered for the filter product, and the bias's sums are taken from the gathered
+    /// rows, so the pre-activation gradient never exists as a tensor. The arithmetic is
+    /// `activationGradient`'s, then `sumToShape`'s (one pairwise sum per image and filter,
+    /// added in image order) and `conv2dBackwardFilter`'s: the same bits as those ops.
+    public static func convolutionLayerGradients(_ gradOut: Tensor, output y: Tensor, input x: Tensor, filterShape: [Int],
+                                                 layout: ConvLayout, activation: ActivationGradient?,
+                                                 wantFilters: Bool, biasShape: [Int]?) throws -> (filters: Tensor?, bias: Tensor?) {
+        let op = "conv2dBackwardFilter"
+        let (gradOut, x) = numericPair(gradOut, x)
+        try checkSameDType(gradOut, x, op: op)
+        let g = try ConvGeometry(input: x.shape, filters: filterShape, layout: layout, op: op)
+        try checkGradientShape(gradOut, g, op: op)
+        guard !g.isEmpty, y.shape == gradOut.shape, y.dtype == gradOut.dtype else {
+            let preActivation = try activation.map { try activationGradient($0, gradOut, y) } ?? gradOut
+            return (wantFilters ? try conv2dBackwardFilter(preActivation, x, filterShape: filterShape, layout: layout) : nil,
+                    try biasShape.map { try sumToShape(preActivation, [1, g.o, 1, 1]).reshaped($0) })
+        }
+        try g.checkBLAS(op: op)
+        let blas = try OpenBLAS.functions()
+        let filters = wantFilters ? try Tensor(uninitializedShape: filterShape, dtype: x.dtype) : nil
+        let bias = biasShape != nil ? try Tensor.zeros([g.o], dtype: x.dtype) : nil
+        let cols = wantFilters ? try Tensor(uninitializedShape: [g.rows, g.batch &* g.columns], dtype: x.dtype) : nil
+        let staging = try Tensor(uninitializedShape: [g.o, g.batch &* g.columns], dtype: x.dtype)
+        func run<T: TensorScalar>(_: T.Type) throws {
+            let (grad, output, staged) = (gradOut.pointer(T.self), y.pointer(T.self), staging.pointer(T.self))
+            for (start, count) in g.batches {
+                try Cancellation.check()
+                let ld = count &* g.columns
+                for k in 0..<count {
+                    for filter in 0..<g.o {
+                        let source = (start &+ k) &* g.outputSize &+ filter &* g.columns
+                        let target = staged + (filter &* ld &+ k &* g.columns)
+                        if let activation {
+                            activationGradientKernel(activation, g.columns, grad + source, output + source, target)
+                        } else {
+                            target.update(from: grad + source, count: g.columns)
+                        }
+                        if let bias { bias.pointer(T.self)[filter] += pairwiseSum(target, g.columns) }
+                    }
+                }
+                guard let filters, let cols else { continue }
+                let columns = cols.pointer(T.self)
+                for k in 0..<count { im2col(g, x.pointer(T.self) + (start &+ k) &* g.imageSize, columns + k &* g.columns, rowStride: ld) }
+                BLAS.gemm(blas, transposeA: false, transposeB: true, m: g.o, n: g.rows, k: ld, staged,
+                          lda: ld, columns, ldb: ld, beta: start == 0 ? 0 : 1, filters.pointer(T.self), ldc: g.rows)
+            }
+        }
+        switch x.dtype {
+        case .float64: try run(Double.self)
+        case .float32: try run(Float.self)
+        case .bool: break  // made numeric above
+        }
+        return (filters, try biasShape.map { try bias?.reshaped($0) ?? Tensor.zeros($0, dtype: x.dtype) })
+    }
+
     private static func checkGradientShape(_ gradOut: Tensor, _ g: ConvGeometry, op: String) throws {
         guard gradOut.shape == g.outputShape else {
             throw TensorError("\(op): gradient of shape \(describe(gradOut.shape)) does not match the output "
@@ -272,15 +345,20 @@ extension Tensor {
 
     private static func convForward<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
                                                      _ cols: UnsafeMutablePointer<T>, _ staging: UnsafeMutablePointer<T>?,
-                                                     _ out: UnsafeMutablePointer<T>) throws {
+                                                     _ out: UnsafeMutablePointer<T>, _ rowPass: OutputRowPass<T>) throws {
         for (start, count) in g.batches {
             try Cancellation.check()   // per batch: Ctrl-C stops a big input within one product
             let ld = count &* g.columns
             for k in 0..<count { im2col(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns, rowStride: ld) }
-            let product = count == 1 ? out + start &* g.outputSize : (staging ?? out)
+            let images = out + start &* g.outputSize
+            let product = count == 1 ? images : (staging ?? out)
             BLAS.gemm(blas, transposeA: false, transposeB: false, m: g.o, n: ld, k: g.rows, w, lda: g.rows,
                       cols, ldb: ld, beta: 0, product, ldc: ld)
-            if count > 1 { scatterImages(g, product, out + start &* g.outputSize, count: count) }
+            if count > 1 {
+                scatterImages(g, product, images, count: count, rowPass)
+            } else if !rowPass.isEmpty {
+                for filter in 0..<g.o { rowPass.apply(images + filter &* g.columns, filter: filter, count: g.columns) }
+            }
         }
     }
 
@@ -313,14 +391,16 @@ extension Tensor {
     }
 
     /// Filter-first `product` (o × count·columns) into images-first `out` (count × o × columns).
+    /// Each row gets `rowPass` right after its copy.
     private static func scatterImages<T: TensorScalar>(_ g: ConvGeometry, _ product: UnsafePointer<T>,
-                                                       _ out: UnsafeMutablePointer<T>, count: Int) {
+                                                       _ out: UnsafeMutablePointer<T>, count: Int, _ rowPass: OutputRowPass<T>) {
         let ld = count &* g.columns
         for k in 0..<count {
             for filter in 0..<g.o {
                 let target: Int = k &* g.outputSize &+ filter &* g.columns
                 let source: Int = filter &* ld &+ k &* g.columns
                 (out + target).update(from: product + source, count: g.columns)
+                if !rowPass.isEmpty { rowPass.apply(out + target, filter: filter, count: g.columns) }
             }
         }
     }
@@ -360,7 +440,12 @@ extension Tensor {
                         }
                         let source = plane + y &* g.w
                         for ox in 0..<first { out[ox] = 0 }
-                        for ox in first..<last { out[ox] = source[ox &* g.layout.strideW &+ j &- g.layout.left] }
+                        if g.layout.strideW == 1 {
+                            // A run of adjacent pixels: one copy (the strided loop does not vectorize).
+                            (out + first).update(from: source + (first &+ j &- g.layout.left), count: last &- first)
+                        } else {
+                            for ox in first..<last { out[ox] = source[ox &* g.layout.strideW &+ j &- g.layout.left] }
+                        }
                         for ox in last..<g.ow { out[ox] = 0 }
                     }
                     row += rowStride

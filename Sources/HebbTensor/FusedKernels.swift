@@ -33,7 +33,7 @@ extension Tensor {
         return result
     }
 
-    private static func activationGradientKernel<T: TensorScalar>(_ kind: ActivationGradient, _ count: Int, _ g: UnsafePointer<T>,
+    static func activationGradientKernel<T: TensorScalar>(_ kind: ActivationGradient, _ count: Int, _ g: UnsafePointer<T>,
                                                                  _ y: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>) {
         switch kind {
         case .relu: reluGradientKernel(count, g, y, out)

@@ -112,6 +112,26 @@ struct AffineFusionTests {
         #expect(hebb.liveNodes - before == 1)
     }
 
+    /// A first layer (no gradient for its input) takes its filter and bias gradients in one
+    /// pass: the same bits as the separate ops', for one image, several in one product, and
+    /// more images than one product takes (25 images of 64×64: two batches).
+    @Test(arguments: ["relu", "tanh", "none"], ["(3, 2, 8, 8)", "(1, 2, 8, 8)", "(25, 2, 64, 64)"])
+    func aFirstConvolutionLayerHasTheSeparateOpsGradients(_ activation: String, _ shape: String) throws {
+        let layer = activation == "none" ? "conv2d(x, w, bias: b)" : "\(activation)(conv2d(x, w, bias: b))"
+        let separate = activation == "none" ? "conv2d(x, w) + b.reshape(1, 4, 1, 1)" : "\(activation)(conv2d(x, w) + b.reshape(1, 4, 1, 1))"
+        let output = try HebbRun().run("""
+            seed(5)
+            x = randn\(shape); w = randn(4, 2, 3, 3); b = randn(4)
+            y = \(layer)
+            G = randn(y.shape)
+            J1 = sum(y * G); J2 = sum((\(separate)) * G)
+            ref = grad(J2, [w, b])
+            both = grad(J1, [w, b]); filters = grad(J1, w); bias = grad(J1, b)
+            print(all(J1 == J2), all(both[0] == ref[0]), all(both[1] == ref[1]), all(filters == ref[0]), all(bias == ref[1]))
+            """).output
+        #expect(output == "true true true true true\n")
+    }
+
     @Test(arguments: ["relu(conv2d(X4, W4, bias: randn(3)))", "relu(conv2d(X4, W4, bias: float32(randn(4))))",
                       "conv2d(X4, W4, activation: \"softmax\")", "relu(conv2d(X4, randn(4, 3, 3, 3)))",
                       "relu(conv2d(X4, randn(4, 3, 3, 3), bias: randn(2)))",   // the convolution's error first
