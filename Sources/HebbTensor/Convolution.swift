@@ -113,10 +113,14 @@ struct ConvGeometry {
     var outputSize: Int { o &* columns }
 
     /// Images per product: as many as keep the columns and the staged outputs of a batch
-    /// within about 2²⁰ elements (4 MB in float32), so batching never needs much memory.
+    /// within 2¹⁵ elements (256 KB in float64), so the columns im2col writes are still in
+    /// the core's cache when the product reads them. Measured on the book's layer (64
+    /// images 28×28, 20 filters 5×5: one image per product) against batches of 2²⁰
+    /// elements (40 images): 5.3–7.0 ms against 9.6–11.5 in float64, 2.6–3.0 against
+    /// 5.3–6.0 in float32 (docs/dev/benchmarks.md). Tiny images still share a product.
     var batch: Int {
         let perImage = Swift.max(1, (rows &+ o) &* columns)
-        return Swift.max(1, Swift.min(n, (1 << 20) / perImage))
+        return Swift.max(1, Swift.min(n, (1 << 15) / perImage))
     }
 
     /// (first image, image count) of each product.
@@ -338,10 +342,10 @@ extension Tensor {
     }
 
     // The three products run on batches of images side by side (`ConvGeometry.batch`):
-    // the columns of b images form one rows × (b · columns) matrix, so each product is one
-    // large GEMM instead of b small ones (per image, 20×576×25 on the book's layer, too small
-    // for OpenBLAS's threads to pay). The outputs, images-first, are gathered into and
-    // scattered from filter-first order around the product.
+    // the columns of b small images form one rows × (b · columns) matrix, so their product
+    // is one GEMM instead of b tiny ones; a batch stays small enough to be in cache from
+    // im2col to the product. The outputs, images-first, are gathered into and scattered
+    // from filter-first order around a product of several images.
 
     private static func convForward<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
                                                      _ cols: UnsafeMutablePointer<T>, _ staging: UnsafeMutablePointer<T>?,
@@ -441,8 +445,10 @@ extension Tensor {
                         let source = plane + y &* g.w
                         for ox in 0..<first { out[ox] = 0 }
                         if g.layout.strideW == 1 {
-                            // A run of adjacent pixels: one copy (the strided loop does not vectorize).
-                            (out + first).update(from: source + (first &+ j &- g.layout.left), count: last &- first)
+                            // A run of adjacent pixels, as a loop the compiler vectorizes (the
+                            // strided one it does not; memcpy's call costs more than 24 elements).
+                            let from = source + (first &+ j &- g.layout.left), to = out + first
+                            for t in 0..<(last &- first) { to[t] = from[t] }
                         } else {
                             for ox in first..<last { out[ox] = source[ox &* g.layout.strideW &+ j &- g.layout.left] }
                         }
