@@ -136,10 +136,11 @@ public struct Tensor {
     public init(uninitializedShape shape: [Int], dtype: DType = .float64) throws {
         let elements = try Tensor.checkedCount(shape)
         let (bytes, overflow) = elements.multipliedReportingOverflow(by: dtype.byteSize)
-        let what = "allocation of \(Tensor.describe(shape)) \(dtype.rawValue)"
-        try TensorLimits.check(overflow ? Int.max : bytes, what)
+        // The description is built only for an error: every kernel's result comes through here.
+        func what() -> String { "allocation of \(Tensor.describe(shape)) \(dtype.rawValue)" }
+        try TensorLimits.check(overflow ? Int.max : bytes, what())
         guard let storage = TensorStorage.make(orNilByteCount: max(bytes, 1)) else {
-            throw TensorError("\(what) failed: the system has no memory for it")
+            throw TensorError("\(what()) failed: the system has no memory for it")
         }
         self.shape = shape
         self.dtype = dtype
