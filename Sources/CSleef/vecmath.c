@@ -13,18 +13,18 @@ DEFINE_LOOPS(128, __m128d, __m128, d2, f4)
     void hebb_vm_unary_f32_##BITS(int op, const float *x, float *y, long n); \
     void hebb_vm_pow_f64_##BITS(const double *a, long sa, const double *b, long sb, double *y, long n); \
     void hebb_vm_pow_f32_##BITS(const float *a, long sa, const float *b, long sb, float *y, long n); \
-    void hebb_vm_rmsprop_f64_##BITS(long n, const double *p, const double *g, const double *ms, const double *mom, \
-                                    double *out_p, double *out_ms, double *out_mom, double lr, double decay, double momentum, double eps); \
-    void hebb_vm_rmsprop_f32_##BITS(long n, const float *p, const float *g, const float *ms, const float *mom, \
-                                    float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps); \
-    void hebb_vm_adam_f64_##BITS(long n, const double *p, const double *g, const double *m, const double *v, \
-                                 double *out_p, double *out_m, double *out_v, const hebb_adam_f64 *settings); \
-    void hebb_vm_adam_f32_##BITS(long n, const float *p, const float *g, const float *m, const float *v, \
-                                 float *out_p, float *out_m, float *out_v, const hebb_adam_f32 *settings); \
-    void hebb_vm_momentum_f64_##BITS(long n, const double *p, const double *g, const double *velocity, \
-                                     double *out_p, double *out_v, double lr, double mu, int nesterov); \
-    void hebb_vm_momentum_f32_##BITS(long n, const float *p, const float *g, const float *velocity, \
-                                     float *out_p, float *out_v, float lr, float mu, int nesterov);
+    void hebb_vm_rmsprop_f64_##BITS(long n, const double *p, const double *g, double *ms, double *mom, \
+                                    double *out_p, double lr, double decay, double momentum, double eps); \
+    void hebb_vm_rmsprop_f32_##BITS(long n, const float *p, const float *g, float *ms, float *mom, \
+                                    float *out_p, float lr, float decay, float momentum, float eps); \
+    void hebb_vm_adam_f64_##BITS(long n, const double *p, const double *g, double *m, double *v, \
+                                 double *out_p, const hebb_adam_f64 *settings); \
+    void hebb_vm_adam_f32_##BITS(long n, const float *p, const float *g, float *m, float *v, \
+                                 float *out_p, const hebb_adam_f32 *settings); \
+    void hebb_vm_momentum_f64_##BITS(long n, const double *p, const double *g, double *velocity, \
+                                     double *out_p, double lr, double mu, int nesterov); \
+    void hebb_vm_momentum_f32_##BITS(long n, const float *p, const float *g, float *velocity, \
+                                     float *out_p, float lr, float mu, int nesterov);
 DECLARE_LOOPS(256)
 DECLARE_LOOPS(512)
 
@@ -81,20 +81,20 @@ ADAM_LOOP(scalar_adam_f32, float, hebb_adam_f32)
 MOMENTUM_LOOP(scalar_momentum_f64, double)
 MOMENTUM_LOOP(scalar_momentum_f32, float)
 #define SCALAR_LEVEL(BITS) \
-    static void hebb_vm_adam_f64_##BITS(long n, const double *p, const double *g, const double *m, const double *v, \
-        double *op, double *om, double *ov, const hebb_adam_f64 *s) { scalar_adam_f64(n, p, g, m, v, op, om, ov, s); } \
-    static void hebb_vm_adam_f32_##BITS(long n, const float *p, const float *g, const float *m, const float *v, \
-        float *op, float *om, float *ov, const hebb_adam_f32 *s) { scalar_adam_f32(n, p, g, m, v, op, om, ov, s); } \
-    static void hebb_vm_momentum_f64_##BITS(long n, const double *p, const double *g, const double *vel, \
-        double *op, double *ov, double lr, double mu, int nesterov) { scalar_momentum_f64(n, p, g, vel, op, ov, lr, mu, nesterov); } \
-    static void hebb_vm_momentum_f32_##BITS(long n, const float *p, const float *g, const float *vel, \
-        float *op, float *ov, float lr, float mu, int nesterov) { scalar_momentum_f32(n, p, g, vel, op, ov, lr, mu, nesterov); } \
-    static void hebb_vm_rmsprop_f64_##BITS(long n, const double *p, const double *g, const double *ms, const double *mom, \
-        double *op, double *oms, double *omom, double lr, double decay, double momentum, double eps) { \
-        scalar_rmsprop_f64(n, p, g, ms, mom, op, oms, omom, lr, decay, momentum, eps); } \
-    static void hebb_vm_rmsprop_f32_##BITS(long n, const float *p, const float *g, const float *ms, const float *mom, \
-        float *op, float *oms, float *omom, float lr, float decay, float momentum, float eps) { \
-        scalar_rmsprop_f32(n, p, g, ms, mom, op, oms, omom, lr, decay, momentum, eps); } \
+    static void hebb_vm_adam_f64_##BITS(long n, const double *p, const double *g, double *m, double *v, \
+        double *op, const hebb_adam_f64 *s) { scalar_adam_f64(n, p, g, m, v, op, s); } \
+    static void hebb_vm_adam_f32_##BITS(long n, const float *p, const float *g, float *m, float *v, \
+        float *op, const hebb_adam_f32 *s) { scalar_adam_f32(n, p, g, m, v, op, s); } \
+    static void hebb_vm_momentum_f64_##BITS(long n, const double *p, const double *g, double *vel, \
+        double *op, double lr, double mu, int nesterov) { scalar_momentum_f64(n, p, g, vel, op, lr, mu, nesterov); } \
+    static void hebb_vm_momentum_f32_##BITS(long n, const float *p, const float *g, float *vel, \
+        float *op, float lr, float mu, int nesterov) { scalar_momentum_f32(n, p, g, vel, op, lr, mu, nesterov); } \
+    static void hebb_vm_rmsprop_f64_##BITS(long n, const double *p, const double *g, double *ms, double *mom, \
+        double *op, double lr, double decay, double momentum, double eps) { \
+        scalar_rmsprop_f64(n, p, g, ms, mom, op, lr, decay, momentum, eps); } \
+    static void hebb_vm_rmsprop_f32_##BITS(long n, const float *p, const float *g, float *ms, float *mom, \
+        float *op, float lr, float decay, float momentum, float eps) { \
+        scalar_rmsprop_f32(n, p, g, ms, mom, op, lr, decay, momentum, eps); } \
     static void hebb_vm_unary_f64_##BITS(int op, const double *x, double *y, long n) { scalar_unary_f64(op, x, y, n); } \
     static void hebb_vm_unary_f32_##BITS(int op, const float *x, float *y, long n) { scalar_unary_f32(op, x, y, n); } \
     static void hebb_vm_pow_f64_##BITS(const double *a, long sa, const double *b, long sb, double *y, long n) { scalar_pow_f64(a, sa, b, sb, y, n); } \
@@ -165,27 +165,27 @@ void hebb_vm_pow_f64(const double *a, long sa, const double *b, long sb, double 
 void hebb_vm_pow_f32(const float *a, long sa, const float *b, long sb, float *y, long n) {
     CHOSEN(hebb_vm_pow_f32, a, sa, b, sb, y, n);
 }
-void hebb_vm_rmsprop_f64(long n, const double *p, const double *g, const double *ms, const double *mom,
-                         double *out_p, double *out_ms, double *out_mom, double lr, double decay, double momentum, double eps) {
-    CHOSEN(hebb_vm_rmsprop_f64, n, p, g, ms, mom, out_p, out_ms, out_mom, lr, decay, momentum, eps);
+void hebb_vm_rmsprop_f64(long n, const double *p, const double *g, double *ms, double *mom,
+                         double *out_p, double lr, double decay, double momentum, double eps) {
+    CHOSEN(hebb_vm_rmsprop_f64, n, p, g, ms, mom, out_p, lr, decay, momentum, eps);
 }
-void hebb_vm_rmsprop_f32(long n, const float *p, const float *g, const float *ms, const float *mom,
-                         float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps) {
-    CHOSEN(hebb_vm_rmsprop_f32, n, p, g, ms, mom, out_p, out_ms, out_mom, lr, decay, momentum, eps);
+void hebb_vm_rmsprop_f32(long n, const float *p, const float *g, float *ms, float *mom,
+                         float *out_p, float lr, float decay, float momentum, float eps) {
+    CHOSEN(hebb_vm_rmsprop_f32, n, p, g, ms, mom, out_p, lr, decay, momentum, eps);
 }
-void hebb_vm_adam_f64(long n, const double *p, const double *g, const double *m, const double *v,
-                      double *out_p, double *out_m, double *out_v, const hebb_adam_f64 *settings) {
-    CHOSEN(hebb_vm_adam_f64, n, p, g, m, v, out_p, out_m, out_v, settings);
+void hebb_vm_adam_f64(long n, const double *p, const double *g, double *m, double *v,
+                      double *out_p, const hebb_adam_f64 *settings) {
+    CHOSEN(hebb_vm_adam_f64, n, p, g, m, v, out_p, settings);
 }
-void hebb_vm_adam_f32(long n, const float *p, const float *g, const float *m, const float *v,
-                      float *out_p, float *out_m, float *out_v, const hebb_adam_f32 *settings) {
-    CHOSEN(hebb_vm_adam_f32, n, p, g, m, v, out_p, out_m, out_v, settings);
+void hebb_vm_adam_f32(long n, const float *p, const float *g, float *m, float *v,
+                      float *out_p, const hebb_adam_f32 *settings) {
+    CHOSEN(hebb_vm_adam_f32, n, p, g, m, v, out_p, settings);
 }
-void hebb_vm_momentum_f64(long n, const double *p, const double *g, const double *velocity,
-                          double *out_p, double *out_v, double lr, double mu, int nesterov) {
-    CHOSEN(hebb_vm_momentum_f64, n, p, g, velocity, out_p, out_v, lr, mu, nesterov);
+void hebb_vm_momentum_f64(long n, const double *p, const double *g, double *velocity,
+                          double *out_p, double lr, double mu, int nesterov) {
+    CHOSEN(hebb_vm_momentum_f64, n, p, g, velocity, out_p, lr, mu, nesterov);
 }
-void hebb_vm_momentum_f32(long n, const float *p, const float *g, const float *velocity,
-                          float *out_p, float *out_v, float lr, float mu, int nesterov) {
-    CHOSEN(hebb_vm_momentum_f32, n, p, g, velocity, out_p, out_v, lr, mu, nesterov);
+void hebb_vm_momentum_f32(long n, const float *p, const float *g, float *velocity,
+                          float *out_p, float lr, float mu, int nesterov) {
+    CHOSEN(hebb_vm_momentum_f32, n, p, g, velocity, out_p, lr, mu, nesterov);
 }

@@ -93,48 +93,48 @@ void NAME(const T *a, long sa, const T *b, long sb, T *y, long n) { \
 }
 
 /// One RMSprop step (TensorFlow-1 form, with momentum) over n parameters; see CSleef.h.
-/// Plain C left to the compiler's vectorizer: `restrict` tells it the seven arrays are
-/// apart, which Swift cannot, so the sqrt and the divide run on whole vectors (the
+/// Plain C left to the compiler's vectorizer: `restrict` tells it the five arrays are
+/// apart (the state is read and written through one pointer), which Swift cannot, so the sqrt and the divide run on whole vectors (the
 /// elementwise builtin, not libm's sqrt, which keeps errno and stays scalar).
 #define RMSPROP_LOOP(NAME, T) \
-void NAME(long n, const T *restrict p, const T *restrict g, const T *restrict ms, const T *restrict mom, \
-          T *restrict out_p, T *restrict out_ms, T *restrict out_mom, T lr, T decay, T momentum, T eps) { \
+void NAME(long n, const T *restrict p, const T *restrict g, T *restrict ms, T *restrict mom, \
+          T *restrict out_p, T lr, T decay, T momentum, T eps) { \
     T keep = 1 - decay; \
     for (long i = 0; i < n; i++) { \
         T gi = g[i]; \
         T m = decay * ms[i] + keep * gi * gi; \
         T v = momentum * mom[i] + lr * gi / __builtin_elementwise_sqrt(m + eps); \
-        out_ms[i] = m; out_mom[i] = v; out_p[i] = p[i] - v; \
+        ms[i] = m; mom[i] = v; out_p[i] = p[i] - v; \
     } \
 }
 
 /// One Adam step over n parameters; see CSleef.h. Plain C for the vectorizer, as RMSprop.
 #define ADAM_LOOP(NAME, T, SETTINGS) \
-void NAME(long n, const T *restrict p, const T *restrict g, const T *restrict m, const T *restrict v, \
-          T *restrict out_p, T *restrict out_m, T *restrict out_v, const SETTINGS *settings) { \
+void NAME(long n, const T *restrict p, const T *restrict g, T *restrict m, T *restrict v, \
+          T *restrict out_p, const SETTINGS *settings) { \
     const SETTINGS s = *settings; \
     for (long i = 0; i < n; i++) { \
         T gi = g[i]; \
         T mi = s.beta1 * m[i] + s.keep1 * gi; \
         T vi = s.beta2 * v[i] + s.keep2 * gi * gi; \
         T step = s.lr * (mi / s.correction1) / (__builtin_elementwise_sqrt(vi / s.correction2) + s.eps); \
-        out_m[i] = mi; out_v[i] = vi; out_p[i] = p[i] - step; \
+        m[i] = mi; v[i] = vi; out_p[i] = p[i] - step; \
     } \
 }
 
 /// One momentum step over n parameters; see CSleef.h.
 #define MOMENTUM_LOOP(NAME, T) \
-void NAME(long n, const T *restrict p, const T *restrict g, const T *restrict velocity, \
-          T *restrict out_p, T *restrict out_v, T lr, T mu, int nesterov) { \
+void NAME(long n, const T *restrict p, const T *restrict g, T *restrict velocity, \
+          T *restrict out_p, T lr, T mu, int nesterov) { \
     if (nesterov) { \
         for (long i = 0; i < n; i++) { \
             T vi = mu * velocity[i] - lr * g[i]; \
-            out_v[i] = vi; out_p[i] = p[i] + mu * vi - lr * g[i]; \
+            velocity[i] = vi; out_p[i] = p[i] + mu * vi - lr * g[i]; \
         } \
     } else { \
         for (long i = 0; i < n; i++) { \
             T vi = mu * velocity[i] - lr * g[i]; \
-            out_v[i] = vi; out_p[i] = p[i] + vi; \
+            velocity[i] = vi; out_p[i] = p[i] + vi; \
         } \
     } \
 }

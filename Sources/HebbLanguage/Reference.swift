@@ -53,6 +53,7 @@ enum Reference {
         "clip": .math, "leaky_relu": .math,
         "step_decay": .optimizers, "inverse_decay": .optimizers, "exp_decay": .optimizers,
         "early_stopping": .optimizers, "rmsprop_update": .optimizers, "adam_update": .optimizers, "momentum_update": .optimizers,
+        "rmsprop_apply": .optimizers, "adam_apply": .optimizers, "momentum_apply": .optimizers,
         "l1_penalty": .losses, "l2_penalty": .losses,
         "maximum": .math, "minimum": .math, "pow": .math, "logical_and": .math, "logical_or": .math,
         "logical_xor": .math, "logical_not": .math, "transpose": .linearAlgebra,

@@ -648,6 +648,27 @@ extension Reference {
             """#, #"""
             [0.94801248 1.05198752]
             """#),
+        "rmsprop_apply": Example(#"""
+            ms = [ones(2)];  mom = [zeros(2)]
+            params = rmsprop_apply([ones(2)], [tensor([0.5, -0.5])], ms, mom, 0.1, 0.9, 0.0, 1e-10)
+            print(params[0], ms[0])
+            """#, #"""
+            [0.94801248 1.05198752] [0.925 0.925]
+            """#),
+        "adam_apply": Example(#"""
+            m = [zeros(2)];  v = [zeros(2)]
+            params = adam_apply([ones(2)], [tensor([0.5, -0.5])], m, v, 0.1, 0.9, 0.999, 1e-8, 0.1, 0.001)
+            print(params[0], m[0])
+            """#, #"""
+            [0.9 1.1] [ 0.05 -0.05]
+            """#),
+        "momentum_apply": Example(#"""
+            velocity = [zeros(2)]
+            params = momentum_apply([ones(2)], [tensor([0.5, -0.5])], velocity, 0.1, 0.9)
+            print(params[0], velocity[0])
+            """#, #"""
+            [0.95 1.05] [-0.05  0.05]
+            """#),
         "sgd": Example(#"""
             W = tensor([1.0, 2.0]);  b = tensor([0.5])
             opt = sgd(lr: 0.1)

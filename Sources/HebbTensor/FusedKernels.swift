@@ -163,90 +163,105 @@ extension Tensor {
         return try reduce(.sum, binary(.mul, a, b), axis: nil)
     }
 
+    // The optimizer steps below update their state tensors in place: copy-on-write makes
+    // that safe (a state tensor that anything else still refers to is copied first, so
+    // no other value changes), and when the optimizer holds the only reference, as the
+    // stdlib's do (`rmsprop_apply`), the step writes two or three arrays fewer.
+
     /// One RMSprop step in TensorFlow's form, for one parameter, in one pass:
-    /// ms' = decay ms + (1 - decay) g²;  mom' = momentum mom + lr g / sqrt(ms' + eps);
-    /// param' = param - mom'. Returns (param', ms', mom'); the inputs are not changed.
-    public static func rmspropStep(param: Tensor, grad: Tensor, ms: Tensor, mom: Tensor, lr: Double,
-                                   decay: Double, momentum: Double, eps: Double) throws -> (param: Tensor, ms: Tensor, mom: Tensor) {
-        let state = try optimizerOperands(param, [("grad", grad), ("ms", ms), ("mom", mom)], op: "rmsprop_update")
-        let (grad, ms, mom) = (state[0], state[1], state[2])
-        let (newParam, newMs, newMom) = (param.freshLike(), param.freshLike(), param.freshLike())
-        // A C loop per instruction set (CSleef): the vectorizer needs to know the seven
-        // arrays are apart, which it cannot be told in Swift.
+    /// ms = decay ms + (1 - decay) g²;  mom = momentum mom + lr g / sqrt(ms + eps);
+    /// returns param - mom, a new tensor (`param` is not changed).
+    public static func rmspropStep(param: Tensor, grad: Tensor, ms: inout Tensor, mom: inout Tensor, lr: Double,
+                                   decay: Double, momentum: Double, eps: Double, op: String = "rmsprop_update",
+                                   names: (param: String, grad: String, ms: String, mom: String) = ("the parameter", "grad", "ms", "mom")) throws -> Tensor {
+        let grad = try optimizerOperand(param, grad, names.grad, op: op, parameterName: names.param)
+        ms = try optimizerOperand(param, ms, names.ms, op: op, parameterName: names.param)
+        mom = try optimizerOperand(param, mom, names.mom, op: op, parameterName: names.param)
+        ms.makeUnique(); mom.makeUnique()
+        let newParam = param.freshLike()
+        // A C loop per instruction set (CSleef): the vectorizer needs to know the arrays are
+        // apart, which it cannot be told in Swift.
         switch param.dtype {
         case .float64:
             hebb_vm_rmsprop_f64(param.count, param.pointer(Double.self), grad.pointer(Double.self), ms.pointer(Double.self),
-                                mom.pointer(Double.self), newParam.pointer(Double.self), newMs.pointer(Double.self),
-                                newMom.pointer(Double.self), lr, decay, momentum, eps)
+                                mom.pointer(Double.self), newParam.pointer(Double.self), lr, decay, momentum, eps)
         case .float32:
             hebb_vm_rmsprop_f32(param.count, param.pointer(Float.self), grad.pointer(Float.self), ms.pointer(Float.self),
-                                mom.pointer(Float.self), newParam.pointer(Float.self), newMs.pointer(Float.self),
-                                newMom.pointer(Float.self), Float(lr), Float(decay), Float(momentum), Float(eps))
+                                mom.pointer(Float.self), newParam.pointer(Float.self), Float(lr), Float(decay), Float(momentum), Float(eps))
         case .bool: break  // refused above
         }
-        return (newParam, newMs, newMom)
+        return newParam
     }
 
-    /// One Adam step for one parameter, in one pass: m' = beta1 m + (1 - beta1) g;
-    /// v' = beta2 v + (1 - beta2) g²; param' = param - lr (m' / correction1) / (sqrt(v' / correction2) + eps),
-    /// with correction_k = 1 - beta_k^t. Returns (param', m', v'); the inputs are not changed.
-    public static func adamStep(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, lr: Double, beta1: Double, beta2: Double,
-                                eps: Double, correction1: Double, correction2: Double) throws -> (param: Tensor, m: Tensor, v: Tensor) {
-        let state = try optimizerOperands(param, [("grad", grad), ("m", m), ("v", v)], op: "adam_update")
-        let (grad, m, v) = (state[0], state[1], state[2])
-        let (newParam, newM, newV) = (param.freshLike(), param.freshLike(), param.freshLike())
+    /// One Adam step for one parameter, in one pass: m = beta1 m + (1 - beta1) g;
+    /// v = beta2 v + (1 - beta2) g²; returns param - lr (m / correction1) / (sqrt(v / correction2) + eps),
+    /// with correction_k = 1 - beta_k^t.
+    public static func adamStep(param: Tensor, grad: Tensor, m: inout Tensor, v: inout Tensor, lr: Double, beta1: Double,
+                                beta2: Double, eps: Double, correction1: Double, correction2: Double, op: String = "adam_update",
+                                names: (param: String, grad: String, m: String, v: String) = ("the parameter", "grad", "m", "v")) throws -> Tensor {
+        let grad = try optimizerOperand(param, grad, names.grad, op: op, parameterName: names.param)
+        m = try optimizerOperand(param, m, names.m, op: op, parameterName: names.param)
+        v = try optimizerOperand(param, v, names.v, op: op, parameterName: names.param)
+        m.makeUnique(); v.makeUnique()
+        let newParam = param.freshLike()
         switch param.dtype {
         case .float64:
             var settings = hebb_adam_f64(beta1: beta1, keep1: 1 - beta1, beta2: beta2, keep2: 1 - beta2, lr: lr,
                                          correction1: correction1, correction2: correction2, eps: eps)
             hebb_vm_adam_f64(param.count, param.pointer(Double.self), grad.pointer(Double.self), m.pointer(Double.self),
-                             v.pointer(Double.self), newParam.pointer(Double.self), newM.pointer(Double.self),
-                             newV.pointer(Double.self), &settings)
+                             v.pointer(Double.self), newParam.pointer(Double.self), &settings)
         case .float32:
             // Each setting rounded to float32 on its own, as a number operand of a float32 tensor is.
             var settings = hebb_adam_f32(beta1: Float(beta1), keep1: Float(1 - beta1), beta2: Float(beta2), keep2: Float(1 - beta2),
                                          lr: Float(lr), correction1: Float(correction1), correction2: Float(correction2),
                                          eps: Float(eps))
             hebb_vm_adam_f32(param.count, param.pointer(Float.self), grad.pointer(Float.self), m.pointer(Float.self),
-                             v.pointer(Float.self), newParam.pointer(Float.self), newM.pointer(Float.self),
-                             newV.pointer(Float.self), &settings)
-        case .bool: break  // refused by optimizerOperands
+                             v.pointer(Float.self), newParam.pointer(Float.self), &settings)
+        case .bool: break  // refused by optimizerOperand
         }
-        return (newParam, newM, newV)
+        return newParam
     }
 
-    /// One momentum step for one parameter, in one pass: v' = mu velocity - lr g; param' =
-    /// param + v', or with `nesterov` param + mu v' - lr g. Returns (param', v').
-    public static func momentumStep(param: Tensor, grad: Tensor, velocity: Tensor, lr: Double, mu: Double,
-                                    nesterov: Bool) throws -> (param: Tensor, velocity: Tensor) {
-        let state = try optimizerOperands(param, [("grad", grad), ("velocity", velocity)], op: "momentum_update")
-        let (grad, velocity) = (state[0], state[1])
-        let (newParam, newVelocity) = (param.freshLike(), param.freshLike())
+    /// One momentum step for one parameter, in one pass: velocity = mu velocity - lr g;
+    /// returns param + velocity, or with `nesterov` param + mu velocity - lr g.
+    public static func momentumStep(param: Tensor, grad: Tensor, velocity: inout Tensor, lr: Double, mu: Double,
+                                    nesterov: Bool, op: String = "momentum_update",
+                                    names: (param: String, grad: String, velocity: String) = ("the parameter", "grad", "velocity")) throws -> Tensor {
+        let grad = try optimizerOperand(param, grad, names.grad, op: op, parameterName: names.param)
+        velocity = try optimizerOperand(param, velocity, names.velocity, op: op, parameterName: names.param)
+        velocity.makeUnique()
+        let newParam = param.freshLike()
         switch param.dtype {
         case .float64:
             hebb_vm_momentum_f64(param.count, param.pointer(Double.self), grad.pointer(Double.self), velocity.pointer(Double.self),
-                                 newParam.pointer(Double.self), newVelocity.pointer(Double.self), lr, mu, nesterov ? 1 : 0)
+                                 newParam.pointer(Double.self), lr, mu, nesterov ? 1 : 0)
         case .float32:
             hebb_vm_momentum_f32(param.count, param.pointer(Float.self), grad.pointer(Float.self), velocity.pointer(Float.self),
-                                 newParam.pointer(Float.self), newVelocity.pointer(Float.self), Float(lr), Float(mu), nesterov ? 1 : 0)
-        case .bool: break  // refused by optimizerOperands
+                                 newParam.pointer(Float.self), Float(lr), Float(mu), nesterov ? 1 : 0)
+        case .bool: break  // refused by optimizerOperand
         }
-        return (newParam, newVelocity)
+        return newParam
     }
 
-    /// An optimizer step's operands, made the parameter's dtype (a mask becomes numbers), each
-    /// checked to match the parameter's dtype and shape.
-    private static func optimizerOperands(_ param: Tensor, _ operands: [(name: String, tensor: Tensor)],
-                                          op: String) throws -> [Tensor] {
-        guard param.dtype != .bool else { throw TensorError("\(op): the parameter is a bool mask; convert it with float64(mask)") }
-        return try operands.map { name, tensor in
-            let tensor = tensor.numeric(preferring: param.dtype)
-            try checkSameDType(param, tensor, op: op)
-            guard tensor.shape == param.shape else {
-                throw TensorError("\(op): \(name) has shape \(describe(tensor.shape)) but the parameter has \(describe(param.shape))")
-            }
-            return tensor
+    /// Throws the error an optimizer step on these operands would, changing nothing: a step
+    /// over many parameters checks them all before it updates the first.
+    public static func checkOptimizerOperands(param: Tensor, _ operands: [(name: String, tensor: Tensor)], op: String,
+                                              parameterName: String) throws {
+        for (name, tensor) in operands { _ = try optimizerOperand(param, tensor, name, op: op, parameterName: parameterName) }
+    }
+
+    /// One operand of an optimizer step, made the parameter's dtype (a mask becomes numbers)
+    /// and checked to match the parameter's dtype and shape. One at a time, so a state
+    /// tensor assigned back to its variable keeps its sole reference (no copy to write it).
+    private static func optimizerOperand(_ param: Tensor, _ tensor: Tensor, _ name: String, op: String,
+                                         parameterName: String) throws -> Tensor {
+        guard param.dtype != .bool else { throw TensorError("\(op): \(parameterName) is a bool mask; convert it with float64(mask)") }
+        let tensor = tensor.numeric(preferring: param.dtype)
+        try checkSameDType(param, tensor, op: op)
+        guard tensor.shape == param.shape else {
+            throw TensorError("\(op): \(name) has shape \(describe(tensor.shape)) but \(parameterName) has \(describe(param.shape))")
         }
+        return tensor
     }
 
     /// A new contiguous tensor of this one's shape and dtype, for a kernel to fill.

@@ -14,8 +14,11 @@ import Testing
         let ms = try K.t([n], (0..<n).map { 1 + abs(value($0 + 11, 0.01)) }, dtype: dtype)
         let mom = try K.t([n], (0..<n).map { value($0 + 17, 0.001) }, dtype: dtype)
         let (lr, decay, momentum, eps) = (1e-3, 0.99, 0.9, 1e-10)
-        let step = try Tensor.rmspropStep(param: p, grad: g, ms: ms, mom: mom, lr: lr, decay: decay,
-                                          momentum: momentum, eps: eps)
+        // The state is updated in place: these share ms's and mom's storage, so copy-on-write
+        // copies them first and the originals keep the values the reference reads.
+        var (newMs, newMom) = (ms, mom)
+        let newParam = try Tensor.rmspropStep(param: p, grad: g, ms: &newMs, mom: &newMom, lr: lr, decay: decay,
+                                              momentum: momentum, eps: eps)
         func reference<T: BinaryFloatingPoint>(_: T.Type) -> (p: [Double], ms: [Double], mom: [Double]) {
             var out: (p: [Double], ms: [Double], mom: [Double]) = ([], [], [])
             let (lr, decay, momentum, eps) = (T(lr), T(decay), T(momentum), T(eps))
@@ -29,9 +32,9 @@ import Testing
             return out
         }
         let expected = dtype == .float64 ? reference(Double.self) : reference(Float.self)
-        K.expect(step.param, [n], expected.p)
-        K.expect(step.ms, [n], expected.ms)
-        K.expect(step.mom, [n], expected.mom)
+        K.expect(newParam, [n], expected.p)
+        K.expect(newMs, [n], expected.ms)
+        K.expect(newMom, [n], expected.mom)
     }
 
     /// Adam's fused step equals the stdlib's formulas, each rounded as the separate tensor
@@ -46,8 +49,9 @@ import Testing
         let v = try K.t([n], (0..<n).map { abs(value($0 + 17, 0.001)) }, dtype: dtype)
         let (lr, beta1, beta2, eps) = (1e-3, 0.9, 0.999, 1e-8)
         let (c1, c2) = (1 - Foundation.pow(beta1, 7), 1 - Foundation.pow(beta2, 7))
-        let step = try Tensor.adamStep(param: p, grad: g, m: m, v: v, lr: lr, beta1: beta1, beta2: beta2, eps: eps,
-                                       correction1: c1, correction2: c2)
+        var (newM, newV) = (m, v)
+        let newParam = try Tensor.adamStep(param: p, grad: g, m: &newM, v: &newV, lr: lr, beta1: beta1, beta2: beta2, eps: eps,
+                                           correction1: c1, correction2: c2)
         func reference<T: BinaryFloatingPoint>(_: T.Type) -> (p: [Double], m: [Double], v: [Double]) {
             var out: (p: [Double], m: [Double], v: [Double]) = ([], [], [])
             let (pv, gv, mv, vv) = (p.toDoubles(), g.toDoubles(), m.toDoubles(), v.toDoubles())
@@ -61,9 +65,9 @@ import Testing
             return out
         }
         let expected = dtype == .float64 ? reference(Double.self) : reference(Float.self)
-        K.expect(step.param, [n], expected.p)
-        K.expect(step.m, [n], expected.m)
-        K.expect(step.v, [n], expected.v)
+        K.expect(newParam, [n], expected.p)
+        K.expect(newM, [n], expected.m)
+        K.expect(newV, [n], expected.v)
     }
 
     @Test(arguments: [(DType.float64, false), (.float64, true), (.float32, false), (.float32, true)])
@@ -74,7 +78,8 @@ import Testing
         let g = try K.t([n], (0..<n).map { value($0 + 5, 0.3) }, dtype: dtype)
         let velocity = try K.t([n], (0..<n).map { value($0 + 11, 0.01) }, dtype: dtype)
         let (lr, mu) = (0.01, 0.9)
-        let step = try Tensor.momentumStep(param: p, grad: g, velocity: velocity, lr: lr, mu: mu, nesterov: nesterov)
+        var newVelocity = velocity
+        let newParam = try Tensor.momentumStep(param: p, grad: g, velocity: &newVelocity, lr: lr, mu: mu, nesterov: nesterov)
         func reference<T: BinaryFloatingPoint>(_: T.Type) -> (p: [Double], v: [Double]) {
             var out: (p: [Double], v: [Double]) = ([], [])
             let (pv, gv, vv) = (p.toDoubles(), g.toDoubles(), velocity.toDoubles())
@@ -86,19 +91,21 @@ import Testing
             return out
         }
         let expected = dtype == .float64 ? reference(Double.self) : reference(Float.self)
-        K.expect(step.param, [n], expected.p)
-        K.expect(step.velocity, [n], expected.v)
+        K.expect(newParam, [n], expected.p)
+        K.expect(newVelocity, [n], expected.v)
     }
 
     /// The operands are checked before any work: both shapes named, a mask refused.
     @Test func optimizerStepsNameMismatchedShapes() throws {
         let p = try K.t([3], [1, 2, 3]), g = try K.t([2], [1, 2])
         #expect(throws: TensorError("adam_update: grad has shape (2,) but the parameter has (3,)")) {
-            _ = try Tensor.adamStep(param: p, grad: g, m: p, v: p, lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8,
+            var (m, v) = (p, p)
+            _ = try Tensor.adamStep(param: p, grad: g, m: &m, v: &v, lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8,
                                     correction1: 0.1, correction2: 0.001)
         }
         #expect(throws: TensorError("momentum_update: velocity has shape (2,) but the parameter has (3,)")) {
-            _ = try Tensor.momentumStep(param: p, grad: p, velocity: g, lr: 0.1, mu: 0.9, nesterov: false)
+            var velocity = g
+            _ = try Tensor.momentumStep(param: p, grad: p, velocity: &velocity, lr: 0.1, mu: 0.9, nesterov: false)
         }
     }
 }

@@ -37,35 +37,35 @@ void hebb_vm_unary_f32(int op, const float *x, float *y, long n);
 void hebb_vm_pow_f64(const double *a, long stride_a, const double *b, long stride_b, double *y, long n);
 void hebb_vm_pow_f32(const float *a, long stride_a, const float *b, long stride_b, float *y, long n);
 
-/// One RMSprop step with momentum (TensorFlow 1's form), element by element:
-/// out_ms = decay ms + (1 - decay) g g; out_mom = momentum mom + lr g / sqrt(out_ms + eps);
-/// out_p = p - out_mom. The outputs must not overlap the inputs or each other. IEEE
-/// arithmetic without contraction: every instruction set gives the same bits.
-void hebb_vm_rmsprop_f64(long n, const double *p, const double *g, const double *ms, const double *mom,
-                         double *out_p, double *out_ms, double *out_mom, double lr, double decay, double momentum, double eps);
-void hebb_vm_rmsprop_f32(long n, const float *p, const float *g, const float *ms, const float *mom,
-                         float *out_p, float *out_ms, float *out_mom, float lr, float decay, float momentum, float eps);
+/// One RMSprop step with momentum (TensorFlow 1's form), element by element, the state
+/// updated in place: ms = decay ms + (1 - decay) g g; mom = momentum mom + lr g / sqrt(ms + eps);
+/// out_p = p - mom. No two arrays may overlap. IEEE arithmetic without contraction: every
+/// instruction set gives the same bits.
+void hebb_vm_rmsprop_f64(long n, const double *p, const double *g, double *ms, double *mom,
+                         double *out_p, double lr, double decay, double momentum, double eps);
+void hebb_vm_rmsprop_f32(long n, const float *p, const float *g, float *ms, float *mom,
+                         float *out_p, float lr, float decay, float momentum, float eps);
 
 /// Adam's settings, converted to the parameter's type by the caller (as a scalar operand of
 /// a tensor op is): keep1 = 1 - beta1, keep2 = 1 - beta2, correction_k = 1 - beta_k^t.
 typedef struct { double beta1, keep1, beta2, keep2, lr, correction1, correction2, eps; } hebb_adam_f64;
 typedef struct { float beta1, keep1, beta2, keep2, lr, correction1, correction2, eps; } hebb_adam_f32;
 
-/// One Adam step, element by element, in the order of the formulas in stdlib/optimizers.hebb:
-/// out_m = beta1 m + keep1 g; out_v = beta2 v + keep2 g g;
-/// out_p = p - lr (out_m / correction1) / (sqrt(out_v / correction2) + eps).
-/// Outputs as for RMSprop: apart from the inputs and each other; the same bits everywhere.
-void hebb_vm_adam_f64(long n, const double *p, const double *g, const double *m, const double *v,
-                      double *out_p, double *out_m, double *out_v, const hebb_adam_f64 *settings);
-void hebb_vm_adam_f32(long n, const float *p, const float *g, const float *m, const float *v,
-                      float *out_p, float *out_m, float *out_v, const hebb_adam_f32 *settings);
+/// One Adam step, element by element, in the order of the formulas in stdlib/optimizers.hebb,
+/// the state updated in place: m = beta1 m + keep1 g; v = beta2 v + keep2 g g;
+/// out_p = p - lr (m / correction1) / (sqrt(v / correction2) + eps). Arrays apart, as for
+/// RMSprop; the same bits everywhere.
+void hebb_vm_adam_f64(long n, const double *p, const double *g, double *m, double *v,
+                      double *out_p, const hebb_adam_f64 *settings);
+void hebb_vm_adam_f32(long n, const float *p, const float *g, float *m, float *v,
+                      float *out_p, const hebb_adam_f32 *settings);
 
-/// One momentum step: out_v = mu velocity - lr g; out_p = p + out_v, or with nesterov
-/// (nonzero) out_p = p + mu out_v - lr g. Outputs apart, as above.
-void hebb_vm_momentum_f64(long n, const double *p, const double *g, const double *velocity,
-                          double *out_p, double *out_v, double lr, double mu, int nesterov);
-void hebb_vm_momentum_f32(long n, const float *p, const float *g, const float *velocity,
-                          float *out_p, float *out_v, float lr, float mu, int nesterov);
+/// One momentum step, the velocity updated in place: velocity = mu velocity - lr g;
+/// out_p = p + velocity, or with nesterov (nonzero) out_p = p + mu velocity - lr g. Arrays apart.
+void hebb_vm_momentum_f64(long n, const double *p, const double *g, double *velocity,
+                          double *out_p, double lr, double mu, int nesterov);
+void hebb_vm_momentum_f32(long n, const float *p, const float *g, float *velocity,
+                          float *out_p, float lr, float mu, int nesterov);
 
 /// The instruction set the loops use: the widest this CPU has, or the widest at or below
 /// HEBB_VECMATH_ISA=128|256|512 when that is set at the first call.

@@ -63,42 +63,160 @@ enum GradBuiltins {
                 """
                 One RMSprop step (TensorFlow's form) in a single pass: returns (param', ms', mom') with \
                 ms' = decay ms + (1 - decay) grad², mom' = momentum mom + lr grad / sqrt(ms' + eps), \
-                param' = param - mom'. Used by rmsprop(); the results carry no autodiff history.
+                param' = param - mom'. The arguments keep their values; the results carry no autodiff \
+                history. rmsprop() steps with rmsprop_apply, its form for lists.
                 """) { call in
-            let (param, ms, mom) = try Tensor.rmspropStep(
-                param: call.tensor(0, "param"), grad: call.tensor(1, "grad"), ms: call.tensor(2, "ms"), mom: call.tensor(3, "mom"),
+            var (ms, mom) = (try call.tensor(2, "ms"), try call.tensor(3, "mom"))
+            let param = try Tensor.rmspropStep(
+                param: call.tensor(0, "param"), grad: call.tensor(1, "grad"), ms: &ms, mom: &mom,
                 lr: call.number(4, "lr"), decay: call.number(5, "decay"), momentum: call.number(6, "momentum"),
                 eps: call.number(7, "eps"))
             return .tuple([.tensor(param), .tensor(ms), .tensor(mom)])
+        },
+        Builtin("rmsprop_apply(params, grads, ms, mom, lr, decay, momentum, eps)",
+                """
+                rmsprop_update for every parameter: returns the list of updated parameters and puts each \
+                new ms[i] and mom[i] in its list. A state tensor only its list holds is updated in its own \
+                memory (no new arrays each step); one you also hold elsewhere is copied first, so it keeps \
+                its values. Every operand is checked before the first update. Used by rmsprop().
+                """) { call in
+            let labels = ["params", "grads", "ms", "mom"]
+            let lists = try optimizerLists(call, labels)
+            let (lr, decay, momentum, eps) = (try call.number(4, "lr"), try call.number(5, "decay"),
+                                              try call.number(6, "momentum"), try call.number(7, "eps"))
+            return try applyOptimizer(call, lists, labels) { param, grad, state, names in
+                // Moved out of the array (not copied), so each may be its storage's only reference.
+                var mom = state.removeLast(), ms = state.removeLast()
+                defer { state = [ms, mom] }
+                return try Tensor.rmspropStep(param: param, grad: grad, ms: &ms, mom: &mom, lr: lr, decay: decay,
+                                       momentum: momentum, eps: eps, op: call.name,
+                                       names: (names[0], names[1], names[2], names[3]))
+            }
         },
         Builtin("adam_update(param, grad, m, v, lr, beta1, beta2, eps, correction1, correction2)",
                 """
                 One Adam step in a single pass: returns (param', m', v') with m' = beta1 m + (1 - beta1) grad, \
                 v' = beta2 v + (1 - beta2) grad², param' = param - lr (m' / correction1) / (sqrt(v' / correction2) + eps), \
-                where correction_k = 1 - beta_k ** t at step t. Used by adam(); the results carry no autodiff history.
+                where correction_k = 1 - beta_k ** t at step t. The arguments keep their values; the results \
+                carry no autodiff history. adam() steps with adam_apply, its form for lists.
                 """) { call in
-            let (param, m, v) = try Tensor.adamStep(
-                param: call.tensor(0, "param"), grad: call.tensor(1, "grad"), m: call.tensor(2, "m"), v: call.tensor(3, "v"),
+            var (m, v) = (try call.tensor(2, "m"), try call.tensor(3, "v"))
+            let param = try Tensor.adamStep(
+                param: call.tensor(0, "param"), grad: call.tensor(1, "grad"), m: &m, v: &v,
                 lr: call.number(4, "lr"), beta1: call.number(5, "beta1"), beta2: call.number(6, "beta2"),
                 eps: call.number(7, "eps"), correction1: call.number(8, "correction1"), correction2: call.number(9, "correction2"))
             return .tuple([.tensor(param), .tensor(m), .tensor(v)])
         },
+        Builtin("adam_apply(params, grads, m, v, lr, beta1, beta2, eps, correction1, correction2)",
+                """
+                adam_update for every parameter: returns the list of updated parameters and puts each new \
+                m[i] and v[i] in its list, in place as rmsprop_apply does. Used by adam().
+                """) { call in
+            let labels = ["params", "grads", "m", "v"]
+            let lists = try optimizerLists(call, labels)
+            let (lr, beta1, beta2, eps) = (try call.number(4, "lr"), try call.number(5, "beta1"),
+                                           try call.number(6, "beta2"), try call.number(7, "eps"))
+            let (correction1, correction2) = (try call.number(8, "correction1"), try call.number(9, "correction2"))
+            return try applyOptimizer(call, lists, labels) { param, grad, state, names in
+                var v = state.removeLast(), m = state.removeLast()
+                defer { state = [m, v] }
+                return try Tensor.adamStep(param: param, grad: grad, m: &m, v: &v, lr: lr, beta1: beta1, beta2: beta2,
+                                    eps: eps, correction1: correction1, correction2: correction2, op: call.name,
+                                    names: (names[0], names[1], names[2], names[3]))
+            }
+        },
         Builtin("momentum_update(param, grad, velocity, lr, mu, nesterov = false)",
                 """
                 One momentum step in a single pass: returns (param', velocity') with velocity' = mu velocity - lr grad \
-                and param' = param + velocity' (with nesterov: true, param + mu velocity' - lr grad). Used by momentum(); \
-                the results carry no autodiff history.
+                and param' = param + velocity' (with nesterov: true, param + mu velocity' - lr grad). The \
+                arguments keep their values; the results carry no autodiff history. momentum() steps with \
+                momentum_apply, its form for lists.
                 """) { call in
-            let (param, velocity) = try Tensor.momentumStep(
-                param: call.tensor(0, "param"), grad: call.tensor(1, "grad"), velocity: call.tensor(2, "velocity"),
+            var velocity = try call.tensor(2, "velocity")
+            let param = try Tensor.momentumStep(
+                param: call.tensor(0, "param"), grad: call.tensor(1, "grad"), velocity: &velocity,
                 lr: call.number(3, "lr"), mu: call.number(4, "mu"), nesterov: call.bool(5, "nesterov", default: false))
             return .tuple([.tensor(param), .tensor(velocity)])
+        },
+        Builtin("momentum_apply(params, grads, velocity, lr, mu, nesterov = false)",
+                """
+                momentum_update for every parameter: returns the list of updated parameters and puts each \
+                new velocity[i] in its list, in place as rmsprop_apply does. Used by momentum().
+                """) { call in
+            let labels = ["params", "grads", "velocity"]
+            let lists = try optimizerLists(call, labels)
+            let (lr, mu, nesterov) = (try call.number(3, "lr"), try call.number(4, "mu"), try call.bool(5, "nesterov", default: false))
+            return try applyOptimizer(call, lists, labels) { param, grad, state, names in
+                try Tensor.momentumStep(param: param, grad: grad, velocity: &state[0], lr: lr, mu: mu, nesterov: nesterov,
+                                        op: call.name, names: (names[0], names[1], names[2]))
+            }
         },
         Builtin("no_grad(fn)", "Calls fn() with autodiff recording off (for evaluation passes); returns its result.") { call in
             let function = try call.argument(0, "fn")
             return try Recording.withoutRecording { try call.call(function, []) }
         },
     ]
+
+    /// The lists of an optimizer's `*_apply` step (parameters, gradients, then each kind of
+    /// state), all of one length; the state lists distinct, since each item is replaced.
+    private static func optimizerLists(_ call: BuiltinCall, _ labels: [String]) throws -> [ListBox] {
+        var lists: [ListBox] = []
+        for (index, label) in labels.enumerated() {
+            let value = try call.argument(index, label)
+            guard case .list(let list) = value else {
+                throw RuntimeError("\(call.name)() argument '\(label)' must be a list, not a \(value.typeName)")
+            }
+            if index >= 2, let earlier = lists.dropFirst(2).firstIndex(where: { $0 === list }) {
+                throw RuntimeError("\(call.name)(): '\(labels[earlier])' and '\(label)' are the same list; each kind of state needs its own")
+            }
+            lists.append(list)
+        }
+        for (label, list) in zip(labels, lists).dropFirst() where list.items.count != lists[0].items.count {
+            throw RuntimeError("\(call.name)(): \(labels[0]) has \(lists[0].items.count) items but \(label) has \(list.items.count)")
+        }
+        return lists
+    }
+
+    /// Runs `step` for each parameter with its gradient and its state tensors, after checking
+    /// every operand (so an error changes no state). Each state tensor is taken out of its
+    /// list before the step, so when the list held the only reference the step writes it in
+    /// its own memory (copy-on-write copies one held elsewhere); the new state goes back in
+    /// the list, and the new parameters are returned as a list.
+    private static func applyOptimizer(_ call: BuiltinCall, _ lists: [ListBox], _ labels: [String],
+                                       _ step: (Tensor, Tensor, inout [Tensor], [String]) throws -> Tensor) throws -> Value {
+        let stateLists = Array(lists.dropFirst(2))
+        var operands: [(param: Tensor, grad: Tensor, names: [String])] = []
+        for index in lists[0].items.indices {
+            let names = (0..<lists.count).map { "\(labels[$0])[\(index)]" }
+            let param = try call.asVariable(lists[0].items[index], names[0]).value
+            let grad = try call.asVariable(lists[1].items[index], names[1]).value
+            var state: [(name: String, tensor: Tensor)] = [(names[1], grad)]
+            for (offset, list) in stateLists.enumerated() {
+                guard case .tensor(let variable) = list.items[index] else {
+                    throw RuntimeError("\(call.name)(): \(names[offset + 2]) must be a tensor, not a \(list.items[index].typeName)")
+                }
+                state.append((names[offset + 2], variable.value))
+            }
+            try Tensor.checkOptimizerOperands(param: param, state, op: call.name, parameterName: names[0])
+            operands.append((param, grad, names))
+        }
+        var updated: [Value] = []
+        for (index, operand) in operands.enumerated() {
+            var state = stateLists.map { takeTensor($0, index) }
+            let param = try step(operand.param, operand.grad, &state, operand.names)
+            for (list, tensor) in zip(stateLists, state) { list.items[index] = .tensor(tensor) }
+            updated.append(.tensor(param))
+        }
+        return .list(ListBox(updated))
+    }
+
+    /// The tensor at `index`, with the list's reference to it dropped (none in its place
+    /// until the caller puts a value back), so that it may be the tensor's only one.
+    private static func takeTensor(_ list: ListBox, _ index: Int) -> Tensor {
+        guard case .tensor(let variable) = list.items[index] else { return Tensor(scalar: 0) }  // checked by the caller
+        list.items[index] = .none
+        return variable.value
+    }
 
     private static func costVariable(_ call: BuiltinCall) throws -> Variable {
         let value = try call.argument(0, "cost")
