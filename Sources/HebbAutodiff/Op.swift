@@ -133,14 +133,14 @@ extension Op {
     /// gradient with respect to each input (nil where an input gets none or is not `needed`).
     /// Gradients of broadcast inputs are summed back to the input's shape.
     func backward(inputs x: [Tensor], output y: Tensor, grad g: Tensor, saved: [Int32]?,
-                  needed: [Bool]) throws -> [Tensor?] {
+                  needed: [Bool], pass: BackwardPass? = nil) throws -> [Tensor?] {
         switch self {
         case .binary, .scalarBinary, .unary, .matmul, .sumOfProduct:
             let (ga, gb) = try backward(x[0], x.count > 1 ? x[1] : nil, output: y, grad: g, saved: saved,
-                                        needA: needed[0], needB: needed.count > 1 && needed[1])
+                                        needA: needed[0], needB: needed.count > 1 && needed[1], pass: pass)
             return x.count > 1 ? [ga, gb] : [ga]
         case .affine(let form):
-            return try affineGradients(form, x, y, g, needed)
+            return try affineGradients(form, x, y, g, needed, pass)
         case .transpose(let axes):
             guard let axes else { return [try Tensor.transpose(g, axes: nil)] }
             var inverse = [Int](repeating: 0, count: axes.count)
@@ -227,7 +227,7 @@ extension Op {
     /// The same rules for an op of one or two operands, with no arrays: the backward pass's
     /// hot path (`b` is nil, and `needB` false, for one operand).
     func backward(_ a: Tensor, _ b: Tensor?, output y: Tensor, grad g: Tensor, saved: [Int32]?,
-                  needA: Bool, needB: Bool) throws -> (Tensor?, Tensor?) {
+                  needA: Bool, needB: Bool, pass: BackwardPass? = nil) throws -> (Tensor?, Tensor?) {
         switch self {
         case .binary(let op):
             guard let b else { throw TensorError("\(op): missing operand") }
@@ -242,7 +242,7 @@ extension Op {
             return (needA ? try unaryGradient(op, a, y, g) : nil, nil)
         case .matmul(let ta, let tb):
             guard let b else { throw TensorError("matmul: missing operand") }
-            return try matmulGradients(a, b, ta, tb, g, (needA, needB))
+            return try matmulGradients(a, b, ta, tb, g, (needA, needB), pass)
         case .sumOfProduct:
             // The rules of sum (g everywhere) and then of mul (g b, g a), in one pass each.
             guard let b else { throw TensorError("sum_of_product: missing operand") }
@@ -320,13 +320,18 @@ extension Op {
     }
 
     private func matmulGradients(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool,
-                                 _ g: Tensor, _ needed: (Bool, Bool)) throws -> (Tensor?, Tensor?) {
+                                 _ g: Tensor, _ needed: (Bool, Bool), _ pass: BackwardPass?) throws -> (Tensor?, Tensor?) {
         switch (a.rank, b.rank) {
         case (2, 2):
             // C = op(A) op(B); the gradients are products with transposes passed as BLAS flags.
             func gradientA() throws -> Tensor {
                 switch (ta, tb) {
-                case (false, false): return try Tensor.matmul(g, b, transposeB: true)
+                case (false, false):
+                    // A weight used at every step of an unrolled loop (an RNN's Wh) is
+                    // transposed once per pass: G Bᵀ as a plain product beats BLAS's
+                    // transposed one on small matrices (see BackwardPass).
+                    if let transposed = try pass?.reusedTranspose(of: b) { return try Tensor.matmul(g, transposed) }
+                    return try Tensor.matmul(g, b, transposeB: true)
                 case (false, true): return try Tensor.matmul(g, b)
                 case (true, false): return try Tensor.matmul(b, g, transposeB: true)
                 case (true, true): return try Tensor.matmul(b, g, transposeA: true, transposeB: true)
@@ -364,14 +369,14 @@ extension Op {
     /// it is positive exactly where the pre-activation is), which is each product's gradient
     /// and, summed to the bias's shape, the bias's.
     private func affineGradients(_ form: Tensor.AffineForm, _ x: [Tensor], _ y: Tensor, _ g: Tensor,
-                                 _ needed: [Bool]) throws -> [Tensor?] {
+                                 _ needed: [Bool], _ pass: BackwardPass?) throws -> [Tensor?] {
         let preActivation = try Op.preActivationGradient(form.activation, g, y)
         var gradients = [Tensor?](repeating: nil, count: x.count)
         (gradients[0], gradients[1]) = try matmulGradients(x[0], x[1], form.transposeA, form.transposeB, preActivation,
-                                                           (needed[0], needed[1]))
+                                                           (needed[0], needed[1]), pass)
         if form.hasSecondProduct {
             (gradients[2], gradients[3]) = try matmulGradients(x[2], x[3], form.transposeC, form.transposeD, preActivation,
-                                                               (needed[2], needed[3]))
+                                                               (needed[2], needed[3]), pass)
         }
         let bias = x.count - 1
         if needed[bias] {

@@ -362,3 +362,50 @@ struct GraphSemanticsTests {
         return deepest
     }
 }
+
+/// A weight multiplied by transposed at several steps of one backward pass is transposed
+/// once (BackwardPass): the unrolled recurrence's gradient still agrees with the one each
+/// step's product computes alone, and with central differences.
+struct ReusedTransposeTests {
+    @Test func firstUseKeepsBLASsTransposeThenACopyIsReused() throws {
+        let pass = BackwardPass()
+        let w = Inputs(seed: 2).normal([4, 3])
+        #expect(try pass.reusedTranspose(of: w) == nil)
+        let copy = try #require(try pass.reusedTranspose(of: w))
+        let expected = try Tensor.transpose(w, axes: nil).toDoubles()
+        #expect(copy.shape == [3, 4] && copy.toDoubles() == expected)
+        #expect(try pass.reusedTranspose(of: w)?.storage === copy.storage)
+        // A reshape shares the storage but is another matrix.
+        #expect(try pass.reusedTranspose(of: w.reshaped([3, 4])) == nil)
+        let large = try Tensor.zeros([300, 300])
+        _ = try pass.reusedTranspose(of: large)
+        #expect(try pass.reusedTranspose(of: large) == nil)
+    }
+
+    @Test func anUnrolledRecurrenceHasTheStepByStepGradient() throws {
+        try isolated {
+            let inputs = Inputs(seed: 9)
+            let wh = Variable(inputs.normal([6, 6], scale: 0.4)), x = inputs.normal([5, 6]), r = inputs.normal([5, 6])
+            func cost() throws -> Variable {
+                var h = Variable(x)
+                var total: Variable?
+                for _ in 0..<4 {
+                    h = try P.unary(.tanh, P.op(.matmul(transposeA: false, transposeB: false), h, wh))
+                    let term = try P.sum(P.binary(.mul, h, Variable(r)))
+                    total = try total.map { try P.binary(.add, $0, term) } ?? term
+                }
+                return try #require(total)
+            }
+            let analytic = try Variable.gradients(of: cost(), withRespectTo: [wh])[0]
+            // Each step's own rule, without the pass's cache: the transposed product each time.
+            let report = try GradientCheck.compare(targets: [wh.value], analytic: [analytic], epsilon: 1e-6,
+                                                   maxElementsPerTarget: 36) { _, value in
+                let saved = wh.value
+                wh.assignLeafValue(value)
+                defer { wh.assignLeafValue(saved) }
+                return try Recording.withoutRecording { try cost().value.element(0) }
+            }
+            #expect(report.maxRelativeError < 1e-7)
+        }
+    }
+}
