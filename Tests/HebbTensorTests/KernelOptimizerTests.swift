@@ -5,9 +5,9 @@ import Testing
 /// The fused RMSprop step (a C loop per instruction set) gives, bit for bit, what the
 /// formulas give one element at a time in Swift, on a length that leaves a partial vector.
 @Suite struct KernelOptimizerTests {
-    @Test(arguments: [DType.float64, .float32])
-    func rmspropStepEqualsTheFormulasElementByElement(dtype: DType) throws {
-        let n = 1037
+    /// n = 600,001 splits the step across the elementwise threads (chunks of 1 MiB and more).
+    @Test(arguments: [DType.float64, .float32], [1037, 600_001])
+    func rmspropStepEqualsTheFormulasElementByElement(dtype: DType, n: Int) throws {
         let value = { (i: Int, scale: Double) in scale * Double((i * 7919) % 613 - 300) / 97 }
         let p = try K.t([n], (0..<n).map { value($0, 1) }, dtype: dtype)
         let g = try K.t([n], (0..<n).map { value($0 + 5, 0.3) }, dtype: dtype)
@@ -39,9 +39,9 @@ import Testing
 
     /// Adam's fused step equals the stdlib's formulas, each rounded as the separate tensor
     /// ops rounded them (settings converted to the dtype one by one).
-    @Test(arguments: [DType.float64, .float32])
-    func adamStepEqualsTheFormulasElementByElement(dtype: DType) throws {
-        let n = 1037
+    /// n = 600,001 splits the step across the elementwise threads (chunks of 1 MiB and more).
+    @Test(arguments: [DType.float64, .float32], [1037, 600_001])
+    func adamStepEqualsTheFormulasElementByElement(dtype: DType, n: Int) throws {
         let value = { (i: Int, scale: Double) in scale * Double((i * 7919) % 613 - 300) / 97 }
         let p = try K.t([n], (0..<n).map { value($0, 1) }, dtype: dtype)
         let g = try K.t([n], (0..<n).map { value($0 + 5, 0.3) }, dtype: dtype)
