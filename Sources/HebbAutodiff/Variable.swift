@@ -51,13 +51,33 @@ public final class Variable {
     // nothing to release: the cascade is a loop, linear in the chain's length.
     deinit {
         if GraphContext.isCountingNodes { GraphContext.current.nodeFreed() }
-        var pending: [Variable] = []
+        var pending = PendingNodes()
         takeSoleInputs(into: &pending)
-        while let node = pending.popLast() { node.takeSoleInputs(into: &pending) }
+        while let node = pending.pop() { node.takeSoleInputs(into: &pending) }
+    }
+
+    /// The work list of a release: two nodes inline, the rest in an array, so freeing a
+    /// chain (each node the sole owner of at most two others, as nearly all are) allocates
+    /// nothing — the array's first append cost a tiny op's loop a tenth of its time.
+    struct PendingNodes {
+        private var first: Variable?
+        private var second: Variable?
+        private var more: [Variable] = []
+
+        mutating func append(_ node: Variable) {
+            if first == nil { first = node } else if second == nil { second = node } else { more.append(node) }
+        }
+
+        mutating func pop() -> Variable? {
+            if let node = more.popLast() { return node }
+            if let node = second { second = nil; return node }
+            if let node = first { first = nil; return node }
+            return nil
+        }
     }
 
     /// Detaches this node's inputs, keeping (in `pending`) those nobody else refers to.
-    private func takeSoleInputs(into pending: inout [Variable]) {
+    private func takeSoleInputs(into pending: inout PendingNodes) {
         weakLeafOperand = nil
         if var input = first {
             first = nil
@@ -166,9 +186,9 @@ public final class Variable {
         releasedHistory = epoch < context.lastGradEpoch ? .byGrad : .byHistoryLimit
         op = nil
         saved = nil
-        var dropped: [Variable] = []
+        var dropped = PendingNodes()
         takeSoleInputs(into: &dropped)
-        while let node = dropped.popLast() { node.takeSoleInputs(into: &dropped) }
+        while let node = dropped.pop() { node.takeSoleInputs(into: &dropped) }
     }
 
     /// Replaces a leaf's value in place (an update such as `W -= lr * dW`, never recorded).
