@@ -74,11 +74,33 @@ final class BufferPool: Sendable {
     /// threshold has risen (the first such free raises it), and stay resident after free.
     private let mappedBytes = 1 << 20
 
-    /// Fresh zeroed pages, or nil when the system refuses them (a memory limit).
+    /// Blocks from this size up are asked to be backed by transparent huge pages, as NumPy
+    /// asks for its arrays from 4 MiB: a fresh 80 MB result faulted in 4 KiB at a time
+    /// (20,000 faults, each zeroing its page) took longer than the kernel that filled it
+    /// (`exp` of 10⁷ float64 values: 38 ms against NumPy's 18).
+    private static let hugePageAdviceBytes = 1 << 22
+    private static let hugePageBytes = 1 << 21
+
+    /// Fresh zeroed pages, or nil when the system refuses them (a memory limit). A large
+    /// block starts on a huge-page boundary (mapped 2 MiB longer, the ends given back), so
+    /// all of it can be huge pages where the system allows them (`madvise` mode).
     private static func map(_ byteCount: Int) -> UnsafeMutableRawPointer? {
-        let address = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let address, address != MAP_FAILED else { return nil }
-        return address
+        guard byteCount >= hugePageAdviceBytes else {
+            let address = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let address, address != MAP_FAILED else { return nil }
+            return address
+        }
+        let padded = byteCount + hugePageBytes
+        let mapped = mmap(nil, padded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let mapped, mapped != MAP_FAILED else { return nil }
+        let start = Int(bitPattern: mapped), page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let aligned = (start + hugePageBytes - 1) & ~(hugePageBytes - 1)
+        let end = (aligned + byteCount + page - 1) & ~(page - 1)
+        if aligned > start { munmap(mapped, aligned - start) }
+        if start + padded > end, let tail = UnsafeMutableRawPointer(bitPattern: end) { munmap(tail, start + padded - end) }
+        guard let block = UnsafeMutableRawPointer(bitPattern: aligned) else { return nil }
+        _ = madvise(block, byteCount, MADV_HUGEPAGE)   // advice: refused or ignored, the pages are ordinary ones
+        return block
     }
 
     /// Returns a block to the allocator it came from.

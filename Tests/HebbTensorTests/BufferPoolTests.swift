@@ -17,6 +17,20 @@ struct BufferPoolTests {
         #expect(pool.bytesInUse == 0)
     }
 
+    /// A block from 4 MiB up starts on a 2 MiB boundary (so it can be all huge pages), and
+    /// every byte of it is usable, up to its last one.
+    @Test func bigBlocksStartOnAHugePageBoundary() throws {
+        let pool = BufferPool()
+        for size in [big, 4 << 20, (4 << 20) + 12_345] {
+            let block = try #require(pool.take(byteCount: size))
+            #expect(Int(bitPattern: block) % (2 << 20) == 0)
+            block.storeBytes(of: 7, toByteOffset: 0, as: UInt8.self)
+            block.storeBytes(of: 9, toByteOffset: size - 1, as: UInt8.self)
+            #expect(block.load(fromByteOffset: size - 1, as: UInt8.self) == 9)
+            pool.give(block, byteCount: size)
+        }
+    }
+
     @Test func trainingSizedBlocksAreKeptAndReused() throws {
         let pool = BufferPool()
         let block = try #require(pool.take(byteCount: medium))
