@@ -13,12 +13,17 @@ final class BufferPool: Sendable {
     private let minimumCachedBytes = 4096
     /// Total bytes the pool may hold idle before it frees blocks back to the system.
     private let maximumIdleBytes = 1 << 30
-    /// Blocks above this size go back to the system when freed. They are a data set, its
-    /// slices and casts, used once: kept idle, they stayed resident under every later
-    /// allocation (58 MB of the float32 MLP benchmark's peak). A training step's buffers
-    /// are far smaller; a step that does free such a block each time pays page faults on
-    /// a product that size, a small part of its time.
+    /// Blocks above this size go back to the system when freed, unless their size was
+    /// asked for before (`repeatsToCache`). Most are a data set, its slices and casts, used
+    /// once: kept idle, they stayed resident under every later allocation (58 MB of the
+    /// float32 MLP benchmark's peak). A size that comes back (a loop over a big tensor:
+    /// `exp` of 10⁷ values per step, an evaluation each epoch) is worth keeping: freeing it
+    /// each time cost every step its page faults, longer than `exp` itself.
     private let maximumCachedBytes = 1 << 25
+    /// Requests of one big size before its blocks are kept when freed.
+    private let repeatsToCache = 2
+    /// Big sizes whose requests are counted; past this many the counts start again.
+    private let countedBigSizes = 64
     /// A miss from this size up frees idle blocks first (see `take`).
     private let phaseChangeBytes = 1 << 23
 
@@ -26,6 +31,8 @@ final class BufferPool: Sendable {
         // Addresses as integers: raw pointers are not Sendable across the lock.
         var freeBlocks: [Int: [UInt]] = [:]
         var idleBytes = 0
+        /// How often each size above `maximumCachedBytes` was asked for.
+        var bigRequests: [Int: Int] = [:]
     }
     private let state = Mutex(State())
     /// Bytes of the blocks handed out and not yet given back: what big tensors hold.
@@ -38,8 +45,13 @@ final class BufferPool: Sendable {
 
     /// A block of `byteCount` bytes; nil when the system has no memory for it.
     func take(byteCount: Int) -> UnsafeMutableRawPointer? {
-        if byteCount >= minimumCachedBytes && byteCount <= maximumCachedBytes {
+        if byteCount >= minimumCachedBytes {
+            let big = byteCount > maximumCachedBytes, counted = countedBigSizes
             let cached = state.withLock { state -> UInt? in
+                if big {
+                    if state.bigRequests[byteCount] == nil, state.bigRequests.count >= counted { state.bigRequests = [:] }
+                    state.bigRequests[byteCount, default: 0] += 1
+                }
                 guard let block = state.freeBlocks[byteCount]?.popLast() else { return nil }
                 state.idleBytes -= byteCount
                 return block
@@ -112,7 +124,7 @@ final class BufferPool: Sendable {
     /// resident beside the next session's, which rarely has the same sizes).
     func releaseIdle() {
         let blocks = state.withLock { state -> [Int: [UInt]] in
-            defer { state.freeBlocks = [:]; state.idleBytes = 0 }
+            defer { state.freeBlocks = [:]; state.idleBytes = 0; state.bigRequests = [:] }
             return state.freeBlocks
         }
         for (byteCount, addresses) in blocks {
@@ -144,10 +156,12 @@ final class BufferPool: Sendable {
 
     func give(_ block: UnsafeMutableRawPointer, byteCount: Int) {
         bytesHeld.wrappingSubtract(byteCount, ordering: .relaxed)
-        if byteCount >= minimumCachedBytes && byteCount <= maximumCachedBytes {
+        if byteCount >= minimumCachedBytes {
             let address = UInt(bitPattern: block)
+            let big = byteCount > maximumCachedBytes, repeats = repeatsToCache
             let kept = state.withLock { state -> Bool in
                 guard state.idleBytes + byteCount <= maximumIdleBytes else { return false }
+                if big, state.bigRequests[byteCount, default: 0] < repeats { return false }
                 state.freeBlocks[byteCount, default: []].append(address)
                 state.idleBytes += byteCount
                 return true

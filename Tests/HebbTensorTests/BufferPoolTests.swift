@@ -17,6 +17,26 @@ struct BufferPoolTests {
         #expect(pool.bytesInUse == 0)
     }
 
+    /// A big size asked for again is a loop's: its blocks are kept and handed back, so the
+    /// loop stops paying page faults each time; a session's end lets them go.
+    @Test func aBigSizeThatRepeatsIsKept() throws {
+        let pool = BufferPool()
+        let first = try #require(pool.take(byteCount: big))
+        pool.give(first, byteCount: big)
+        #expect(pool.bytesIdle == 0)
+        let second = try #require(pool.take(byteCount: big))
+        pool.give(second, byteCount: big)
+        #expect(pool.bytesIdle == big)
+        let third = try #require(pool.take(byteCount: big))
+        #expect(third == second && pool.bytesIdle == 0)
+        pool.give(third, byteCount: big)
+        pool.releaseIdle()
+        #expect(pool.bytesIdle == 0)
+        let again = try #require(pool.take(byteCount: big))
+        pool.give(again, byteCount: big)
+        #expect(pool.bytesIdle == 0)   // counted afresh after the release
+    }
+
     /// A block from 4 MiB up starts on a 2 MiB boundary (so it can be all huge pages), and
     /// every byte of it is usable, up to its last one.
     @Test func bigBlocksStartOnAHugePageBoundary() throws {

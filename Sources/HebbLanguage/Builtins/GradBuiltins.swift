@@ -203,9 +203,9 @@ enum GradBuiltins {
         var updated: [Value] = []
         for (index, operand) in operands.enumerated() {
             var state = stateLists.map { takeTensor($0, index) }
-            let param = try step(operand.param, operand.grad, &state, operand.names)
-            for (list, tensor) in zip(stateLists, state) { list.items[index] = .tensor(tensor) }
-            updated.append(.tensor(param))
+            // Back in its list however the step ends: the optimizer's state is never lost.
+            defer { for (list, tensor) in zip(stateLists, state) { list.items[index] = .tensor(tensor) } }
+            updated.append(.tensor(try step(operand.param, operand.grad, &state, operand.names)))
         }
         return .list(ListBox(updated))
     }
