@@ -94,7 +94,8 @@ void NAME(const T *a, long sa, const T *b, long sb, T *y, long n) { \
 
 /// One RMSprop step (TensorFlow-1 form, with momentum) over n parameters; see CSleef.h.
 /// Plain C left to the compiler's vectorizer: `restrict` tells it the five arrays are
-/// apart (the state is read and written through one pointer), which Swift cannot, so the sqrt and the divide run on whole vectors (the
+/// apart (each state array is read and written through one pointer), which Swift cannot,
+/// so the sqrt and the divide run on whole vectors (the
 /// elementwise builtin, not libm's sqrt, which keeps errno and stays scalar).
 #define RMSPROP_LOOP(NAME, T) \
 void NAME(long n, const T *restrict p, const T *restrict g, T *restrict ms, T *restrict mom, \
