@@ -302,33 +302,15 @@ extension Tensor {
         let bias = biasShape != nil ? try Tensor.zeros([g.o], dtype: x.dtype) : nil
         let cols = wantFilters ? try Tensor(uninitializedShape: [g.rows, g.batch &* g.columns], dtype: x.dtype) : nil
         let staging = try Tensor(uninitializedShape: [g.o, g.batch &* g.columns], dtype: x.dtype)
-        func run<T: TensorScalar>(_: T.Type) throws {
-            let (grad, output, staged) = (gradOut.pointer(T.self), y.pointer(T.self), staging.pointer(T.self))
-            for (start, count) in g.batches {
-                try Cancellation.check()
-                let ld = count &* g.columns
-                for k in 0..<count {
-                    for filter in 0..<g.o {
-                        let source = (start &+ k) &* g.outputSize &+ filter &* g.columns
-                        let target = staged + (filter &* ld &+ k &* g.columns)
-                        if let activation {
-                            activationGradientKernel(activation, g.columns, grad + source, output + source, target)
-                        } else {
-                            target.update(from: grad + source, count: g.columns)
-                        }
-                        if let bias { bias.pointer(T.self)[filter] += pairwiseSum(target, g.columns) }
-                    }
-                }
-                guard let filters, let cols else { continue }
-                let columns = cols.pointer(T.self)
-                for k in 0..<count { im2col(g, x.pointer(T.self) + (start &+ k) &* g.imageSize, columns + k &* g.columns, rowStride: ld) }
-                BLAS.gemm(blas, transposeA: false, transposeB: true, m: g.o, n: g.rows, k: ld, staged,
-                          lda: ld, columns, ldb: ld, beta: start == 0 ? 0 : 1, filters.pointer(T.self), ldc: g.rows)
-            }
-        }
         switch x.dtype {
-        case .float64: try run(Double.self)
-        case .float32: try run(Float.self)
+        case .float64:
+            try convBackwardFilter(blas, g, gradOut.pointer(Double.self), x.pointer(Double.self), cols?.pointer(Double.self),
+                                   staging.pointer(Double.self), filters?.pointer(Double.self),
+                                   GradientRowPass(activation: activation, output: y.pointer(Double.self), bias: bias?.pointer(Double.self)))
+        case .float32:
+            try convBackwardFilter(blas, g, gradOut.pointer(Float.self), x.pointer(Float.self), cols?.pointer(Float.self),
+                                   staging.pointer(Float.self), filters?.pointer(Float.self),
+                                   GradientRowPass(activation: activation, output: y.pointer(Float.self), bias: bias?.pointer(Float.self)))
         case .bool: break  // made numeric above
         }
         return (filters, try biasShape.map { try bias?.reshaped($0) ?? Tensor.zeros($0, dtype: x.dtype) })
@@ -380,17 +362,46 @@ extension Tensor {
         }
     }
 
+    /// The filter gradient (when `dw` and `cols` are given), with `rowPass` applied to each
+    /// gradient row as it is gathered (a layer's activation rule and bias sums).
     private static func convBackwardFilter<T: TensorScalar>(_ blas: OpenBLAS.Functions, _ g: ConvGeometry, _ grad: UnsafePointer<T>, _ x: UnsafePointer<T>,
-                                                            _ cols: UnsafeMutablePointer<T>, _ staging: UnsafeMutablePointer<T>?,
-                                                            _ dw: UnsafeMutablePointer<T>) throws {
+                                                            _ cols: UnsafeMutablePointer<T>?, _ staging: UnsafeMutablePointer<T>?,
+                                                            _ dw: UnsafeMutablePointer<T>?, _ rowPass: GradientRowPass<T> = .none) throws {
         for (start, count) in g.batches {
             try Cancellation.check()
-            let ld = count &* g.columns
+            let ld = count &* g.columns, offset = start &* g.outputSize
+            let gradients = gatherImages(g, grad + offset, into: staging, count: count, rowPass.shifted(by: offset))
+            guard let dw, let cols else { continue }
             for k in 0..<count { im2col(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns, rowStride: ld) }
-            let gradients = gatherImages(g, grad + start &* g.outputSize, into: staging, count: count)
             // dW (o × rows) += g (o × ld) · columnsᵀ (ld × rows)
             BLAS.gemm(blas, transposeA: false, transposeB: true, m: g.o, n: g.rows, k: ld, gradients,
                       lda: ld, cols, ldb: ld, beta: start == 0 ? 0 : 1, dw, ldc: g.rows)
+        }
+    }
+
+    /// What a layer's backward pass does to one gradient row (one image's map for one
+    /// filter) as it is gathered: the activation's rule from the layer's output, then the
+    /// row's pairwise sum added to the filter's bias gradient.
+    private struct GradientRowPass<T: TensorScalar> {
+        var activation: ActivationGradient?
+        var output: UnsafePointer<T>?
+        var bias: UnsafeMutablePointer<T>?
+        static var none: GradientRowPass { GradientRowPass(activation: nil, output: nil, bias: nil) }
+        var isEmpty: Bool { activation == nil && bias == nil }
+
+        /// The same pass for the images from `offset` elements on.
+        func shifted(by offset: Int) -> GradientRowPass {
+            GradientRowPass(activation: activation, output: output.map { $0 + offset }, bias: bias)
+        }
+
+        @inline(__always)
+        func apply(_ source: UnsafePointer<T>, at offset: Int, into target: UnsafeMutablePointer<T>, filter: Int, count: Int) {
+            if let activation, let output {
+                activationGradientKernel(activation, count, source, output + offset, target)
+            } else {
+                target.update(from: source, count: count)
+            }
+            if let bias { bias[filter] += pairwiseSum(target, count) }
         }
     }
 
@@ -412,14 +423,15 @@ extension Tensor {
     /// Images-first gradients (count × o × columns) as one filter-first matrix (o ×
     /// count·columns), in `staging`; a single image is that matrix already.
     private static func gatherImages<T: TensorScalar>(_ g: ConvGeometry, _ images: UnsafePointer<T>,
-                                                      into staging: UnsafeMutablePointer<T>?, count: Int) -> UnsafePointer<T> {
-        guard count > 1, let staging else { return images }
+                                                      into staging: UnsafeMutablePointer<T>?, count: Int,
+                                                      _ rowPass: GradientRowPass<T> = .none) -> UnsafePointer<T> {
+        guard count > 1 || !rowPass.isEmpty, let staging else { return images }
         let ld = count &* g.columns
         for k in 0..<count {
             for filter in 0..<g.o {
                 let target: Int = filter &* ld &+ k &* g.columns
                 let source: Int = k &* g.outputSize &+ filter &* g.columns
-                (staging + target).update(from: images + source, count: g.columns)
+                rowPass.apply(images + source, at: source, into: staging + target, filter: filter, count: g.columns)
             }
         }
         return UnsafePointer(staging)

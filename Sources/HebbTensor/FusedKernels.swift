@@ -175,9 +175,8 @@ extension Tensor {
                                    decay: Double, momentum: Double, eps: Double, op: String = "rmsprop_update",
                                    names: (param: String, grad: String, ms: String, mom: String) = ("the parameter", "grad", "ms", "mom")) throws -> Tensor {
         let grad = try optimizerOperand(param, grad, names.grad, op: op, parameterName: names.param)
-        ms = try optimizerOperand(param, ms, names.ms, op: op, parameterName: names.param)
-        mom = try optimizerOperand(param, mom, names.mom, op: op, parameterName: names.param)
-        ms.makeUnique(); mom.makeUnique()
+        try prepareState(&ms, names.ms, of: param, op: op, parameterName: names.param)
+        try prepareState(&mom, names.mom, of: param, op: op, parameterName: names.param)
         let newParam = param.freshLike()
         // A C loop per instruction set (CSleef): the vectorizer needs to know the arrays are
         // apart, which it cannot be told in Swift.
@@ -214,9 +213,8 @@ extension Tensor {
                                 beta2: Double, eps: Double, correction1: Double, correction2: Double, op: String = "adam_update",
                                 names: (param: String, grad: String, m: String, v: String) = ("the parameter", "grad", "m", "v")) throws -> Tensor {
         let grad = try optimizerOperand(param, grad, names.grad, op: op, parameterName: names.param)
-        m = try optimizerOperand(param, m, names.m, op: op, parameterName: names.param)
-        v = try optimizerOperand(param, v, names.v, op: op, parameterName: names.param)
-        m.makeUnique(); v.makeUnique()
+        try prepareState(&m, names.m, of: param, op: op, parameterName: names.param)
+        try prepareState(&v, names.v, of: param, op: op, parameterName: names.param)
         let newParam = param.freshLike()
         let settings64 = hebb_adam_f64(beta1: beta1, keep1: 1 - beta1, beta2: beta2, keep2: 1 - beta2, lr: lr,
                                        correction1: correction1, correction2: correction2, eps: eps)
@@ -252,8 +250,7 @@ extension Tensor {
                                     nesterov: Bool, op: String = "momentum_update",
                                     names: (param: String, grad: String, velocity: String) = ("the parameter", "grad", "velocity")) throws -> Tensor {
         let grad = try optimizerOperand(param, grad, names.grad, op: op, parameterName: names.param)
-        velocity = try optimizerOperand(param, velocity, names.velocity, op: op, parameterName: names.param)
-        velocity.makeUnique()
+        try prepareState(&velocity, names.velocity, of: param, op: op, parameterName: names.param)
         let newParam = param.freshLike()
         let state = velocity
         forEachOptimizerChunk(param.count, param.dtype) { start, count in
@@ -276,6 +273,14 @@ extension Tensor {
     public static func checkOptimizerOperands(param: Tensor, _ operands: [(name: String, tensor: Tensor)], op: String,
                                               parameterName: String) throws {
         for (name, tensor) in operands { _ = try optimizerOperand(param, tensor, name, op: op, parameterName: parameterName) }
+    }
+
+    /// A state tensor checked like any operand, then made its own storage's only holder
+    /// (copied when anything else shares it), ready to be written in place.
+    private static func prepareState(_ state: inout Tensor, _ name: String, of param: Tensor, op: String,
+                                     parameterName: String) throws {
+        state = try optimizerOperand(param, state, name, op: op, parameterName: parameterName)
+        state.makeUnique()
     }
 
     /// One operand of an optimizer step, made the parameter's dtype (a mask becomes numbers)
