@@ -28,7 +28,7 @@ extension Variable {
         let node = op.gradientReadsOnlyOperandShape && inputs.count == 1 && !inputs[0].hasHistory
             ? Variable(value: output, op: op, weakLeafOperand: inputs[0], context: context)
             : Variable(value: output, op: op, inputs: inputs, context: context)
-        node.saved = saved
+        if let saved { node.keep(saved: saved) }
         context.countRecorded(bytes: output.count &* output.dtype.byteSize)  // after: the node belongs to the closing window
         return node
     }
@@ -42,24 +42,50 @@ extension Variable {
     /// The same in a context the caller holds (the interpreter passes its session's), so the
     /// per-op path does no thread-local lookup.
     public static func apply(_ op: Op, _ a: Variable, _ b: Variable?, in context: GraphContext) throws -> Variable {
-        let output: Tensor
         switch op {
         case .binary(let binary):
             guard let b else { throw TensorError("\(op.name): missing operand") }
-            output = try Tensor.binary(binary, a.value, b.value)
+            return try apply(binary, a, b, in: context)
         case .scalarBinary(let binary, let s, let left):
-            output = left ? Tensor.binary(binary, scalar: s, a.value) : Tensor.binary(binary, a.value, scalar: s)
+            return try apply(binary, a, scalar: s, scalarOnLeft: left, in: context)
         case .unary(let unary):
-            output = Tensor.unary(unary, a.value)
+            return try apply(unary, a, in: context)
         default:
             return try apply(op, b.map { [a, $0] } ?? [a], in: context)
         }
+    }
+
+    // The elementwise ops, the interpreter's per-op path: operands passed as they are (an
+    // optional operand, bound to a local, cost a retain and release of it and its tensor).
+
+    /// `a op b`, elementwise with broadcasting.
+    public static func apply(_ op: Tensor.BinaryOp, _ a: Variable, _ b: Variable, in context: GraphContext) throws -> Variable {
+        try record(Tensor.binary(op, a.value, b.value), .binary(op), a, b, in: context)
+    }
+
+    /// `a op s` (or `s op a`) for a constant `s`.
+    public static func apply(_ op: Tensor.BinaryOp, _ a: Variable, scalar: Double, scalarOnLeft: Bool,
+                             in context: GraphContext) throws -> Variable {
+        let output = scalarOnLeft ? Tensor.binary(op, scalar: scalar, a.value) : Tensor.binary(op, a.value, scalar: scalar)
+        return try record(output, .scalarBinary(op, scalar: scalar, scalarOnLeft: scalarOnLeft), a, nil, in: context)
+    }
+
+    /// `op(a)`, elementwise.
+    public static func apply(_ op: Tensor.UnaryOp, _ a: Variable, in context: GraphContext) throws -> Variable {
+        try record(Tensor.unary(op, a.value), .unary(op), a, nil, in: context)
+    }
+
+    /// The node of a result computed by an op of one or two operands.
+    @inline(__always)
+    private static func record(_ output: Tensor, _ op: Op, _ a: Variable, _ b: Variable?,
+                               in context: GraphContext) throws -> Variable {
         try checkFinite(output, op, context)
         guard context.recording else { return Variable(output, in: context) }
         a.freeStaleHistory(context)
         b?.freeStaleHistory(context)
+        let bytes = output.storage.byteCount  // before: the node takes the tensor
         let node = Variable(value: output, op: op, a, b, context: context)
-        context.countRecorded(bytes: output.count &* output.dtype.byteSize)  // after: the node belongs to the closing window
+        context.countRecorded(bytes: bytes)  // after: the node belongs to the closing window
         return node
     }
 

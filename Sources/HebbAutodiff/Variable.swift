@@ -11,31 +11,45 @@ import Synchronization
 /// `backward()`): otherwise state updated every step, like momentum's `v = mu * v - lr * g`,
 /// would chain every step's graph to the next and memory would grow without bound.
 public final class Variable {
-    public internal(set) var value: Tensor
+    public let value: Tensor
     /// How this value was computed; nil for a leaf (data, parameters, constants).
     private(set) var op: Op?
-    /// Operands of `op`, in order. Most ops have one or two, so they are stored inline.
+    /// The first two operands of `op`, in order (most ops have one or two).
     private(set) var first: Variable?
     private(set) var second: Variable?
-    private(set) var rest: [Variable]
-    /// The operand of a one-operand op whose gradient rule reads only the operand's shape
-    /// and dtype (a slice, a cast, a reshape: `Op.gradientReadsOnlyOperandShape`) when that
-    /// operand is a leaf: held weakly. Then `y = data[:, 0]` does not keep all of `data`
-    /// alive after the program lets go of it, and nothing is lost: a leaf nobody holds can
-    /// be no `grad` target, so no gradient would reach anything through it. In a box of its
-    /// own, so the nodes that have none (nearly all) carry no weak reference.
-    private var weakLeafOperand: WeakOperand?
-    final class WeakOperand {
-        weak var node: Variable?
-        init(_ node: Variable) { self.node = node }
-    }
+    /// What few nodes need, in one box so that the rest carry one nil reference (each field
+    /// of a node is a release when it is freed, and a tiny op frees a node per op).
+    private var extras: Extras?
     /// The recording window this node was made in.
     let epoch: Int
-    /// Why the history was dropped, when it was (see above); `grad` through such a node
-    /// says so instead of returning zeros.
-    private(set) var releasedHistory: HistoryRelease?
-    /// Extra data the op's backward rule needs (max-pooling's argmax positions).
-    var saved: [Int32]?
+
+    final class Extras {
+        /// Operands after the second (concat, stack, select).
+        var rest: [Variable] = []
+        /// The operand of a one-operand op whose gradient rule reads only the operand's
+        /// shape and dtype (a slice, a cast, a reshape: `Op.gradientReadsOnlyOperandShape`)
+        /// when that operand is a leaf: held weakly. Then `y = data[:, 0]` does not keep all
+        /// of `data` alive after the program lets go of it, and nothing is lost: a leaf
+        /// nobody holds can be no `grad` target, so no gradient would reach anything
+        /// through it.
+        weak var weakLeafOperand: Variable?
+        /// Why the history was dropped, when it was (see above); `grad` through such a node
+        /// says so instead of returning zeros.
+        var releasedHistory: HistoryRelease?
+        /// Extra data the op's backward rule needs (max-pooling's argmax positions).
+        var saved: [Int32]?
+    }
+
+    private var rest: [Variable] { extras?.rest ?? [] }
+    private var weakLeafOperand: Variable? { extras?.weakLeafOperand }
+    var releasedHistory: HistoryRelease? { extras?.releasedHistory }
+    var saved: [Int32]? { extras?.saved }
+
+    private func withExtras(_ update: (Extras) -> Void) {
+        let box = extras ?? Extras()
+        update(box)
+        extras = box
+    }
 
     /// Scratch fields used by one backward pass at a time (avoids hashing node identities).
     var visitGeneration = 0
@@ -64,32 +78,26 @@ public final class Variable {
         private var second: Variable?
         private var more: [Variable] = []
 
-        mutating func append(_ node: Variable) {
+        // Nodes are moved in and out (`take`, `consume`): a copy would be a retain and a
+        // release per node freed.
+        mutating func append(_ node: consuming Variable) {
             if first == nil { first = node } else if second == nil { second = node } else { more.append(node) }
         }
 
         mutating func pop() -> Variable? {
-            if let node = more.popLast() { return node }
-            if let node = second { second = nil; return node }
-            if let node = first { first = nil; return node }
-            return nil
+            if !more.isEmpty { return more.removeLast() }
+            return second.take() ?? first.take()
         }
     }
 
     /// Detaches this node's inputs, keeping (in `pending`) those nobody else refers to.
     private func takeSoleInputs(into pending: inout PendingNodes) {
-        weakLeafOperand = nil
-        if var input = first {
-            first = nil
-            if isKnownUniquelyReferenced(&input) { pending.append(input) }
-        }
-        if var input = second {
-            second = nil
-            if isKnownUniquelyReferenced(&input) { pending.append(input) }
-        }
-        guard !rest.isEmpty else { return }
+        if var input = first.take(), isKnownUniquelyReferenced(&input) { pending.append(input) }
+        if var input = second.take(), isKnownUniquelyReferenced(&input) { pending.append(input) }
+        guard let box = extras else { return }
+        box.weakLeafOperand = nil
         var others: [Variable] = []
-        swap(&others, &rest)
+        swap(&others, &box.rest)
         while var input = others.popLast() {
             if isKnownUniquelyReferenced(&input) { pending.append(input) }
         }
@@ -106,7 +114,6 @@ public final class Variable {
         self.op = nil
         self.first = nil
         self.second = nil
-        self.rest = []
         self.epoch = context.epoch
         context.nodeMade()
     }
@@ -117,7 +124,11 @@ public final class Variable {
         self.op = op
         self.first = inputs.first
         self.second = inputs.count > 1 ? inputs[1] : nil
-        self.rest = inputs.count > 2 ? Array(inputs.dropFirst(2)) : []
+        if inputs.count > 2 {
+            let box = Extras()
+            box.rest = Array(inputs.dropFirst(2))
+            self.extras = box
+        }
         self.epoch = context.epoch
         context.nodeMade()
     }
@@ -128,8 +139,9 @@ public final class Variable {
         self.op = op
         self.first = nil
         self.second = nil
-        self.rest = []
-        self.weakLeafOperand = WeakOperand(operand)
+        let box = Extras()
+        box.weakLeafOperand = operand
+        self.extras = box
         self.epoch = context.epoch
         context.nodeMade()
     }
@@ -139,7 +151,6 @@ public final class Variable {
         self.op = op
         self.first = a
         self.second = b
-        self.rest = []
         self.epoch = context.epoch
         context.nodeMade()
     }
@@ -150,7 +161,7 @@ public final class Variable {
     func forEachInput(_ body: (Variable) throws -> Void) rethrows {
         if let first {
             try body(first)
-        } else if let operand = weakLeafOperand?.node {
+        } else if let operand = weakLeafOperand {
             try body(operand)
         }
         if let second { try body(second) }
@@ -162,14 +173,14 @@ public final class Variable {
     var operandPair: (Variable, Variable?)? {
         guard rest.isEmpty else { return nil }
         if let first { return (first, second) }
-        if let operand = weakLeafOperand?.node { return (operand, nil) }
+        if let operand = weakLeafOperand { return (operand, nil) }
         return nil
     }
 
     /// The operands of `op`, in order.
     var inputs: [Variable] {
         var list: [Variable] = []
-        if let first { list.append(first) } else if let operand = weakLeafOperand?.node { list.append(operand) }
+        if let first { list.append(first) } else if let operand = weakLeafOperand { list.append(operand) }
         if let second { list.append(second) }
         return list + rest
     }
@@ -183,16 +194,17 @@ public final class Variable {
     @inline(__always)
     func freeStaleHistory(_ context: GraphContext) {
         guard op != nil, epoch != context.epoch else { return }
-        releasedHistory = epoch < context.lastGradEpoch ? .byGrad : .byHistoryLimit
+        let release: HistoryRelease = epoch < context.lastGradEpoch ? .byGrad : .byHistoryLimit
         op = nil
-        saved = nil
         var dropped = PendingNodes()
         takeSoleInputs(into: &dropped)
         while let node = dropped.pop() { node.takeSoleInputs(into: &dropped) }
+        withExtras { $0.saved = nil; $0.releasedHistory = release }
     }
 
-    /// Replaces a leaf's value in place (an update such as `W -= lr * dW`, never recorded).
-    public func assignLeafValue(_ tensor: Tensor) { value = tensor }
+    /// Keeps what the op's backward rule needs beside the node.
+    func keep(saved: [Int32]) { withExtras { $0.saved = saved } }
+
 }
 
 /// Why a node lost its history: an earlier `grad` call closed its recording window, or the

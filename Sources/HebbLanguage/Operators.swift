@@ -16,7 +16,7 @@ extension Interpreter {
         case (.plus, .number), (.plus, .tensor): return value
         case (.negate, .number(let number)): return .number(-number)
         case (.negate, .bool(let flag)): return .number(flag ? -1 : 0)
-        case (.negate, .tensor(let variable)): return .tensor(try Variable.apply(.unary(.neg), variable, nil, in: graph))
+        case (.negate, .tensor(let variable)): return .tensor(try Variable.apply(.neg, variable, in: graph))
         default: throw RuntimeError("cannot apply '\(op.rawValue)' to a \(value.typeName)")
         }
     }
@@ -27,13 +27,13 @@ extension Interpreter {
             return try Interpreter.numbers(op, a, b)
         case (.tensor(let a), .tensor(let b)):
             if op == .matmul { return .tensor(try Variable.apply(.matmul(transposeA: false, transposeB: false), a, b, in: graph)) }
-            return .tensor(try Variable.apply(.binary(try tensorOp(op, left, right)), a, b, in: graph))
+            return .tensor(try Variable.apply(tensorOp(op, left, right), a, b, in: graph))
         case (.tensor(let a), _) where right.isScalarLike:
             let s = try Interpreter.numberValue(right, "operand")
-            return .tensor(try Variable.apply(.scalarBinary(try tensorOp(op, left, right), scalar: s, scalarOnLeft: false), a, nil, in: graph))
+            return .tensor(try Variable.apply(tensorOp(op, left, right), a, scalar: s, scalarOnLeft: false, in: graph))
         case (_, .tensor(let b)) where left.isScalarLike:
             let s = try Interpreter.numberValue(left, "operand")
-            return .tensor(try Variable.apply(.scalarBinary(try tensorOp(op, left, right), scalar: s, scalarOnLeft: true), b, nil, in: graph))
+            return .tensor(try Variable.apply(tensorOp(op, left, right), b, scalar: s, scalarOnLeft: true, in: graph))
         case (.bool, _) where right.isScalarLike, (_, .bool) where left.isScalarLike:
             if op == .equal || op == .notEqual, case .bool(let a) = left, case .bool(let b) = right {
                 return .bool((a == b) == (op == .equal))
