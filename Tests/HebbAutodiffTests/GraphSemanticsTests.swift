@@ -173,6 +173,26 @@ struct GraphSemanticsTests {
         }
     }
 
+    /// The same when each link uses the one before it twice (`x = x + x`), or once directly
+    /// and once through a temporary (`x = x * 1 + x`): the earlier link is shared until the
+    /// later one lets go of both references, so a release that checked for a sole owner too
+    /// early would let Swift nest one deinit per link.
+    @Test func chainsWhoseLinksShareAnOperandAreReleasedWithoutRecursion() throws {
+        try isolated {
+            GraphContext.current.historyLimit.maxOps = Int.max
+            let context = GraphContext.current
+            var x = Variable(tensor([], [0]))
+            for _ in 0..<500_000 { x = try Variable.apply(.add, x, x, in: context) }
+            x = Variable(tensor([], [0]))   // crashes here if release recurses
+            for _ in 0..<500_000 {
+                let scaled = try Variable.apply(.mul, x, scalar: 1, scalarOnLeft: false, in: context)
+                x = try Variable.apply(.add, scaled, x, in: context)
+            }
+            x = Variable(tensor([], [0]))
+            #expect(!x.hasHistory)
+        }
+    }
+
     @Test func allowUnusedGivesZerosOfItsShapeAndType() throws {
         try isolated {
             let w = Variable(Inputs(seed: 1).normal([3, 2]))
