@@ -75,6 +75,13 @@ extension Variable {
         try record(Tensor.unary(op, a.value), .unary(op), a, nil, in: context)
     }
 
+    /// A fused chain of elementwise arithmetic over one or two tensors.
+    public static func apply(_ program: Tensor.ElementwiseProgram, _ a: Variable, _ b: Variable?,
+                             in context: GraphContext) throws -> Variable {
+        let output = try b.map { try Tensor.elementwise(program, a.value, $0.value) } ?? Tensor.elementwise(program, a.value, nil)
+        return try record(output, .elementwise(program), a, b, in: context)
+    }
+
     /// The node of a result computed by an op of one or two operands.
     @inline(__always)
     private static func record(_ output: Tensor, _ op: Op, _ a: Variable, _ b: Variable?,
@@ -131,7 +138,15 @@ extension Variable {
             try TensorLimits.throwIfOverLimit()   // and one past the memory limit stops at that node
             let node = order[index]
             guard let op = node.op, let g = grads[index] else { continue }
-            if let (a, b) = node.operandPair {   // most nodes: no arrays
+            if case .elementwise(let program) = op {   // its parts in the separate ops' order
+                let inputs = node.inputs
+                let needed = inputs.map { relevant[$0.orderIndex] }
+                if needed.contains(true) {
+                    try Op.elementwiseGradients(program, inputs.map(\.value), grad: g, needed: needed) { k, gk in
+                        try accumulate(gk, into: &grads[inputs[k].orderIndex])
+                    }
+                }
+            } else if let (a, b) = node.operandPair {   // most nodes: no arrays
                 let needA = relevant[a.orderIndex], needB = b.map { relevant[$0.orderIndex] } ?? false
                 if needA || needB {
                     let (ga, gb) = try op.backward(a.value, b?.value, output: node.value, grad: g, saved: node.saved,

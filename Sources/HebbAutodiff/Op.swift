@@ -9,6 +9,9 @@ public enum Op {
     /// `tensor op scalar` (or `scalar op tensor` when `scalarOnLeft`); the scalar is a constant.
     case scalarBinary(Tensor.BinaryOp, scalar: Double, scalarOnLeft: Bool)
     case unary(Tensor.UnaryOp)
+    /// A chain of `+ - * /` over operands of one shape (`a * b + a`) in one node: the
+    /// numbers, and the gradients, of the separate ops (see `Tensor.ElementwiseProgram`).
+    case elementwise(Tensor.ElementwiseProgram)
     case matmul(transposeA: Bool, transposeB: Bool)
     /// `act(A @ B + bias)` or `act(A @ B + C @ D + bias)` in one node (a layer, an RNN step):
     /// the operands are [A, B, bias] or [A, B, C, D, bias]; the numbers are those of the
@@ -50,6 +53,7 @@ public enum Op {
         case .binary(let op): return "\(op)"
         case .scalarBinary(let op, _, _): return "\(op)"
         case .unary(let op): return "\(op)"
+        case .elementwise: return "elementwise"
         case .matmul: return "matmul"
         case .affine: return "affine"
         case .sumOfProduct: return "sum_of_product"
@@ -97,6 +101,7 @@ extension Op {
         case .scalarBinary(let op, let s, let left):
             return (left ? Tensor.binary(op, scalar: s, x[0]) : Tensor.binary(op, x[0], scalar: s), nil)
         case .unary(let op): return (Tensor.unary(op, x[0]), nil)
+        case .elementwise(let program): return (try Tensor.elementwise(program, x), nil)
         case .matmul(let ta, let tb): return (try Tensor.matmul(x[0], x[1], transposeA: ta, transposeB: tb), nil)
         case .affine(let form): return (try Tensor.affine(form, x), nil)
         case .sumOfProduct: return (try Tensor.sumOfProduct(x[0], x[1]), nil)
@@ -141,6 +146,12 @@ extension Op {
             return x.count > 1 ? [ga, gb] : [ga]
         case .affine(let form):
             return try affineGradients(form, x, y, g, needed, pass)
+        case .elementwise(let program):
+            var gradients = [Tensor?](repeating: nil, count: x.count)
+            try Op.elementwiseGradients(program, x, grad: g, needed: needed) { k, gk in
+                gradients[k] = try gradients[k].map { try Tensor.binary(.add, $0, gk) } ?? gk
+            }
+            return gradients
         case .transpose(let axes):
             guard let axes else { return [try Tensor.transpose(g, axes: nil)] }
             var inverse = [Int](repeating: 0, count: axes.count)
@@ -252,6 +263,83 @@ extension Op {
             let gradients = try backward(inputs: b.map { [a, $0] } ?? [a], output: y, grad: g, saved: saved,
                                          needed: b == nil ? [needA] : [needA, needB])
             return (gradients.first ?? nil, gradients.count > 1 ? gradients[1] : nil)
+        }
+    }
+
+    /// The gradients of a fused chain, by the rules of its separate ops, handed to
+    /// `accumulate` (input index, gradient) in the order the separate ops' nodes would give
+    /// them: the backward pass visits an expression's nodes from the root down, left
+    /// operand first, and each node gives its left operand's gradient before its right's.
+    /// So a gradient sums its parts in the same order, fused or not, and has the same bits.
+    /// The steps' values are recomputed from the inputs (elementwise, one pass each).
+    static func elementwiseGradients(_ program: Tensor.ElementwiseProgram, _ inputs: [Tensor], grad g: Tensor,
+                                     needed: [Bool], accumulate: (Int, Tensor) throws -> Void) throws {
+        typealias Operand = Tensor.ElementwiseProgram.Operand
+        let steps = program.steps
+        // Which steps lead to a needed input, and each step's value.
+        var stepNeeded = [Bool](repeating: false, count: steps.count)
+        var values: [Tensor] = []
+        values.reserveCapacity(steps.count)
+        func isNeeded(_ operand: Operand) -> Bool {
+            switch operand {
+            case .input(let k): return needed[k]
+            case .step(let j): return stepNeeded[j]
+            case .constant: return false
+            }
+        }
+        func value(_ operand: Operand) -> Tensor? {
+            switch operand {
+            case .input(let k): return inputs[k]
+            case .step(let j): return values[j]
+            case .constant: return nil
+            }
+        }
+        func tensor(_ operand: Operand) throws -> Tensor {
+            guard let tensor = value(operand) else { throw TensorError("elementwise: a constant where a tensor was expected") }
+            return tensor
+        }
+        for (index, step) in steps.enumerated() {
+            stepNeeded[index] = isNeeded(step.left) || isNeeded(step.right)
+            switch (value(step.left), value(step.right), step.left, step.right) {
+            case (let a?, let b?, _, _): values.append(try Tensor.binary(step.op, a, b))
+            case (let a?, nil, _, .constant(let s)): values.append(Tensor.binary(step.op, a, scalar: s))
+            case (nil, let b?, .constant(let s), _): values.append(Tensor.binary(step.op, scalar: s, b))
+            default: throw TensorError("elementwise: a step of two constants")
+            }
+        }
+        var grads = [Tensor?](repeating: nil, count: steps.count)
+        grads[steps.count - 1] = g
+        var pending = [steps.count - 1]   // root first, then each left subtree before its right
+        while let index = pending.popLast() {
+            let step = steps[index]
+            guard stepNeeded[index], let gradient = grads[index] else { continue }
+            grads[index] = nil
+            let needLeft = isNeeded(step.left), needRight = isNeeded(step.right)
+            let (gl, gr): (Tensor?, Tensor?)
+            switch (step.left, step.right) {
+            case (.constant(let s), _):
+                let operand = try tensor(step.right)
+                (gr, gl) = try Op.scalarBinary(step.op, scalar: s, scalarOnLeft: true)
+                    .backward(operand, nil, output: values[index], grad: gradient, saved: nil, needA: needRight, needB: false)
+            case (_, .constant(let s)):
+                let operand = try tensor(step.left)
+                (gl, gr) = try Op.scalarBinary(step.op, scalar: s, scalarOnLeft: false)
+                    .backward(operand, nil, output: values[index], grad: gradient, saved: nil, needA: needLeft, needB: false)
+            default:
+                (gl, gr) = try Op.binary(step.op).backward(try tensor(step.left), try tensor(step.right),
+                                                           output: values[index], grad: gradient, saved: nil,
+                                                           needA: needLeft, needB: needRight)
+            }
+            for (operand, operandGradient) in [(step.left, gl), (step.right, gr)] {
+                guard let operandGradient else { continue }
+                switch operand {
+                case .input(let k): if needed[k] { try accumulate(k, operandGradient) }
+                case .step(let j): grads[j] = operandGradient
+                case .constant: break
+                }
+            }
+            if case .step(let j) = step.right { pending.append(j) }
+            if case .step(let j) = step.left { pending.append(j) }
         }
     }
 

@@ -42,9 +42,10 @@ extension Compiler {
             return matmul(left, right, span)
         case .binary(let op, let left, let right):
             if op == .add, let source = AffineSource(expression) { return affine(source, span) }
-            if case .number(let constant) = right.kind,
-               let code = binary(op, self.expression(left), constant: constant, span) { return code }
-            return binary(op, self.expression(left), self.expression(right), span)
+            if let plan = FusionPlan(expression) {
+                return fusedArithmetic(plan, span, unfused: separateOps(op, left, right, span))
+            }
+            return separateOps(op, left, right, span)
         case .logical(let op, let left, let right):
             return logical(op, left, right, span)
         case .range(let start, let end, let inclusive):
@@ -73,6 +74,13 @@ extension Compiler {
         case .function(let declaration):
             return makeClosure(function(declaration))
         }
+    }
+
+    /// `a op b` as one op (its operands compiled on their own).
+    private func separateOps(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ span: SourceSpan) -> ExprCode {
+        if case .number(let constant) = right.kind,
+           let code = binary(op, self.expression(left), constant: constant, span) { return code }
+        return binary(op, self.expression(left), self.expression(right), span)
     }
 
     /// `a op b`. Numbers with numbers are computed inline; everything else goes through

@@ -13,12 +13,14 @@ import HebbTensor
 enum OpFamily: String, CaseIterable, Sendable {
     case binary, scalarBinary, unary, matmul, affine, sumOfProduct, transpose, reshape, broadcast, reduce, slice, maskSelect
     case concat, stack, softmax, logSoftmax, select, cast, conv2d, convolutionLayer, maxPool2d, avgPool2d, pad, detach
+    case elementwise  // last: each family's inputs are seeded by its position
 
     static func of(_ op: Op) -> OpFamily {
         switch op {
         case .binary: return .binary
         case .scalarBinary: return .scalarBinary
         case .unary: return .unary
+        case .elementwise: return .elementwise
         case .matmul: return .matmul
         case .affine: return .affine
         case .sumOfProduct: return .sumOfProduct
@@ -53,6 +55,7 @@ enum OpCases {
         case .binary: return binary(inputs)
         case .scalarBinary: return scalarBinary(inputs)
         case .unary: return unary(inputs)
+        case .elementwise: return elementwise(inputs)
         case .matmul: return matmul(inputs)
         case .affine: return affine(inputs)
         case .sumOfProduct: return sumOfProduct(inputs)
@@ -197,6 +200,29 @@ enum OpCases {
     }
 
     /// sum(a * b) over every element, for a matrix, a 3-d tensor and one variable in both slots.
+    /// Fused chains: `(x * y + x) / (y - 3)`-like trees with constants on either side, one,
+    /// two and three inputs (the last through the array path).
+    static func elementwise(_ inputs: Inputs) -> [GradCase] {
+        typealias Program = Tensor.ElementwiseProgram
+        let one = Program(steps: [.init(.mul, .input(0), .input(0)), .init(.sub, .constant(2), .step(0)),
+                                  .init(.div, .step(1), .constant(3))], inputCount: 1)
+        let two = Program(steps: [.init(.mul, .input(0), .input(1)), .init(.add, .step(0), .input(0)),
+                                  .init(.sub, .input(1), .constant(3)), .init(.div, .step(1), .step(2))], inputCount: 2)
+        let three = Program(steps: [.init(.div, .input(0), .input(1)), .init(.mul, .input(2), .constant(0.5)),
+                                    .init(.sub, .step(0), .step(1))], inputCount: 3)
+        guard let one, let two, let three else { return [] }
+        let shape = [3, 4]
+        return [
+            GradCase("(2 - x * x) / 3", [inputs.normal(shape)]) { x in try Variable.apply(one, x[0], nil, in: GraphContext.current) },
+            GradCase("(x * y + x) / (y - 3)", [inputs.normal(shape), inputs.awayFromZero(shape)]) { x in
+                try Variable.apply(two, x[0], x[1], in: GraphContext.current)
+            },
+            GradCase("x / y - z * 0.5", [inputs.normal(shape), inputs.awayFromZero(shape), inputs.normal(shape)]) { x in
+                try Variable.apply(.elementwise(three), x)
+            },
+        ]
+    }
+
     static func sumOfProduct(_ inputs: Inputs) -> [GradCase] {
         var cases = [[3, 4], [2, 3, 2]].map { shape in
             GradCase("sum of product \(shape)", [inputs.normal(shape), inputs.normal(shape)]) { x in

@@ -1,0 +1,161 @@
+// Fused elementwise arithmetic: `c = a * b + a` or `v = mu * v - lr * g` as one op, one
+// result and one graph node, instead of one of each per operator (as Theano fuses its
+// elemwise graphs). Only when the answer cannot differ from the separate ops': the
+// operands are names and number literals (reading them has no effects, so reading them all
+// first changes nothing), every name holds a float tensor of one shape and dtype or a
+// number, and `--check-finite` is off (it names the op that made a NaN). Anything else
+// (broadcasting, masks, strings, a name not defined, an error) runs the separate ops, which
+// give the answer, or the error, they always gave.
+
+import HebbAutodiff
+import HebbSyntax
+import HebbTensor
+
+extension Compiler {
+    /// The fused form of a chain of two or more `+ - * /` over names and number literals
+    /// (`plan`); `unfused` is the code of the separate ops.
+    func fusedArithmetic(_ plan: FusionPlan, _ span: SourceSpan, unfused: @escaping ExprCode) -> ExprCode {
+        let reads = plan.names.map { read(context.resolve($0, globals: globals)) }
+        if let program = plan.program, reads.count <= 2 {
+            // The common case: one or two tensors, no number-valued names. No arrays.
+            let first = reads[0], second = reads.count > 1 ? reads[1] : nil
+            return { interpreter, scope in
+                guard !interpreter.graph.checksFinite,
+                      case .tensor(let a)? = try? first(interpreter, scope) else { return try unfused(interpreter, scope) }
+                guard let second else {
+                    guard a.dtype != .bool else { return try unfused(interpreter, scope) }
+                    return .tensor(try interpreter.located(span) { try Variable.apply(program, a, nil, in: interpreter.graph) })
+                }
+                guard case .tensor(let b)? = try? second(interpreter, scope), a.dtype == b.dtype, a.dtype != .bool,
+                      a.value.shape == b.value.shape else { return try unfused(interpreter, scope) }
+                return .tensor(try interpreter.located(span) { try Variable.apply(program, a, b, in: interpreter.graph) })
+            }
+        }
+        return { interpreter, scope in
+            guard !interpreter.graph.checksFinite,
+                  let values = try? reads.map({ try $0(interpreter, scope) }),
+                  let (program, inputs) = plan.specialized(values) else { return try unfused(interpreter, scope) }
+            return .tensor(try interpreter.located(span) {
+                inputs.count <= 2
+                    ? try Variable.apply(program, inputs[0], inputs.count > 1 ? inputs[1] : nil, in: interpreter.graph)
+                    : try Variable.apply(.elementwise(program), inputs, in: interpreter.graph)
+            })
+        }
+    }
+}
+
+/// An expression tree of `+ - * /` as the steps of a `Tensor.ElementwiseProgram`, with one
+/// input per distinct name.
+struct FusionPlan {
+    typealias Operand = Tensor.ElementwiseProgram.Operand
+    typealias Step = Tensor.ElementwiseProgram.Step
+
+    /// The distinct names, in the program's input order: the order in which a graph of the
+    /// separate ops would have its operands' own histories visited by the backward pass
+    /// (right to left, by first visit) reversed, because the pass visits a node's inputs
+    /// last to first. So the fused graph's nodes are ordered as the separate ops' were, and
+    /// gradients sum their parts in the same order.
+    let names: [Identifier]
+    /// Steps in evaluation order; name `i` is `.input(i)`.
+    let steps: [Step]
+    /// The program when every name holds a tensor; nil if that program is not valid.
+    let program: Tensor.ElementwiseProgram?
+
+    init?(_ expression: Expr) {
+        var visited: [Identifier] = []
+        guard FusionPlan.operatorCount(expression, names: &visited) >= 2 else { return nil }
+        let names = Array(visited.reversed())
+        var steps: [Step] = []
+        func emit(_ expression: Expr) -> Operand? {
+            switch expression.kind {
+            case .name(let name):
+                return names.firstIndex { $0.symbol == name.symbol }.map { .input($0) }
+            case .number(let value):
+                return .constant(value)
+            case .binary(let op, let left, let right):
+                guard let op = FusionPlan.tensorOp(op), let l = emit(left), let r = emit(right) else { return nil }
+                steps.append(Step(op, l, r))
+                return .step(steps.count - 1)
+            default:
+                return nil
+            }
+        }
+        guard emit(expression) != nil else { return nil }
+        self.names = names
+        self.steps = steps
+        self.program = Tensor.ElementwiseProgram(steps: steps, inputCount: names.count)
+    }
+
+    /// The number of operators, or 0 when something other than `+ - * /`, a name or a
+    /// number literal appears; collects the names right to left, each at its first visit.
+    private static func operatorCount(_ expression: Expr, names: inout [Identifier]) -> Int {
+        switch expression.kind {
+        case .name(let name):
+            if !names.contains(where: { $0.symbol == name.symbol }) { names.append(name) }
+            return 0
+        case .number:
+            return 0
+        case .binary(let op, let left, let right):
+            guard tensorOp(op) != nil else { return 0 }
+            let right = operatorCount(right, names: &names)
+            let rightOK = right > 0 || isLeaf(expression, side: .right)
+            let left = operatorCount(left, names: &names)
+            let leftOK = left > 0 || isLeaf(expression, side: .left)
+            return leftOK && rightOK ? 1 + left + right : 0
+        default:
+            return 0
+        }
+    }
+
+    private enum Side { case left, right }
+
+    private static func isLeaf(_ expression: Expr, side: Side) -> Bool {
+        guard case .binary(_, let left, let right) = expression.kind else { return false }
+        switch (side == .left ? left : right).kind {
+        case .name, .number: return true
+        default: return false
+        }
+    }
+
+    private static func tensorOp(_ op: BinaryOperator) -> Tensor.BinaryOp? {
+        switch op {
+        case .add: return .add
+        case .subtract: return .sub
+        case .multiply: return .mul
+        case .divide: return .div
+        default: return nil
+        }
+    }
+
+    /// The program and its inputs for these values of the names: numbers become constants
+    /// (as the separate ops take them); nil unless the rest are float tensors of one shape
+    /// and dtype, at least one, and no step is left with two constants.
+    func specialized(_ values: [Value]) -> (Tensor.ElementwiseProgram, [Variable])? {
+        var inputs: [Variable] = []
+        var operandOfName: [Operand] = []
+        for value in values {
+            switch value {
+            case .tensor(let variable):
+                if let first = inputs.first {
+                    guard variable.dtype == first.dtype, variable.value.shape == first.value.shape else { return nil }
+                } else if variable.dtype == .bool {
+                    return nil
+                }
+                operandOfName.append(.input(inputs.count))
+                inputs.append(variable)
+            case .number(let number):
+                operandOfName.append(.constant(number))
+            default:
+                return nil
+            }
+        }
+        func substituted(_ operand: Operand) -> Operand {
+            if case .input(let k) = operand { return operandOfName[k] }
+            return operand
+        }
+        let program = Tensor.ElementwiseProgram(steps: steps.map { Step($0.op, substituted($0.left), substituted($0.right)) },
+                                                inputCount: inputs.count)
+        guard let program, !inputs.isEmpty else { return nil }
+        return (program, inputs)
+    }
+}

@@ -1,0 +1,169 @@
+// A fused chain of elementwise arithmetic (`a * b + a`, `mu * v - lr * g`): one result, one
+// pass over the operands, instead of one tensor (and one graph node) per operator.
+//
+// The arithmetic is that of the separate ops, element for element: each step runs the same
+// kernel as `Tensor.binary` on a chunk of the operands, so a fused expression gives the
+// same bits as the ops one at a time (nothing is contracted into a fused multiply-add).
+
+extension Tensor {
+    /// Steps of `+ - * /` over inputs of one shape and dtype and constants; the last step's
+    /// value is the result. Every step has at least one operand that is not a constant, and
+    /// every step but the last is the operand of exactly one later step (a tree).
+    public struct ElementwiseProgram: Sendable, Equatable {
+        public enum Operand: Sendable, Equatable {
+            case input(Int)
+            case step(Int)
+            case constant(Double)
+        }
+
+        public struct Step: Sendable, Equatable {
+            public var op: BinaryOp
+            public var left: Operand
+            public var right: Operand
+
+            public init(_ op: BinaryOp, _ left: Operand, _ right: Operand) {
+                self.op = op
+                self.left = left
+                self.right = right
+            }
+        }
+
+        public let steps: [Step]
+        public let inputCount: Int
+
+        /// Nil unless the program is well formed: fusible ops, operands in range, each step
+        /// but the last used once by a later step, no step of two constants. Checked here,
+        /// once, so that running a program checks nothing but its operands.
+        public init?(steps: [Step], inputCount: Int) {
+            guard !steps.isEmpty else { return nil }
+            var uses = [Int](repeating: 0, count: steps.count)
+            for (index, step) in steps.enumerated() {
+                guard Self.canFuse(step.op) else { return nil }
+                var variableOperands = 0
+                for operand in [step.left, step.right] {
+                    switch operand {
+                    case .input(let k):
+                        guard k >= 0 && k < inputCount else { return nil }
+                        variableOperands += 1
+                    case .step(let j):
+                        guard j >= 0 && j < index else { return nil }
+                        uses[j] += 1
+                        variableOperands += 1
+                    case .constant:
+                        break
+                    }
+                }
+                guard variableOperands > 0 else { return nil }
+            }
+            guard uses.dropLast().allSatisfy({ $0 == 1 }) && uses[steps.count - 1] == 0 else { return nil }
+            self.steps = steps
+            self.inputCount = inputCount
+        }
+
+        /// The ops a program may use: the ones whose fused result is the separate ops' result
+        /// bit for bit (`pow` has a special case for squares; comparisons change the dtype).
+        public static func canFuse(_ op: BinaryOp) -> Bool {
+            switch op {
+            case .add, .sub, .mul, .div: return true
+            default: return false
+            }
+        }
+    }
+
+    /// Elements per chunk: each step's chunk of intermediate values stays in L1.
+    static let elementwiseChunk = 512
+
+    /// Runs `program` on `inputs` (all of one shape and a floating dtype).
+    public static func elementwise(_ program: ElementwiseProgram, _ inputs: [Tensor]) throws -> Tensor {
+        guard inputs.count == program.inputCount, let first = inputs.first else {
+            throw TensorError("elementwise: the program takes \(program.inputCount) operands, got \(inputs.count)")
+        }
+        for input in inputs.dropFirst() { try checkFusible(first, input) }
+        return try runElementwise(program, first) { inputs[$0] }
+    }
+
+    /// The same for a program of one or two inputs, with no array.
+    public static func elementwise(_ program: ElementwiseProgram, _ a: Tensor, _ b: Tensor?) throws -> Tensor {
+        guard program.inputCount == (b == nil ? 1 : 2) else {
+            throw TensorError("elementwise: the program takes \(program.inputCount) operands, got \(b == nil ? 1 : 2)")
+        }
+        guard let b else { return try runElementwise(program, a) { _ in a } }
+        try checkFusible(a, b)
+        return try runElementwise(program, a) { $0 == 0 ? a : b }
+    }
+
+    private static func checkFusible(_ first: Tensor, _ other: Tensor) throws {
+        guard other.shape != first.shape || other.dtype != first.dtype else { return }
+        throw TensorError("elementwise: operands of shapes \(describe(first.shape)) and \(describe(other.shape)) "
+            + "(\(first.dtype), \(other.dtype)); a fused expression needs one shape and dtype")
+    }
+
+    @inline(__always)
+    private static func runElementwise(_ program: ElementwiseProgram, _ first: Tensor,
+                                       _ input: (Int) -> Tensor) throws -> Tensor {
+        guard first.dtype != .bool else { throw TensorError("elementwise: a fused expression needs float operands, not bool") }
+        let count = first.count
+        let result = Tensor(validShape: first.shape, dtype: first.dtype, count: count)
+        guard count > 0 else { return result }
+        switch first.dtype {
+        case .float64: runElementwise(program, count, result.pointer(Double.self), input)
+        case .float32: runElementwise(program, count, result.pointer(Float.self), input)
+        case .bool: break  // refused above
+        }
+        return result
+    }
+
+    /// Takes each input's address once (a tensor copy per chunk and operand is two retains).
+    @inline(__always)
+    private static func runElementwise<T: TensorScalar>(_ program: ElementwiseProgram, _ count: Int,
+                                                        _ output: UnsafeMutablePointer<T>, _ input: (Int) -> Tensor) {
+        withUnsafeTemporaryAllocation(of: UnsafePointer<T>.self, capacity: program.inputCount) { addresses in
+            for k in 0..<program.inputCount { addresses.initializeElement(at: k, to: UnsafePointer(input(k).pointer(T.self))) }
+            runElementwise(program, count, output, UnsafeBufferPointer(addresses))
+        }
+    }
+
+    private static func runElementwise<T: TensorScalar>(_ program: ElementwiseProgram, _ count: Int,
+                                                        _ output: UnsafeMutablePointer<T>,
+                                                        _ inputs: UnsafeBufferPointer<UnsafePointer<T>>) {
+        let steps = program.steps, chunk = Swift.min(count, elementwiseChunk)
+        // One chunk of values per step but the last, which writes the result; on the stack
+        // (a few KiB), so a tiny tensor's expression allocates nothing but its result.
+        withUnsafeTemporaryAllocation(of: T.self, capacity: chunk * Swift.max(steps.count - 1, 1)) { buffer in
+            guard let scratch = buffer.baseAddress else { return }
+            var start = 0
+            while start < count {
+                let n = Swift.min(chunk, count - start)
+                func address(_ operand: ElementwiseProgram.Operand) -> UnsafePointer<T>? {
+                    switch operand {
+                    case .input(let k): return inputs[k] + start
+                    case .step(let j): return UnsafePointer(scratch + j * chunk)
+                    case .constant: return nil
+                    }
+                }
+                // A constant in the dtype, as `Tensor.binary(_:_:scalar:)` converts it.
+                func constant(_ operand: ElementwiseProgram.Operand) -> T {
+                    if case .constant(let c) = operand { return T(c) }
+                    return 0
+                }
+                for index in steps.indices {
+                    let step = steps[index]
+                    let out = UnsafeMutableRawPointer(index == steps.count - 1 ? output + start : scratch + index * chunk)
+                    switch (address(step.left), address(step.right)) {
+                    case (let a?, let b?):
+                        sameShapeKernel(step.op, n, a, b, out)
+                    case (let a?, nil):
+                        var s = constant(step.right)
+                        binaryKernel(step.op, .scalarRight(count: n), a, &s, out)
+                    case (nil, let b?):
+                        var s = constant(step.left)
+                        binaryKernel(step.op, .scalarLeft(count: n), &s, b, out)
+                    case (nil, nil):
+                        break  // refused by the program's init
+                    }
+                }
+                start += n
+            }
+        }
+    }
+}
