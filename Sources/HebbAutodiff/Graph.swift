@@ -75,11 +75,15 @@ extension Variable {
         try record(Tensor.unary(op, a.value), .unary(op), a, nil, in: context)
     }
 
-    /// A fused chain of elementwise arithmetic over one or two tensors.
-    public static func apply(_ program: Tensor.ElementwiseProgram, _ a: Variable, _ b: Variable?,
+    /// A fused chain of elementwise arithmetic over two tensors.
+    public static func apply(_ program: Tensor.ElementwiseProgram, _ a: Variable, _ b: Variable,
                              in context: GraphContext) throws -> Variable {
-        let output = try b.map { try Tensor.elementwise(program, a.value, $0.value) } ?? Tensor.elementwise(program, a.value, nil)
-        return try record(output, .elementwise(program), a, b, in: context)
+        try record(Tensor.elementwise(program, a.value, b.value), .elementwise(program), a, b, in: context)
+    }
+
+    /// A fused chain of elementwise arithmetic over one tensor.
+    public static func apply(_ program: Tensor.ElementwiseProgram, _ a: Variable, in context: GraphContext) throws -> Variable {
+        try record(Tensor.elementwise(program, a.value, nil), .elementwise(program), a, nil, in: context)
     }
 
     /// The node of a result computed by an op of one or two operands.

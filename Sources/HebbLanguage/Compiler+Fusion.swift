@@ -24,7 +24,7 @@ extension Compiler {
                       case .tensor(let a)? = try? first(interpreter, scope) else { return try unfused(interpreter, scope) }
                 guard let second else {
                     guard a.dtype != .bool else { return try unfused(interpreter, scope) }
-                    return .tensor(try interpreter.located(span) { try Variable.apply(program, a, nil, in: interpreter.graph) })
+                    return .tensor(try interpreter.located(span) { try Variable.apply(program, a, in: interpreter.graph) })
                 }
                 guard case .tensor(let b)? = try? second(interpreter, scope), a.dtype == b.dtype, a.dtype != .bool,
                       a.value.shape == b.value.shape else { return try unfused(interpreter, scope) }
@@ -36,9 +36,11 @@ extension Compiler {
                   let values = try? reads.map({ try $0(interpreter, scope) }),
                   let (program, inputs) = plan.specialized(values) else { return try unfused(interpreter, scope) }
             return .tensor(try interpreter.located(span) {
-                inputs.count <= 2
-                    ? try Variable.apply(program, inputs[0], inputs.count > 1 ? inputs[1] : nil, in: interpreter.graph)
-                    : try Variable.apply(.elementwise(program), inputs, in: interpreter.graph)
+                switch inputs.count {
+                case 1: try Variable.apply(program, inputs[0], in: interpreter.graph)
+                case 2: try Variable.apply(program, inputs[0], inputs[1], in: interpreter.graph)
+                default: try Variable.apply(.elementwise(program), inputs, in: interpreter.graph)
+                }
             })
         }
     }

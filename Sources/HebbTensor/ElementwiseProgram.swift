@@ -79,17 +79,28 @@ extension Tensor {
             throw TensorError("elementwise: the program takes \(program.inputCount) operands, got \(inputs.count)")
         }
         for input in inputs.dropFirst() { try checkFusible(first, input) }
-        return try runElementwise(program, first) { inputs[$0] }
+        let result = try fusedResult(like: first)
+        switch first.dtype {
+        case .float64: runElementwise(program, inputs, result.pointer(Double.self))
+        case .float32: runElementwise(program, inputs, result.pointer(Float.self))
+        case .bool: break  // refused by fusedResult
+        }
+        return result
     }
 
-    /// The same for a program of one or two inputs, with no array.
+    /// The same for a program of one or two inputs, with no array (the interpreter's path).
     public static func elementwise(_ program: ElementwiseProgram, _ a: Tensor, _ b: Tensor?) throws -> Tensor {
         guard program.inputCount == (b == nil ? 1 : 2) else {
             throw TensorError("elementwise: the program takes \(program.inputCount) operands, got \(b == nil ? 1 : 2)")
         }
-        guard let b else { return try runElementwise(program, a) { _ in a } }
-        try checkFusible(a, b)
-        return try runElementwise(program, a) { $0 == 0 ? a : b }
+        if let b { try checkFusible(a, b) }
+        let result = try fusedResult(like: a)
+        switch a.dtype {
+        case .float64: runElementwise(program, a.count, a.pointer(Double.self), b?.pointer(Double.self), result.pointer(Double.self))
+        case .float32: runElementwise(program, a.count, a.pointer(Float.self), b?.pointer(Float.self), result.pointer(Float.self))
+        case .bool: break  // refused by fusedResult
+        }
+        return result
     }
 
     private static func checkFusible(_ first: Tensor, _ other: Tensor) throws {
@@ -98,27 +109,25 @@ extension Tensor {
             + "(\(first.dtype), \(other.dtype)); a fused expression needs one shape and dtype")
     }
 
-    @inline(__always)
-    private static func runElementwise(_ program: ElementwiseProgram, _ first: Tensor,
-                                       _ input: (Int) -> Tensor) throws -> Tensor {
+    private static func fusedResult(like first: Tensor) throws -> Tensor {
         guard first.dtype != .bool else { throw TensorError("elementwise: a fused expression needs float operands, not bool") }
-        let count = first.count
-        let result = Tensor(validShape: first.shape, dtype: first.dtype, count: count)
-        guard count > 0 else { return result }
-        switch first.dtype {
-        case .float64: runElementwise(program, count, result.pointer(Double.self), input)
-        case .float32: runElementwise(program, count, result.pointer(Float.self), input)
-        case .bool: break  // refused above
-        }
-        return result
+        return Tensor(validShape: first.shape, dtype: first.dtype, count: first.count)
     }
 
-    /// Takes each input's address once (a tensor copy per chunk and operand is two retains).
-    @inline(__always)
-    private static func runElementwise<T: TensorScalar>(_ program: ElementwiseProgram, _ count: Int,
-                                                        _ output: UnsafeMutablePointer<T>, _ input: (Int) -> Tensor) {
-        withUnsafeTemporaryAllocation(of: UnsafePointer<T>.self, capacity: program.inputCount) { addresses in
-            for k in 0..<program.inputCount { addresses.initializeElement(at: k, to: UnsafePointer(input(k).pointer(T.self))) }
+    /// Takes each input's address once, into a list on the stack.
+    private static func runElementwise<T: TensorScalar>(_ program: ElementwiseProgram, _ inputs: [Tensor],
+                                                        _ output: UnsafeMutablePointer<T>) {
+        withUnsafeTemporaryAllocation(of: UnsafePointer<T>.self, capacity: inputs.count) { addresses in
+            for (k, input) in inputs.enumerated() { addresses.initializeElement(at: k, to: UnsafePointer(input.pointer(T.self))) }
+            runElementwise(program, inputs[0].count, output, UnsafeBufferPointer(addresses))
+        }
+    }
+
+    private static func runElementwise<T: TensorScalar>(_ program: ElementwiseProgram, _ count: Int, _ a: UnsafeMutablePointer<T>,
+                                                        _ b: UnsafeMutablePointer<T>?, _ output: UnsafeMutablePointer<T>) {
+        withUnsafeTemporaryAllocation(of: UnsafePointer<T>.self, capacity: 2) { addresses in
+            addresses.initializeElement(at: 0, to: UnsafePointer(a))
+            addresses.initializeElement(at: 1, to: UnsafePointer(b ?? a))
             runElementwise(program, count, output, UnsafeBufferPointer(addresses))
         }
     }

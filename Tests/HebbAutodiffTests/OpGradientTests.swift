@@ -213,7 +213,7 @@ enum OpCases {
         guard let one, let two, let three else { return [] }
         let shape = [3, 4]
         return [
-            GradCase("(2 - x * x) / 3", [inputs.normal(shape)]) { x in try Variable.apply(one, x[0], nil, in: GraphContext.current) },
+            GradCase("(2 - x * x) / 3", [inputs.normal(shape)]) { x in try Variable.apply(one, x[0], in: GraphContext.current) },
             GradCase("(x * y + x) / (y - 3)", [inputs.normal(shape), inputs.awayFromZero(shape)]) { x in
                 try Variable.apply(two, x[0], x[1], in: GraphContext.current)
             },
