@@ -135,44 +135,65 @@ extension Tensor {
     private static func runElementwise<T: TensorScalar>(_ program: ElementwiseProgram, _ count: Int,
                                                         _ output: UnsafeMutablePointer<T>,
                                                         _ inputs: UnsafeBufferPointer<UnsafePointer<T>>) {
-        let steps = program.steps, chunk = Swift.min(count, elementwiseChunk)
-        // One chunk of values per step but the last, which writes the result; on the stack
-        // (a few KiB), so a tiny tensor's expression allocates nothing but its result.
-        withUnsafeTemporaryAllocation(of: T.self, capacity: chunk * Swift.max(steps.count - 1, 1)) { buffer in
-            guard let scratch = buffer.baseAddress else { return }
-            var start = 0
-            while start < count {
-                let n = Swift.min(chunk, count - start)
-                func address(_ operand: ElementwiseProgram.Operand) -> UnsafePointer<T>? {
+        let chunk = Swift.min(count, elementwiseChunk)
+        program.steps.withUnsafeBufferPointer { steps in
+            let last = steps.count - 1
+            // On the stack (a few KiB), so a tiny tensor's expression allocates nothing but
+            // its result: one chunk of values per step but the last, which writes the
+            // result, then each step's two constants in the dtype, converted as
+            // `Tensor.binary(_:_:scalar:)` converts them.
+            withUnsafeTemporaryAllocation(of: T.self, capacity: chunk * last + 2 * steps.count) { buffer in
+                guard let scratch = buffer.baseAddress else { return }
+                let constants = scratch + chunk * last
+                for index in 0..<steps.count {
+                    if case .constant(let c) = steps[index].left { constants[2 * index] = T(c) }
+                    if case .constant(let c) = steps[index].right { constants[2 * index + 1] = T(c) }
+                }
+                /// An operand's elements from `start` on, and their stride (0 for a constant).
+                func operand(_ operand: ElementwiseProgram.Operand, _ slot: Int, _ start: Int) -> (UnsafePointer<T>, Int) {
                     switch operand {
-                    case .input(let k): return inputs[k] + start
-                    case .step(let j): return UnsafePointer(scratch + j * chunk)
-                    case .constant: return nil
+                    case .input(let k): return (inputs[k] + start, 1)
+                    case .step(let j): return (UnsafePointer(scratch + j * chunk), 1)
+                    case .constant: return (UnsafePointer(constants + slot), 0)
                     }
                 }
-                // A constant in the dtype, as `Tensor.binary(_:_:scalar:)` converts it.
-                func constant(_ operand: ElementwiseProgram.Operand) -> T {
-                    if case .constant(let c) = operand { return T(c) }
-                    return 0
-                }
-                for index in steps.indices {
-                    let step = steps[index]
-                    let out = UnsafeMutableRawPointer(index == steps.count - 1 ? output + start : scratch + index * chunk)
-                    switch (address(step.left), address(step.right)) {
-                    case (let a?, let b?):
-                        sameShapeKernel(step.op, n, a, b, out)
-                    case (let a?, nil):
-                        var s = constant(step.right)
-                        binaryKernel(step.op, .scalarRight(count: n), a, &s, out)
-                    case (nil, let b?):
-                        var s = constant(step.left)
-                        binaryKernel(step.op, .scalarLeft(count: n), &s, b, out)
-                    case (nil, nil):
-                        break  // refused by the program's init
+                var start = 0
+                while start < count {
+                    let n = Swift.min(chunk, count - start)
+                    for index in 0..<steps.count {
+                        let step = steps[index]
+                        let (a, strideA) = operand(step.left, 2 * index, start)
+                        let (b, strideB) = operand(step.right, 2 * index + 1, start)
+                        fusedStep(step.op, n, a, strideA, b, strideB, index == last ? output + start : scratch + index * chunk)
                     }
+                    start += n
                 }
-                start += n
             }
+        }
+    }
+
+    /// One step on one chunk: `a op b` elementwise, where a stride of 0 repeats a constant.
+    /// The same IEEE operations as the separate ops' kernels (`binaryKernel`), so the same
+    /// bits; inlined here so a tiny tensor's step is a short loop, not a dispatch.
+    @inline(__always)
+    private static func fusedStep<T: TensorScalar>(_ op: BinaryOp, _ n: Int, _ a: UnsafePointer<T>, _ strideA: Int,
+                                                   _ b: UnsafePointer<T>, _ strideB: Int, _ out: UnsafeMutablePointer<T>) {
+        switch (op, strideA, strideB) {
+        case (.add, 1, 1): for i in 0..<n { out[i] = a[i] + b[i] }
+        case (.add, 1, _): let s = b[0]; for i in 0..<n { out[i] = a[i] + s }
+        case (.add, _, _): let s = a[0]; for i in 0..<n { out[i] = s + b[i] }
+        case (.sub, 1, 1): for i in 0..<n { out[i] = a[i] - b[i] }
+        case (.sub, 1, _): let s = b[0]; for i in 0..<n { out[i] = a[i] - s }
+        case (.sub, _, _): let s = a[0]; for i in 0..<n { out[i] = s - b[i] }
+        case (.mul, 1, 1): for i in 0..<n { out[i] = a[i] * b[i] }
+        case (.mul, 1, _): let s = b[0]; for i in 0..<n { out[i] = a[i] * s }
+        case (.mul, _, _): let s = a[0]; for i in 0..<n { out[i] = s * b[i] }
+        case (.div, 1, 1): for i in 0..<n { out[i] = a[i] / b[i] }
+        case (.div, 1, _): let s = b[0]; for i in 0..<n { out[i] = a[i] / s }
+        case (.div, _, _): let s = a[0]; for i in 0..<n { out[i] = s / b[i] }
+        default:  // not reached: a program's init admits only the four (`canFuse`)
+            let plan: BinaryPlan = strideA == 0 ? .scalarLeft(count: n) : (strideB == 0 ? .scalarRight(count: n) : .same(count: n))
+            binaryKernel(op, plan, a, b, UnsafeMutableRawPointer(out))
         }
     }
 }
