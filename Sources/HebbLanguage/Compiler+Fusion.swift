@@ -15,10 +15,11 @@ extension Compiler {
     /// The fused form of a chain of two or more `+ - * /` over names and number literals
     /// (`plan`); `unfused` is the code of the separate ops.
     func fusedArithmetic(_ plan: FusionPlan, _ span: SourceSpan, unfused: @escaping ExprCode) -> ExprCode {
-        let reads = plan.names.map { read(context.resolve($0, globals: globals)) }
-        if let program = plan.program, reads.count <= 2 {
-            // The common case: one or two tensors, no number-valued names. No arrays.
-            let first = reads[0], second = reads.count > 1 ? reads[1] : nil
+        if let program = plan.program, plan.names.count <= 2 {
+            // The common case: one or two tensors, no number-valued names. No arrays (a
+            // closure kept in an array is called through a reabstraction thunk).
+            let first = read(context.resolve(plan.names[0], globals: globals))
+            let second = plan.names.count > 1 ? read(context.resolve(plan.names[1], globals: globals)) : nil
             return { interpreter, scope in
                 guard !interpreter.graph.checksFinite,
                       case .tensor(let a)? = try? first(interpreter, scope) else { return try unfused(interpreter, scope) }
@@ -31,6 +32,7 @@ extension Compiler {
                 return .tensor(try interpreter.located(span) { try Variable.apply(program, a, b, in: interpreter.graph) })
             }
         }
+        let reads = plan.names.map { read(context.resolve($0, globals: globals)) }
         return { interpreter, scope in
             guard !interpreter.graph.checksFinite,
                   let values = try? reads.map({ try $0(interpreter, scope) }),
