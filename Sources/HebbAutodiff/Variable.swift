@@ -33,8 +33,8 @@ public final class Variable {
         /// nobody holds can be no `grad` target, so no gradient would reach anything
         /// through it.
         weak var weakLeafOperand: Variable?
-        /// Why the history was dropped, when it was (see above); `grad` through such a node
-        /// says so instead of returning zeros.
+        /// Why the history was dropped, when it was (see the class comment); `grad` through
+        /// such a node says so instead of returning zeros.
         var releasedHistory: HistoryRelease?
         /// Extra data the op's backward rule needs (max-pooling's argmax positions).
         var saved: [Int32]?
@@ -204,7 +204,6 @@ public final class Variable {
 
     /// Keeps what the op's backward rule needs beside the node.
     func keep(saved: [Int32]) { withExtras { $0.saved = saved } }
-
 }
 
 /// Why a node lost its history: an earlier `grad` call closed its recording window, or the

@@ -15,7 +15,8 @@ extension Compiler {
     /// The fused form of a chain of two or more `+ - * /` over names and number literals
     /// (`plan`); `unfused` is the code of the separate ops.
     func fusedArithmetic(_ plan: FusionPlan, _ span: SourceSpan, unfused: @escaping ExprCode) -> ExprCode {
-        if let program = plan.program, plan.names.count <= 2 {
+        if plan.names.count <= 2 {
+            let program = plan.program
             // The common case: one or two tensors, no number-valued names. No arrays (a
             // closure kept in an array is called through a reabstraction thunk).
             let first = read(context.resolve(plan.names[0], globals: globals))
@@ -62,8 +63,8 @@ struct FusionPlan {
     let names: [Identifier]
     /// Steps in evaluation order; name `i` is `.input(i)`.
     let steps: [Step]
-    /// The program when every name holds a tensor; nil if that program is not valid.
-    let program: Tensor.ElementwiseProgram?
+    /// The program when every name holds a tensor.
+    let program: Tensor.ElementwiseProgram
 
     init?(_ expression: Expr) {
         var visited: [Identifier] = []
@@ -84,10 +85,13 @@ struct FusionPlan {
                 return nil
             }
         }
-        guard emit(expression) != nil else { return nil }
+        // No program: a step of two literals (`a * (2 * 3)`), which no values of the names
+        // would make valid; the separate ops fold it.
+        guard emit(expression) != nil,
+              let program = Tensor.ElementwiseProgram(steps: steps, inputCount: names.count) else { return nil }
         self.names = names
         self.steps = steps
-        self.program = Tensor.ElementwiseProgram(steps: steps, inputCount: names.count)
+        self.program = program
     }
 
     /// The number of operators, or 0 when something other than `+ - * /`, a name or a

@@ -1,9 +1,11 @@
 // A fused chain of elementwise arithmetic (`a * b + a`, `mu * v - lr * g`): one result, one
 // pass over the operands, instead of one tensor (and one graph node) per operator.
 //
-// The arithmetic is that of the separate ops, element for element: each step runs the same
-// kernel as `Tensor.binary` on a chunk of the operands, so a fused expression gives the
-// same bits as the ops one at a time (nothing is contracted into a fused multiply-add).
+// The arithmetic is that of the separate ops, element for element: each step does on a
+// chunk of the operands the IEEE operation `Tensor.binary`'s kernel does on the whole, so a
+// fused expression gives the same bits as the ops one at a time (nothing is contracted into
+// a fused multiply-add, constants are converted to the dtype as the separate op converts
+// them).
 
 extension Tensor {
     /// Steps of `+ - * /` over inputs of one shape and dtype and constants; the last step's

@@ -35,10 +35,11 @@ import HebbTensor
         #expect(isFused(hebb, "fused") && isFused(hebb, "fused2"))
         #expect(!isFused(hebb, "separate"))
         #expect(try hebb.run("all(fused == separate) and all(fused2 == separate2)").value == "true")
-        // Gradients: a reaches the cost through both expressions and through a * a, so its
-        // gradient sums parts from the fused node and from other nodes, in the same order.
+        // Gradients: a reaches the cost through both expressions and through a * a, which
+        // the backward pass visits first, so its gradient adds the fused node's parts to
+        // another node's: they must come in the separate ops' order.
         try hebb.run("""
-            ga, gb = grad(sum(a * b + a) + sum(a * a) + sum(2 - a / b * k + b / 3), [a, b])
+            ga, gb = grad(sum(a * a) + sum(a * b + a) + sum(2 - a / b * k + b / 3), [a, b])
             t = a * b
             u = t + a
             t1 = a / b
@@ -46,7 +47,7 @@ import HebbTensor
             t3 = 2 - t2
             t4 = b / 3
             v = t3 + t4
-            sa, sb = grad(sum(u) + sum(a * a) + sum(v), [a, b])
+            sa, sb = grad(sum(a * a) + sum(u) + sum(v), [a, b])
             """)
         #expect(try hebb.run("all(ga == sa) and all(gb == sb)").value == "true")
     }
@@ -95,6 +96,10 @@ import HebbTensor
         #expect(isFused(hebb, "scalar") && isFused(hebb, "numbers"))
         #expect(try hebb.run("all(broadcast == tensor([[11, 42], [33, 84]])) and all(masked == tensor([[1, 2], [6, 8]]))").value == "true")
         #expect(try hebb.run("scalar == 30 and all(numbers == -a)").value == "true")
+        // A step of two numbers: literals (folded by the separate ops) or names holding numbers.
+        try hebb.run("literals = a * (2 * 3) + a\nnamed = x * y * a - a")
+        #expect(!isFused(hebb, "literals") && !isFused(hebb, "named"))
+        #expect(try hebb.run("all(literals == 7 * a) and all(named == 5 * a)").value == "true")
         let misfit = "p = tensor([1, 2, 3])\nq = p * a + p"
         let fusedError = hebb.error(misfit)
         hebb.session.checksFinite = true   // no fusion: the separate ops
