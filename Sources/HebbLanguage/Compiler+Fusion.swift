@@ -23,14 +23,23 @@ extension Compiler {
             let second = plan.names.count > 1 ? read(context.resolve(plan.names[1], globals: globals)) : nil
             return { interpreter, scope in
                 guard !interpreter.graph.checksFinite,
-                      case .tensor(let a)? = try? first(interpreter, scope) else { return try unfused(interpreter, scope) }
+                      case .tensor(let a)? = try? first(interpreter, scope) else { return try mixed(interpreter, scope) }
                 guard let second else {
                     guard a.dtype != .bool else { return try unfused(interpreter, scope) }
                     return .tensor(try interpreter.located(span) { try Variable.apply(program, a, in: interpreter.graph) })
                 }
                 guard case .tensor(let b)? = try? second(interpreter, scope), a.dtype == b.dtype, a.dtype != .bool,
-                      a.value.shape == b.value.shape else { return try unfused(interpreter, scope) }
+                      a.value.shape == b.value.shape else { return try mixed(interpreter, scope) }
                 return .tensor(try interpreter.located(span) { try Variable.apply(program, a, b, in: interpreter.graph) })
+            }
+            // Off the tensor-tensor path: a tensor and a number run as the program with the
+            // number as a constant (as the general path below does); anything else, separately.
+            func mixed(_ interpreter: Interpreter, _ scope: Scope) throws -> Value {
+                guard !interpreter.graph.checksFinite, let second,
+                      let a = try? first(interpreter, scope), let b = try? second(interpreter, scope),
+                      a.isTensor != b.isTensor,   // numbers alone (scalar code) go straight to the separate ops
+                      let (oneInput, inputs) = plan.specialized([a, b]) else { return try unfused(interpreter, scope) }
+                return .tensor(try interpreter.located(span) { try Variable.apply(oneInput, inputs[0], in: interpreter.graph) })
             }
         }
         let reads = plan.names.map { read(context.resolve($0, globals: globals)) }
@@ -66,9 +75,15 @@ struct FusionPlan {
     /// The program when every name holds a tensor.
     let program: Tensor.ElementwiseProgram
 
+    /// The most operators one program takes. Each operator of a longer chain would plan its
+    /// own subtree again (the separate ops' code fuses its operands where it can), so the
+    /// planning of a chain of n operators costs n times this, not n².
+    static let maximumOperators = 64
+
     init?(_ expression: Expr) {
         var visited: [Identifier] = []
-        guard FusionPlan.operatorCount(expression, names: &visited) >= 2 else { return nil }
+        let operators = FusionPlan.operatorCount(expression, names: &visited)
+        guard operators >= 2 && operators <= FusionPlan.maximumOperators else { return nil }
         let names = Array(visited.reversed())
         var steps: [Step] = []
         func emit(_ expression: Expr) -> Operand? {

@@ -90,10 +90,12 @@ import HebbTensor
             masked = m * a + a
             scalar = s * s + s
             numbers = x * a - y * a
+            mixed = x * a + a
             """)
         #expect(try hebb.run("n").value == "8")
         #expect(!isFused(hebb, "broadcast") && !isFused(hebb, "masked"))
-        #expect(isFused(hebb, "scalar") && isFused(hebb, "numbers"))
+        #expect(isFused(hebb, "scalar") && isFused(hebb, "numbers") && isFused(hebb, "mixed"))
+        #expect(try hebb.run("all(mixed == 3 * a)").value == "true")
         #expect(try hebb.run("all(broadcast == tensor([[11, 42], [33, 84]])) and all(masked == tensor([[1, 2], [6, 8]]))").value == "true")
         #expect(try hebb.run("scalar == 30 and all(numbers == -a)").value == "true")
         // A step of two numbers: literals (folded by the separate ops) or names holding numbers.
