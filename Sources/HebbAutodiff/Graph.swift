@@ -83,7 +83,7 @@ extension Variable {
 
     /// A fused chain of elementwise arithmetic over one tensor.
     public static func apply(_ program: Tensor.ElementwiseProgram, _ a: Variable, in context: GraphContext) throws -> Variable {
-        try record(Tensor.elementwise(program, a.value, nil), .elementwise(program), a, nil, in: context)
+        try record(Tensor.elementwise(program, a.value), .elementwise(program), a, nil, in: context)
     }
 
     /// The node of a result computed by an op of one or two operands.

@@ -342,6 +342,19 @@ extension Compiler {
                                          otherwise: callWith)
             }
             // The same as callWith, inline: the call loop's hot path has no closure call to spare.
+            // A callee written as a name is read as the closure itself when it holds one (one
+            // retain; a `Value` taken apart costs two and two releases).
+            if case .name(let name) = callee.kind {
+                let calleeClosure = readClosure(context.resolve(name, globals: globals))
+                return { interpreter, scope in
+                    if let closure = calleeClosure(interpreter, scope), closure.code.parametersFillLeadingSlots,
+                       closure.code.parameterSlots.count == positional.count {
+                        return try interpreter.callClosure(closure, evaluating: positional, in: scope, span)
+                    }
+                    let functionValue = try function(interpreter, scope)
+                    return try interpreter.call(functionValue, try argumentCode.evaluate(interpreter, scope), span)
+                }
+            }
             return { interpreter, scope in
                 let functionValue = try function(interpreter, scope)
                 if case .function(let closure) = functionValue, closure.code.parametersFillLeadingSlots,
@@ -421,6 +434,38 @@ extension Compiler {
             }
             if let value = cell.current { return value }
             throw interpreter.unknownName(identifier)
+        }
+    }
+
+    /// Code that reads a name when it holds a tensor, else nil (a number, a function, an
+    /// unset name: the caller takes its general path, which reads the name as `read` does).
+    /// The fused arithmetic's operands: a read that yields the node itself costs one retain,
+    /// where a `Value` returned and then taken apart costs two and two releases.
+    func readTensor(_ name: ResolvedName) -> TensorReadCode {
+        let cell = name.global
+        if name.frames.isEmpty { return { _, _ in cell.tensor } }
+        if let slot = name.ownSlotOnly {
+            return { _, scope in scope.isAssigned(slot) ? scope.tensor(at: slot) : cell.tensor }
+        }
+        let general = read(name)
+        return { interpreter, scope in
+            if case .tensor(let variable)? = try? general(interpreter, scope) { return variable }
+            return nil
+        }
+    }
+
+    /// Code that reads a name when it holds a user function, else nil (the caller then reads
+    /// it as `read` does, for its value or its error).
+    func readClosure(_ name: ResolvedName) -> ClosureReadCode {
+        let cell = name.global
+        if name.frames.isEmpty { return { _, _ in cell.closure } }
+        if let slot = name.ownSlotOnly {
+            return { _, scope in scope.isAssigned(slot) ? scope.closure(at: slot) : cell.closure }
+        }
+        let general = read(name)
+        return { interpreter, scope in
+            if case .function(let closure)? = try? general(interpreter, scope) { return closure }
+            return nil
         }
     }
 

@@ -19,16 +19,17 @@ extension Compiler {
             let program = plan.program
             // The common case: one or two tensors, no number-valued names. No arrays (a
             // closure kept in an array is called through a reabstraction thunk).
-            let first = read(context.resolve(plan.names[0], globals: globals))
-            let second = plan.names.count > 1 ? read(context.resolve(plan.names[1], globals: globals)) : nil
+            let firstName = context.resolve(plan.names[0], globals: globals)
+            let secondName = plan.names.count > 1 ? context.resolve(plan.names[1], globals: globals) : nil
+            let firstTensor = readTensor(firstName), secondTensor = secondName.map(readTensor)
+            let first = read(firstName), second = secondName.map(read)
             return { interpreter, scope in
-                guard !interpreter.graph.checksFinite,
-                      case .tensor(let a)? = try? first(interpreter, scope) else { return try mixed(interpreter, scope) }
-                guard let second else {
+                guard !interpreter.graph.checksFinite, let a = firstTensor(interpreter, scope) else { return try mixed(interpreter, scope) }
+                guard let secondTensor else {
                     guard a.dtype != .bool else { return try unfused(interpreter, scope) }
                     return .tensor(try interpreter.located(span) { try Variable.apply(program, a, in: interpreter.graph) })
                 }
-                guard case .tensor(let b)? = try? second(interpreter, scope), a.dtype == b.dtype, a.dtype != .bool,
+                guard let b = secondTensor(interpreter, scope), a.dtype == b.dtype, a.dtype != .bool,
                       a.value.shape == b.value.shape else { return try mixed(interpreter, scope) }
                 return .tensor(try interpreter.located(span) { try Variable.apply(program, a, b, in: interpreter.graph) })
             }

@@ -13,7 +13,11 @@ typealias ExprCode = (Interpreter, Scope) throws -> Value
 /// Compiled code of a statement or block: how it finished.
 typealias StmtCode = (Interpreter, Scope) throws -> Flow
 /// Compiled code that stores a value at an assignment target.
-typealias StoreCode = (Interpreter, Scope, Value) throws -> Void
+typealias StoreCode = (Interpreter, Scope, consuming Value) throws -> Void
+/// Reads a name that may hold a tensor: the node, or nil for anything else.
+typealias TensorReadCode = (Interpreter, Scope) -> Variable?
+/// Reads a name that may hold a user function: the closure, or nil for anything else.
+typealias ClosureReadCode = (Interpreter, Scope) -> Closure?
 
 /// Compiled code kept in an array. Swift stores a closure that is an array's element (or
 /// part of a tuple element) in its most general form, so every call through it, and every

@@ -141,6 +141,12 @@ extension Interpreter {
     /// `body` gets the caller's file (for its messages).
     @inline(__always)
     private func entered(_ closure: Closure, at span: SourceSpan, _ body: (SourceFile) throws -> Value) throws -> Value {
+        // A call within one file (the common case) leaves `file` as it is: no retain, no release.
+        if closure.file === file {
+            callStack.push(closure, at: span, in: file)
+            defer { callStack.pop() }
+            return try body(file)
+        }
         // Swapped in and out, not assigned: one retain and one release per call, not two.
         var callerFile = closure.file
         swap(&file, &callerFile)

@@ -1,3 +1,4 @@
+import HebbAutodiff
 import HebbSyntax
 
 /// A location-free runtime error; the interpreter attaches the span of the expression or
@@ -48,6 +49,30 @@ public final class Scope {
             precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
             slots[slot] = newValue
         }
+    }
+
+    /// The tensor a slot holds, if it holds one: read in place, so the node is retained once
+    /// and no `Value` is copied (the fused arithmetic's operands).
+    @inline(__always)
+    func tensor(at slot: Int) -> Variable? {
+        precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
+        if case .tensor(let variable)? = slots[slot] { return variable }
+        return nil
+    }
+
+    /// The user function a slot holds, if it holds one, read in place (the call path).
+    @inline(__always)
+    func closure(at slot: Int) -> Closure? {
+        precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
+        if case .function(let closure)? = slots[slot] { return closure }
+        return nil
+    }
+
+    /// Whether a slot is assigned.
+    @inline(__always)
+    func isAssigned(_ slot: Int) -> Bool {
+        precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
+        return slots[slot] != nil
     }
 
     /// Empties every slot (releasing what they held).
@@ -139,6 +164,24 @@ final class GlobalCell {
     var builtin: Value?
 
     @inline(__always) var current: Value? { value ?? builtin }
+
+    /// The user's value when it is a tensor, read in place (one retain, no `Value` copy).
+    @inline(__always) var tensor: Variable? {
+        if case .tensor(let variable)? = value { return variable }
+        return nil
+    }
+
+    /// The current value (the user's, else the stdlib's) when it is a user function, read
+    /// in place.
+    @inline(__always) var closure: Closure? {
+        switch value {
+        case .function(let closure)?: return closure
+        case .some: return nil
+        case nil:
+            if case .function(let closure)? = builtin { return closure }
+            return nil
+        }
+    }
 }
 
 /// Top-level variables and the builtins: one cell per interned symbol.

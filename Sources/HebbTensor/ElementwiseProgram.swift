@@ -90,28 +90,44 @@ extension Tensor {
         return result
     }
 
-    /// The same for a program of one or two inputs, with no array (the interpreter's path).
-    public static func elementwise(_ program: ElementwiseProgram, _ a: Tensor, _ b: Tensor?) throws -> Tensor {
-        guard program.inputCount == (b == nil ? 1 : 2) else {
-            throw TensorError("elementwise: the program takes \(program.inputCount) operands, got \(b == nil ? 1 : 2)")
+    /// The same for a program of two inputs, with no array (the interpreter's path; the
+    /// operands are borrowed, not copied: a copy of a tensor is two retains and releases,
+    /// more than a 4×4 step's arithmetic).
+    public static func elementwise(_ program: ElementwiseProgram, _ a: borrowing Tensor, _ b: borrowing Tensor) throws -> Tensor {
+        guard program.inputCount == 2 else {
+            throw TensorError("elementwise: the program takes \(program.inputCount) operands, got 2")
         }
-        if let b { try checkFusible(a, b) }
+        try checkFusible(a, b)
         let result = try fusedResult(like: a)
         switch a.dtype {
-        case .float64: runElementwise(program, a.count, a.pointer(Double.self), b?.pointer(Double.self), result.pointer(Double.self))
-        case .float32: runElementwise(program, a.count, a.pointer(Float.self), b?.pointer(Float.self), result.pointer(Float.self))
+        case .float64: runElementwise(program, a.count, a.pointer(Double.self), b.pointer(Double.self), result.pointer(Double.self))
+        case .float32: runElementwise(program, a.count, a.pointer(Float.self), b.pointer(Float.self), result.pointer(Float.self))
         case .bool: break  // refused by fusedResult
         }
         return result
     }
 
-    private static func checkFusible(_ first: Tensor, _ other: Tensor) throws {
+    /// The same for a program of one input.
+    public static func elementwise(_ program: ElementwiseProgram, _ a: borrowing Tensor) throws -> Tensor {
+        guard program.inputCount == 1 else {
+            throw TensorError("elementwise: the program takes \(program.inputCount) operands, got 1")
+        }
+        let result = try fusedResult(like: a)
+        switch a.dtype {
+        case .float64: runElementwise(program, a.count, a.pointer(Double.self), nil, result.pointer(Double.self))
+        case .float32: runElementwise(program, a.count, a.pointer(Float.self), nil, result.pointer(Float.self))
+        case .bool: break  // refused by fusedResult
+        }
+        return result
+    }
+
+    private static func checkFusible(_ first: borrowing Tensor, _ other: borrowing Tensor) throws {
         guard other.shape != first.shape || other.dtype != first.dtype else { return }
         throw TensorError("elementwise: operands of shapes \(describe(first.shape)) and \(describe(other.shape)) "
             + "(\(first.dtype), \(other.dtype)); a fused expression needs one shape and dtype")
     }
 
-    private static func fusedResult(like first: Tensor) throws -> Tensor {
+    private static func fusedResult(like first: borrowing Tensor) throws -> Tensor {
         guard first.dtype != .bool else { throw TensorError("elementwise: a fused expression needs float operands, not bool") }
         return Tensor(validShape: first.shape, dtype: first.dtype, count: first.count)
     }
