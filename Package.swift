@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "HebbKernel", dependencies: ["HebbLanguage", "HebbNotebook", "HebbSyntax", "HebbPlot",
                                                    "CZeroMQ", "COpenSSL", "CSVGRaster"]),
         .executableTarget(name: "hebb", dependencies: [
-            "HebbLanguage", "HebbNotebook", "HebbKernel", "CEditLine",
+            "HebbTensor", "HebbAutodiff", "HebbSyntax", "HebbLanguage", "HebbNotebook", "HebbKernel", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

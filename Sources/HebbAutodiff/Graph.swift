@@ -22,7 +22,7 @@ extension Variable {
     /// The same in a context the caller holds.
     public static func apply(_ op: Op, _ inputs: [Variable], in context: GraphContext) throws -> Variable {
         let (output, saved) = try op.forward(inputs.map(\.value))
-        try checkFinite(output, op, context)
+        if context.checksFinite { try checkFinite(output, op) }
         guard context.recording else { return Variable(output, in: context) }
         for input in inputs { input.freeStaleHistory(context) }
         let node = op.gradientReadsOnlyOperandShape && inputs.count == 1 && !inputs[0].hasHistory
@@ -90,18 +90,16 @@ extension Variable {
     @inline(__always)
     private static func record(_ output: Tensor, _ op: Op, _ a: Variable, _ b: Variable?,
                                in context: GraphContext) throws -> Variable {
-        try checkFinite(output, op, context)
+        if context.checksFinite { try checkFinite(output, op) }
         guard context.recording else { return Variable(output, in: context) }
         a.freeStaleHistory(context)
         b?.freeStaleHistory(context)
-        let bytes = output.storage.byteCount  // before: the node takes the tensor
         let node = Variable(value: output, op: op, a, b, context: context)
-        context.countRecorded(bytes: bytes)  // after: the node belongs to the closing window
+        context.countRecorded(bytes: node.value.storage.byteCount)  // after: the node belongs to the closing window
         return node
     }
 
-    private static func checkFinite(_ output: Tensor, _ op: Op, _ context: GraphContext) throws {
-        guard context.checksFinite else { return }
+    private static func checkFinite(_ output: borrowing Tensor, _ op: Op) throws {
         for index in 0..<output.count where !output.element(index).isFinite {
             let value = output.element(index)
             throw TensorError("\(op.name) produced \(value.isNaN ? "nan" : "\(value)") (--check-finite)")  // not "-nan"

@@ -110,16 +110,17 @@ public final class Variable {
 
     /// A leaf of a context the caller holds.
     public init(_ value: Tensor, in context: GraphContext) {
+        context.nodeMade()  // first: see the two-operand init
         self.value = value
         self.op = nil
         self.first = nil
         self.second = nil
         self.epoch = context.epoch
-        context.nodeMade()
     }
 
     /// A recorded result. The context is passed in by `apply`, which looked it up once.
     init(value: Tensor, op: Op, inputs: [Variable], context: GraphContext) {
+        context.nodeMade()  // first: see the two-operand init
         self.value = value
         self.op = op
         self.first = inputs.first
@@ -130,11 +131,11 @@ public final class Variable {
             self.extras = box
         }
         self.epoch = context.epoch
-        context.nodeMade()
     }
 
     /// A recorded result whose one operand, a leaf, is held weakly (see `weakLeafOperand`).
     init(value: Tensor, op: Op, weakLeafOperand operand: Variable, context: GraphContext) {
+        context.nodeMade()  // first: see the two-operand init
         self.value = value
         self.op = op
         self.first = nil
@@ -143,16 +144,17 @@ public final class Variable {
         box.weakLeafOperand = operand
         self.extras = box
         self.epoch = context.epoch
-        context.nodeMade()
     }
 
     init(value: Tensor, op: Op, _ a: Variable, _ b: Variable?, context: GraphContext) {
+        // Counted first: the count's atomic, between the stores and the end of the caller's
+        // borrow, kept the optimizer from turning the copies of `value` into moves.
+        context.nodeMade()
         self.value = value
         self.op = op
         self.first = a
         self.second = b
         self.epoch = context.epoch
-        context.nodeMade()
     }
 
     /// Calls `body` with each operand of `op`, in order, without building an array (the

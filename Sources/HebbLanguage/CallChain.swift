@@ -11,8 +11,10 @@ struct CallFrame {
 /// the first call of a runaway chain and the functions that repeat. Pushed and popped on
 /// every call, so its entries hold no references: an entry's closure and caller file are
 /// held by the call itself (`Interpreter.callClosure`'s locals) for exactly as long as the
-/// entry exists, and `frames` copies them out with strong references.
-final class CallStack {
+/// entry exists, and `frames` copies them out with strong references. A noncopyable struct
+/// stored in the interpreter, not an object of its own: an object is retained and released
+/// around each push and pop.
+struct CallStack: ~Copyable {
     private struct Entry {
         unowned(unsafe) let closure: Closure
         let span: SourceSpan
@@ -26,19 +28,19 @@ final class CallStack {
     deinit { entries.deallocate() }
 
     @inline(__always)
-    func push(_ closure: Closure, at span: SourceSpan, in file: SourceFile) {
+    mutating func push(_ closure: Closure, at span: SourceSpan, in file: SourceFile) {
         if count == capacity { grow() }
         (entries + count).initialize(to: Entry(closure: closure, span: span, file: file))
         count += 1
     }
 
     @inline(__always)
-    func pop() {
+    mutating func pop() {
         precondition(count > 0, "call stack popped when empty")
         count -= 1
     }
 
-    private func grow() {
+    private mutating func grow() {
         let larger = UnsafeMutablePointer<Entry>.allocate(capacity: 2 * capacity)
         larger.moveInitialize(from: entries, count: count)
         entries.deallocate()

@@ -346,6 +346,17 @@ extension Compiler {
             // retain; a `Value` taken apart costs two and two releases).
             if case .name(let name) = callee.kind {
                 let calleeClosure = readClosure(context.resolve(name, globals: globals))
+                if positional.count == 1 {
+                    let argument = positional[0].run
+                    return { interpreter, scope in
+                        if let closure = calleeClosure(interpreter, scope), closure.code.parametersFillLeadingSlots,
+                           closure.code.parameterSlots.count == 1 {
+                            return try interpreter.callClosure(closure, evaluating: argument, in: scope, span)
+                        }
+                        let functionValue = try function(interpreter, scope)
+                        return try interpreter.call(functionValue, try argumentCode.evaluate(interpreter, scope), span)
+                    }
+                }
                 return { interpreter, scope in
                     if let closure = calleeClosure(interpreter, scope), closure.code.parametersFillLeadingSlots,
                        closure.code.parameterSlots.count == positional.count {

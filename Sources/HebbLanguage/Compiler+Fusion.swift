@@ -15,28 +15,34 @@ extension Compiler {
     /// The fused form of a chain of two or more `+ - * /` over names and number literals
     /// (`plan`); `unfused` is the code of the separate ops.
     func fusedArithmetic(_ plan: FusionPlan, _ span: SourceSpan, unfused: @escaping ExprCode) -> ExprCode {
-        if plan.names.count <= 2 {
-            let program = plan.program
-            // The common case: one or two tensors, no number-valued names. No arrays (a
-            // closure kept in an array is called through a reabstraction thunk).
-            let firstName = context.resolve(plan.names[0], globals: globals)
-            let secondName = plan.names.count > 1 ? context.resolve(plan.names[1], globals: globals) : nil
-            let firstTensor = readTensor(firstName), secondTensor = secondName.map(readTensor)
-            let first = read(firstName), second = secondName.map(read)
+        let program = plan.program
+        // The common cases: one or two tensors, no number-valued names. No arrays (a closure
+        // kept in an array is called through a reabstraction thunk) and no optional closures
+        // (unwrapping one is a retain and a release of its context).
+        if plan.names.count == 1 {
+            let tensor = readTensor(context.resolve(plan.names[0], globals: globals))
             return { interpreter, scope in
-                guard !interpreter.graph.checksFinite, let a = firstTensor(interpreter, scope) else { return try mixed(interpreter, scope) }
-                guard let secondTensor else {
-                    guard a.dtype != .bool else { return try unfused(interpreter, scope) }
-                    return .tensor(try interpreter.located(span) { try Variable.apply(program, a, in: interpreter.graph) })
+                guard !interpreter.graph.checksFinite, let a = tensor(interpreter, scope), a.dtype != .bool else {
+                    return try unfused(interpreter, scope)
                 }
-                guard let b = secondTensor(interpreter, scope), a.dtype == b.dtype, a.dtype != .bool,
+                return .tensor(try interpreter.located(span) { try Variable.apply(program, a, in: interpreter.graph) })
+            }
+        }
+        if plan.names.count == 2 {
+            let firstName = context.resolve(plan.names[0], globals: globals)
+            let secondName = context.resolve(plan.names[1], globals: globals)
+            let firstTensor = readTensor(firstName), secondTensor = readTensor(secondName)
+            let first = read(firstName), second = read(secondName)
+            return { interpreter, scope in
+                guard !interpreter.graph.checksFinite, let a = firstTensor(interpreter, scope),
+                      let b = secondTensor(interpreter, scope), a.dtype == b.dtype, a.dtype != .bool,
                       a.value.shape == b.value.shape else { return try mixed(interpreter, scope) }
                 return .tensor(try interpreter.located(span) { try Variable.apply(program, a, b, in: interpreter.graph) })
             }
             // Off the tensor-tensor path: a tensor and a number run as the program with the
             // number as a constant (as the general path below does); anything else, separately.
             func mixed(_ interpreter: Interpreter, _ scope: Scope) throws -> Value {
-                guard !interpreter.graph.checksFinite, let second,
+                guard !interpreter.graph.checksFinite,
                       let a = try? first(interpreter, scope), let b = try? second(interpreter, scope),
                       a.isTensor != b.isTensor,   // numbers alone (scalar code) go straight to the separate ops
                       let (oneInput, inputs) = plan.specialized([a, b]) else { return try unfused(interpreter, scope) }

@@ -89,34 +89,34 @@ extension Interpreter {
             throw Diagnostic("\(closure.name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") but \(arguments.positional.count) were given",
                              span: span, file: file)
         }
-        var frame = spareFrames.frame(slotCount: code.slotCount, parent: closure.captured)
-        defer { spareFrames.recycle(&frame) }
         // Defaults are evaluated in the callee's frame and file, as the body is.
-        return try entered(closure, at: span) { callerFile in
-            for (index, parameter) in parameters.enumerated() {
-                let value: Value
-                if index < arguments.positional.count {
-                    value = arguments.positional[index]
-                } else if let labelled = arguments.value(parameter.name.name) {
-                    value = labelled
-                } else if let defaultValue = code.defaults[index] {
-                    value = try defaultValue.run(self, frame)
-                } else {
-                    throw Diagnostic("\(closure.name)() missing argument '\(parameter.name.name)'", span: span, file: callerFile)
+        return try withFrame(for: closure) { frame in
+            try entered(closure, at: span) { callerFile in
+                for (index, parameter) in parameters.enumerated() {
+                    let value: Value
+                    if index < arguments.positional.count {
+                        value = arguments.positional[index]
+                    } else if let labelled = arguments.value(parameter.name.name) {
+                        value = labelled
+                    } else if let defaultValue = code.defaults[index] {
+                        value = try defaultValue.run(self, frame)
+                    } else {
+                        throw Diagnostic("\(closure.name)() missing argument '\(parameter.name.name)'", span: span, file: callerFile)
+                    }
+                    frame[code.parameterSlots[index]] = value
                 }
-                frame[code.parameterSlots[index]] = value
+                for argument in arguments.labelled {
+                    guard let index = parameters.firstIndex(where: { $0.name.name == argument.label }) else {
+                        throw Diagnostic(Builtin.unknownLabelMessage(argument.label, of: closure.name, parameters: parameters.map(\.name.name)),
+                                         span: span, file: callerFile)
+                    }
+                    if index < arguments.positional.count {
+                        throw Diagnostic("\(closure.name)() got two values for '\(argument.label)' (by position and by label)",
+                                         span: span, file: callerFile)
+                    }
+                }
+                return try traced(closure, from: span, in: callerFile) { try run(code, in: frame) }
             }
-            for argument in arguments.labelled {
-                guard let index = parameters.firstIndex(where: { $0.name.name == argument.label }) else {
-                    throw Diagnostic(Builtin.unknownLabelMessage(argument.label, of: closure.name, parameters: parameters.map(\.name.name)),
-                                     span: span, file: callerFile)
-                }
-                if index < arguments.positional.count {
-                    throw Diagnostic("\(closure.name)() got two values for '\(argument.label)' (by position and by label)",
-                                     span: span, file: callerFile)
-                }
-            }
-            return try traced(closure, from: span, in: callerFile) { try run(code, in: frame) }
         }
     }
 
@@ -126,10 +126,44 @@ extension Interpreter {
     /// the stop request and the recursion limit.
     func callClosure(_ closure: Closure, evaluating arguments: [ExprCodeBox], in callerScope: Scope,
                      _ span: SourceSpan) throws -> Value {
-        let code = closure.code
-        var frame = spareFrames.frame(slotCount: code.slotCount, parent: closure.captured)
-        defer { spareFrames.recycle(&frame) }
-        for index in arguments.indices { frame[index] = try arguments[index].run(self, callerScope) }
+        try withFrame(for: closure) { frame in
+            for index in arguments.indices { frame[index] = try arguments[index].run(self, callerScope) }
+            return try runCall(closure, closure.code, frame, span)
+        }
+    }
+
+    /// The same for a function of one parameter, whose argument code the caller holds: a
+    /// closure taken from an array is retained and released around its call, one passed in
+    /// is not.
+    func callClosure(_ closure: Closure, evaluating argument: ExprCode, in callerScope: Scope,
+                     _ span: SourceSpan) throws -> Value {
+        try withFrame(for: closure) { frame in
+            frame[0] = try argument(self, callerScope)
+            return try runCall(closure, closure.code, frame, span)
+        }
+    }
+
+    /// Runs `body` in a frame for a call of `closure`, then gives the frame back to the
+    /// spares. No `defer`: the frame is a constant handed to `recycle` at its last use, so a
+    /// call neither retains it nor releases it.
+    @inline(__always)
+    private func withFrame(for closure: Closure, _ body: (Scope) throws -> Value) throws -> Value {
+        let frame = spareFrames.frame(slotCount: closure.code.slotCount, parent: closure.captured)
+        let result: Value
+        do {
+            result = try body(frame)
+        } catch {
+            spareFrames.recycle(frame)
+            throw error
+        }
+        spareFrames.recycle(frame)
+        return result
+    }
+
+    /// A call whose arguments are in its frame: the stop request, the recursion limit, then
+    /// the body.
+    @inline(__always)
+    private func runCall(_ closure: Closure, _ code: CompiledFunction, _ frame: Scope, _ span: SourceSpan) throws -> Value {
         try checkInterrupt(span)
         guard callDepth < maxCallDepth else { throw recursionLimitError() }
         return try entered(closure, at: span) { callerFile in
@@ -142,10 +176,12 @@ extension Interpreter {
     @inline(__always)
     private func entered(_ closure: Closure, at span: SourceSpan, _ body: (SourceFile) throws -> Value) throws -> Value {
         // A call within one file (the common case) leaves `file` as it is: no retain, no release.
+        // (`closure.file` is that file: a constant of the closure, which the caller holds, so
+        // passing it costs nothing, where passing `file`, which the body may change, is a retain.)
         if closure.file === file {
-            callStack.push(closure, at: span, in: file)
+            callStack.push(closure, at: span, in: closure.file)
             defer { callStack.pop() }
-            return try body(file)
+            return try body(closure.file)
         }
         // Swapped in and out, not assigned: one retain and one release per call, not two.
         var callerFile = closure.file

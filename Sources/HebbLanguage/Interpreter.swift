@@ -27,7 +27,7 @@ final class Interpreter {
     /// The file of the code being run (closures switch it to their own on call).
     var file: SourceFile
     /// The user-function calls in progress.
-    let callStack = CallStack()
+    var callStack = CallStack()
     var callDepth: Int { callStack.count }
     /// Deeper than Python's 1,000; `Session.programStackBytes` is sized so the native stack
     /// never runs out first.

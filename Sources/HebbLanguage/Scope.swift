@@ -143,8 +143,10 @@ final class SpareFrames {
         return frame
     }
 
-    /// Keeps `frame` if this call was its only holder.
-    func recycle(_ frame: inout Scope) {
+    /// Keeps `frame` if this call was its only holder. Takes the call's own reference, so
+    /// keeping the frame moves it into the list instead of retaining it.
+    func recycle(_ frame: consuming Scope) {
+        var frame = frame
         let size = frame.slotCount
         guard size <= SpareFrames.largestSize, counts[size] < SpareFrames.perSize, !frame.isCaptured,
               isKnownUniquelyReferenced(&frame) else { return }

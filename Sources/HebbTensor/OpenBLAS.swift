@@ -6,6 +6,7 @@
 // first (OPENBLAS_CORETYPE, unless the user set it), and keeps it out of start-up.
 
 import CBLAS
+import CSleef
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +31,11 @@ enum OpenBLAS {
     /// The functions; throws a clear error when the library is missing.
     static func functions() throws -> Functions { try loaded.get() }
 
+    /// Set once the library has been loaded: the kernel set is fixed from then on.
+    static let hasLoaded = Atomic<Bool>(false)
+
     private static func load() -> Result<Functions, TensorError> {
+        hasLoaded.store(true, ordering: .relaxed)
         if getenv("OPENBLAS_CORETYPE") == nil, let core = coreType(cpuFlags: cpuFlags()) {
             setenv("OPENBLAS_CORETYPE", core, 0)
         }
@@ -109,5 +114,26 @@ enum OpenBLAS {
         if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) { return "SkylakeX" }
         if ["avx2", "fma"].allSatisfy(flags.contains) { return "Haswell" }
         return nil
+    }
+}
+
+extension Tensor {
+    /// Fixes the kernels of this process to ones that give the same bits on every x86-64 CPU
+    /// with AVX2 and FMA — Intel or AMD, with AVX-512 or without: OpenBLAS's Haswell kernels
+    /// (whatever OPENBLAS_CORETYPE says) and the 256-bit SLEEF functions. A notebook's saved
+    /// outputs are compared bit for bit (`hebb test`), and a training curve turns the last
+    /// bit of a product into a different table a few epochs later, so notebooks are run and
+    /// tested with these; scripts and the REPL keep the fastest kernels the CPU has (on
+    /// AVX-512, OpenBLAS's SkylakeX kernels are up to twice as fast). Must be called before
+    /// the first product or elementary function; false when that is too late or the CPU
+    /// lacks AVX2 and FMA (then the kernels stay the CPU's own).
+    @discardableResult
+    public static func useReproducibleKernels() -> Bool {
+        guard !OpenBLAS.hasLoaded.load(ordering: .relaxed),
+              OpenBLAS.coreType(cpuFlags: OpenBLAS.cpuFlags()) != nil,
+              hebb_vm_supported(Int32(VectorISA.avx.rawValue)) == VectorISA.avx.rawValue else { return false }
+        setenv("OPENBLAS_CORETYPE", "Haswell", 1)
+        setenv("HEBB_VECMATH_ISA", String(VectorISA.avx.rawValue), 1)
+        return hebb_vm_isa() == VectorISA.avx.rawValue
     }
 }

@@ -4,6 +4,7 @@ import HebbAutodiff
 import HebbLanguage
 import HebbNotebook
 import HebbSyntax
+import HebbTensor
 
 /// The `hebb` command: a script runner, the REPL, and the notebook tools.
 @main
@@ -120,6 +121,7 @@ extension Hebb {
                 return
             }
             if path.hasSuffix(".nb") {
+                Tensor.useReproducibleKernels()  // its saved outputs are compared bit for bit
                 NotebookCommands.installInterruptHandler()
                 let ok = NotebookCommands.run(path: path, keepGoing: options.keepGoing, timeout: options.timeout, seed: seed)
                 if !ok { throw ExitCode(1) }
@@ -200,6 +202,7 @@ extension Hebb {
                 if !ok { throw ExitCode(1) }
                 return
             }
+            Tensor.useReproducibleKernels()  // the kernels the saved outputs were computed with
             let ok = NotebookCommands.test(paths: paths.isEmpty ? ["notebooks"] : paths, promote: promote,
                                            timeout: timeout, failFast: failFast, seed: seed)
             if !ok { throw ExitCode(1) }

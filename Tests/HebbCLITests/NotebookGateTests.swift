@@ -28,6 +28,33 @@ import Testing
         #expect(test.stdout.hasSuffix("0 passed, 1 failed\n"))
     }
 
+    /// A product whose last bits differ between OpenBLAS's SkylakeX and Haswell kernels: a
+    /// script shows the CPU's kernels (the two settings differ), a notebook does not (its
+    /// saved outputs are the same on every machine).
+    @Test func notebooksComputeWithTheSameKernelsOnEveryCPU() throws {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        guard cpuinfo.contains("avx512f"), cpuinfo.contains("avx2") else { return }  // needs both kernel sets
+        let code = "A = randn(50, 300)\nB = randn(300, 40)\nC = A @ B\nprint(\"{C[0, 0]:.17g} {C[7, 3]:.17g}\")\n"
+        let script = folder.appendingPathComponent("product.hebb").path
+        FileManager.default.createFile(atPath: script, contents: Data(code.utf8))
+        let fastest = ["OPENBLAS_CORETYPE": "SkylakeX", "HEBB_VECMATH_ISA": "512"], portable = ["OPENBLAS_CORETYPE": "Haswell", "HEBB_VECMATH_ISA": "256"]
+        let scriptFast = try BinaryRunner.run(["run", script], environment: fastest, directory: folder)
+        let scriptPortable = try BinaryRunner.run(["run", script], environment: portable, directory: folder)
+        #expect(scriptFast.status == 0 && scriptPortable.status == 0)
+        #expect(scriptFast.stdout != scriptPortable.stdout, "the two kernel sets round this product alike: the check below proves nothing")
+        var saved: [String] = []
+        for environment in [fastest, portable] {
+            let path = notebook("product.nb", "```hebb\n" + code + "```\n")
+            let run = try BinaryRunner.run(["run", path], environment: environment, directory: folder)
+            #expect(run.status == 0, "\(run.stderr)")
+            saved.append(try String(contentsOfFile: path, encoding: .utf8))
+            let test = try BinaryRunner.run(["test", path], environment: environment == fastest ? portable : fastest, directory: folder)
+            #expect(test.status == 0, "\(test.stdout)")
+        }
+        #expect(saved[0] == saved[1])
+        #expect(saved[0].contains("```output\n" + scriptPortable.stdout), "a notebook computes as a script does with the portable kernels")
+    }
+
     @Test func aStuckCellTimesOut() throws {
         let path = notebook("stuck.nb", "```hebb name=spin\nwhile true {}\n```\n")
         let started = Date()
