@@ -342,8 +342,8 @@ extension Compiler {
                                          otherwise: callWith)
             }
             // The same as callWith, inline: the call loop's hot path has no closure call to spare.
-            // A callee written as a name is read as the closure itself when it holds one (one
-            // retain; a `Value` taken apart costs two and two releases).
+            // A callee written as a name is read straight as the `Closure` it holds (no `Value`
+            // to take apart), and a one-argument call hands its argument's code over as it is.
             if case .name(let name) = callee.kind {
                 let calleeClosure = readClosure(context.resolve(name, globals: globals))
                 if positional.count == 1 {
@@ -450,8 +450,7 @@ extension Compiler {
 
     /// Code that reads a name when it holds a tensor, else nil (a number, a function, an
     /// unset name: the caller takes its general path, which reads the name as `read` does).
-    /// The fused arithmetic's operands: a read that yields the node itself costs one retain,
-    /// where a `Value` returned and then taken apart costs two and two releases.
+    /// The fused arithmetic's operands, read straight as the nodes they are.
     func readTensor(_ name: ResolvedName) -> TensorReadCode {
         let cell = name.global
         if name.frames.isEmpty { return { _, _ in cell.tensor } }

@@ -51,8 +51,7 @@ public final class Scope {
         }
     }
 
-    /// The tensor a slot holds, if it holds one: read in place, so the node is retained once
-    /// and no `Value` is copied (the fused arithmetic's operands).
+    /// The tensor a slot holds, if it holds one, read in place (the fused arithmetic's operands).
     @inline(__always)
     func tensor(at slot: Int) -> Variable? {
         precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
@@ -167,7 +166,7 @@ final class GlobalCell {
 
     @inline(__always) var current: Value? { value ?? builtin }
 
-    /// The user's value when it is a tensor, read in place (one retain, no `Value` copy).
+    /// The user's value when it is a tensor, read in place.
     @inline(__always) var tensor: Variable? {
         if case .tensor(let variable)? = value { return variable }
         return nil

@@ -98,10 +98,11 @@ extension Tensor {
             throw TensorError("elementwise: the program takes \(program.inputCount) operands, got 2")
         }
         try checkFusible(a, b)
-        let result = try fusedResult(like: a)
+        let count = a.count
+        let result = try fusedResult(like: a, count: count)
         switch a.dtype {
-        case .float64: runElementwise(program, a.count, a.pointer(Double.self), b.pointer(Double.self), result.pointer(Double.self))
-        case .float32: runElementwise(program, a.count, a.pointer(Float.self), b.pointer(Float.self), result.pointer(Float.self))
+        case .float64: runElementwise(program, count, a.pointer(Double.self), b.pointer(Double.self), result.pointer(Double.self))
+        case .float32: runElementwise(program, count, a.pointer(Float.self), b.pointer(Float.self), result.pointer(Float.self))
         case .bool: break  // refused by fusedResult
         }
         return result
@@ -112,10 +113,11 @@ extension Tensor {
         guard program.inputCount == 1 else {
             throw TensorError("elementwise: the program takes \(program.inputCount) operands, got 1")
         }
-        let result = try fusedResult(like: a)
+        let count = a.count
+        let result = try fusedResult(like: a, count: count)
         switch a.dtype {
-        case .float64: runElementwise(program, a.count, a.pointer(Double.self), nil, result.pointer(Double.self))
-        case .float32: runElementwise(program, a.count, a.pointer(Float.self), nil, result.pointer(Float.self))
+        case .float64: runElementwise(program, count, a.pointer(Double.self), nil, result.pointer(Double.self))
+        case .float32: runElementwise(program, count, a.pointer(Float.self), nil, result.pointer(Float.self))
         case .bool: break  // refused by fusedResult
         }
         return result
@@ -127,9 +129,9 @@ extension Tensor {
             + "(\(first.dtype), \(other.dtype)); a fused expression needs one shape and dtype")
     }
 
-    private static func fusedResult(like first: borrowing Tensor) throws -> Tensor {
+    private static func fusedResult(like first: borrowing Tensor, count: Int? = nil) throws -> Tensor {
         guard first.dtype != .bool else { throw TensorError("elementwise: a fused expression needs float operands, not bool") }
-        return Tensor(validShape: first.shape, dtype: first.dtype, count: first.count)
+        return Tensor(validShape: first.shape, dtype: first.dtype, count: count ?? first.count)
     }
 
     /// Takes each input's address once, into a list on the stack.
