@@ -451,17 +451,13 @@ extension Compiler {
     /// Code that reads a name when it holds a tensor, else nil (a number, a function, an
     /// unset name: the caller takes its general path, which reads the name as `read` does).
     /// The fused arithmetic's operands, read straight as the nodes they are.
-    func readTensor(_ name: ResolvedName) -> TensorReadCode {
+    func readTensor(_ name: ResolvedName) -> TensorReadCode? {
         let cell = name.global
-        if name.frames.isEmpty { return { _, _ in cell.tensor } }
+        if name.frames.isEmpty { return { _, _ in cell.unretainedTensor } }
         if let slot = name.ownSlotOnly {
-            return { _, scope in scope.isAssigned(slot) ? scope.tensor(at: slot) : cell.tensor }
+            return { _, scope in scope.isAssigned(slot) ? scope.unretainedTensor(at: slot) : cell.unretainedTensor }
         }
-        let general = read(name)
-        return { interpreter, scope in
-            if case .tensor(let variable)? = try? general(interpreter, scope) { return variable }
-            return nil
-        }
+        return nil  // a name of an enclosing function: read as a value (a copy keeps it alive)
     }
 
     /// Code that reads a name when it holds a user function, else nil (the caller then reads

@@ -16,28 +16,38 @@ extension Compiler {
     /// (`plan`); `unfused` is the code of the separate ops.
     func fusedArithmetic(_ plan: FusionPlan, _ span: SourceSpan, unfused: @escaping ExprCode) -> ExprCode {
         let program = plan.program
-        // The common cases: one or two tensors, no number-valued names. No arrays (a closure
-        // kept in an array is called through a reabstraction thunk) and no optional closures
-        // (unwrapping one is a retain and a release of its context).
-        if plan.names.count == 1 {
-            let tensor = readTensor(context.resolve(plan.names[0], globals: globals))
+        // The common cases: one or two tensors in this function's variables or globals, no
+        // number-valued names. No arrays (a closure kept in an array is called through a
+        // reabstraction thunk) and no optional closures (unwrapping one is a retain and a
+        // release of its context). The operands are read unretained: their variables keep
+        // them, and nothing from the read to the end of the op runs code that could rebind a
+        // name (reads, the kernel, the node; on any other value, the separate ops, which
+        // only read names too).
+        let resolved = plan.names.map { context.resolve($0, globals: globals) }
+        if resolved.count == 1, let tensor = readTensor(resolved[0]) {
             return { interpreter, scope in
-                guard !interpreter.graph.checksFinite, let a = tensor(interpreter, scope), a.dtype != .bool else {
+                guard !interpreter.graph.checksFinite, let operand = tensor(interpreter, scope) else {
                     return try unfused(interpreter, scope)
                 }
-                return .tensor(try interpreter.located(span) { try Variable.apply(program, a, in: interpreter.graph) })
+                return try operand._withUnsafeGuaranteedRef { a in
+                    guard a.dtype != .bool else { return try unfused(interpreter, scope) }
+                    return .tensor(try interpreter.located(span) { try Variable.apply(program, a, in: interpreter.graph) })
+                }
             }
         }
-        if plan.names.count == 2 {
-            let firstName = context.resolve(plan.names[0], globals: globals)
-            let secondName = context.resolve(plan.names[1], globals: globals)
-            let firstTensor = readTensor(firstName), secondTensor = readTensor(secondName)
-            let first = read(firstName), second = read(secondName)
+        if resolved.count == 2, let firstTensor = readTensor(resolved[0]), let secondTensor = readTensor(resolved[1]) {
+            let first = read(resolved[0]), second = read(resolved[1])
             return { interpreter, scope in
-                guard !interpreter.graph.checksFinite, let a = firstTensor(interpreter, scope),
-                      let b = secondTensor(interpreter, scope), a.dtype == b.dtype, a.dtype != .bool,
-                      a.value.shape == b.value.shape else { return try mixed(interpreter, scope) }
-                return .tensor(try interpreter.located(span) { try Variable.apply(program, a, b, in: interpreter.graph) })
+                guard !interpreter.graph.checksFinite, let firstOperand = firstTensor(interpreter, scope),
+                      let secondOperand = secondTensor(interpreter, scope) else { return try mixed(interpreter, scope) }
+                return try firstOperand._withUnsafeGuaranteedRef { a in
+                    try secondOperand._withUnsafeGuaranteedRef { b in
+                        guard a.dtype == b.dtype, a.dtype != .bool, a.value.shape == b.value.shape else {
+                            return try unfused(interpreter, scope)  // two tensors that do not fuse
+                        }
+                        return .tensor(try interpreter.located(span) { try Variable.apply(program, a, b, in: interpreter.graph) })
+                    }
+                }
             }
             // Off the tensor-tensor path: a tensor and a number run as the program with the
             // number as a constant (as the general path below does); anything else, separately.
@@ -49,7 +59,7 @@ extension Compiler {
                 return .tensor(try interpreter.located(span) { try Variable.apply(oneInput, inputs[0], in: interpreter.graph) })
             }
         }
-        let reads = plan.names.map { read(context.resolve($0, globals: globals)) }
+        let reads = resolved.map(read)
         return { interpreter, scope in
             guard !interpreter.graph.checksFinite,
                   let values = try? reads.map({ try $0(interpreter, scope) }),

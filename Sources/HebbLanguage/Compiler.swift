@@ -14,8 +14,10 @@ typealias ExprCode = (Interpreter, Scope) throws -> Value
 typealias StmtCode = (Interpreter, Scope) throws -> Flow
 /// Compiled code that stores a value at an assignment target.
 typealias StoreCode = (Interpreter, Scope, consuming Value) throws -> Void
-/// Reads a name that may hold a tensor: the node, or nil for anything else.
-typealias TensorReadCode = (Interpreter, Scope) -> Variable?
+/// Reads a name that may hold a tensor: the node, or nil for anything else. Unretained:
+/// the variable or frame slot keeps the node, and the fused arithmetic that reads it runs
+/// no code that could rebind the name before it is done (see `fusedArithmetic`).
+typealias TensorReadCode = (Interpreter, Scope) -> Unmanaged<Variable>?
 /// Reads a name that may hold a user function: the closure, or nil for anything else.
 typealias ClosureReadCode = (Interpreter, Scope) -> Closure?
 

@@ -59,6 +59,14 @@ public final class Scope {
         return nil
     }
 
+    /// The tensor a slot holds, unretained: valid while the slot keeps it.
+    @inline(__always)
+    func unretainedTensor(at slot: Int) -> Unmanaged<Variable>? {
+        precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
+        if case .tensor(let variable)? = slots[slot] { return Unmanaged.passUnretained(variable) }
+        return nil
+    }
+
     /// The user function a slot holds, if it holds one, read in place (the call path).
     @inline(__always)
     func closure(at slot: Int) -> Closure? {
@@ -169,6 +177,12 @@ final class GlobalCell {
     /// The user's value when it is a tensor, read in place.
     @inline(__always) var tensor: Variable? {
         if case .tensor(let variable)? = value { return variable }
+        return nil
+    }
+
+    /// The same, unretained: valid while the cell keeps the value (see `TensorReadCode`).
+    @inline(__always) var unretainedTensor: Unmanaged<Variable>? {
+        if case .tensor(let variable)? = value { return Unmanaged.passUnretained(variable) }
         return nil
     }
 

@@ -114,6 +114,33 @@ import HebbTensor
         #expect(hebb.error("z = a * \"text\" + a")?.contains("cannot apply") == true)
     }
 
+    /// Operands in every kind of place: globals, a function's own variables, an enclosing
+    /// function's (the general path), and a name the expression rebinds (`a = a * b + a`:
+    /// its old value, an operand, is released only after the op).
+    @Test func operandsFromEveryKindOfName() throws {
+        let hebb = HebbRun()
+        try hebb.run("""
+            seed(3)
+            a = randn(3, 4); b = randn(3, 4)
+            fn local(p, q) { return p * q + p }
+            fn outer(p) {
+                fn inner(q) { return p * q + p }
+                return inner
+            }
+            expected = a * b + a
+            fromLocals = local(a, b)
+            fromEnclosing = outer(a)(b)
+            c = a
+            for i in 1...3 { c = c * b + c }
+            d = ((a * b + a) * b + (a * b + a)) * b + ((a * b + a) * b + (a * b + a))
+            """)
+        #expect(try hebb.run("all(fromLocals == expected) and all(fromEnclosing == expected) and all(c == d)").value == "true")
+        #expect(isFused(hebb, "fromLocals") && isFused(hebb, "fromEnclosing") && isFused(hebb, "c"))
+        let g = try hebb.run("g = grad(sum(local(a, b)), [a, b])\nall(g[0] == b + 1) and all(g[1] == a)")
+        #expect(g.value == "true")
+        #expect(hebb.error("fn f(p, q) { return p * q + p }\nf(a, ones(2, 2))")?.contains("mul: shapes (3, 4) and (2, 2) cannot be broadcast") == true)
+    }
+
     /// `--check-finite` still names the op that made the NaN.
     @Test func checkFiniteNamesTheSeparateOp() throws {
         let hebb = HebbRun()
