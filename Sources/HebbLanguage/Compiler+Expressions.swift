@@ -449,8 +449,9 @@ extension Compiler {
     }
 
     /// Code that reads a name when it holds a tensor, else nil (a number, a function, an
-    /// unset name: the caller takes its general path, which reads the name as `read` does).
-    /// The fused arithmetic's operands, read straight as the nodes they are.
+    /// unset name: the caller takes its general path, which reads the name as `read` does);
+    /// nil when the name may live in an enclosing function's frame. The fused arithmetic's
+    /// operands, read unretained (`TensorReadCode`).
     func readTensor(_ name: ResolvedName) -> TensorReadCode? {
         let cell = name.global
         if name.frames.isEmpty { return { _, _ in cell.unretainedTensor } }

@@ -51,15 +51,8 @@ public final class Scope {
         }
     }
 
-    /// The tensor a slot holds, if it holds one, read in place (the fused arithmetic's operands).
-    @inline(__always)
-    func tensor(at slot: Int) -> Variable? {
-        precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
-        if case .tensor(let variable)? = slots[slot] { return variable }
-        return nil
-    }
-
-    /// The tensor a slot holds, unretained: valid while the slot keeps it.
+    /// The tensor a slot holds, if it holds one, unretained: valid while the slot keeps it
+    /// (the fused arithmetic's operands, `TensorReadCode`).
     @inline(__always)
     func unretainedTensor(at slot: Int) -> Unmanaged<Variable>? {
         precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
@@ -174,13 +167,8 @@ final class GlobalCell {
 
     @inline(__always) var current: Value? { value ?? builtin }
 
-    /// The user's value when it is a tensor, read in place.
-    @inline(__always) var tensor: Variable? {
-        if case .tensor(let variable)? = value { return variable }
-        return nil
-    }
-
-    /// The same, unretained: valid while the cell keeps the value (see `TensorReadCode`).
+    /// The user's value when it is a tensor, unretained: valid while the cell keeps it (the
+    /// fused arithmetic's operands, `TensorReadCode`).
     @inline(__always) var unretainedTensor: Unmanaged<Variable>? {
         if case .tensor(let variable)? = value { return Unmanaged.passUnretained(variable) }
         return nil
