@@ -12,8 +12,7 @@ struct CallFrame {
 /// every call, so its entries hold no references: an entry's closure and caller file are
 /// held by the call itself (`Interpreter.callClosure`'s locals) for exactly as long as the
 /// entry exists, and `frames` copies them out with strong references. A noncopyable struct
-/// stored in the interpreter, not an object of its own: an object is retained and released
-/// around each push and pop.
+/// inside the interpreter: it is the interpreter's alone, and freed with it.
 struct CallStack: ~Copyable {
     private struct Entry {
         unowned(unsafe) let closure: Closure

@@ -132,9 +132,8 @@ extension Interpreter {
         }
     }
 
-    /// The same for a function of one parameter, whose argument code the caller holds: a
-    /// closure taken from an array is retained and released around its call, one passed in
-    /// is not.
+    /// The same for a function of one parameter, whose argument code the caller holds (no
+    /// array of argument code to index).
     func callClosure(_ closure: Closure, evaluating argument: ExprCode, in callerScope: Scope,
                      _ span: SourceSpan) throws -> Value {
         try withFrame(for: closure) { frame in
