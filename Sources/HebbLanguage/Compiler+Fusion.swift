@@ -128,6 +128,10 @@ struct FusionPlan {
 
     /// The number of operators, or 0 when something other than `+ - * /`, a name or a
     /// number literal appears; collects the names right to left, each at its first visit.
+    /// Leaves are names and literals only, and this matters beyond fusion: the fused code
+    /// reads its operands unretained, which is safe because evaluating such an expression
+    /// (fused or as the separate ops) runs no user code. A new kind of leaf (a call, an index,
+    /// a field) must not be admitted without reading its operands retained.
     private static func operatorCount(_ expression: Expr, names: inout [Identifier]) -> Int {
         switch expression.kind {
         case .name(let name):

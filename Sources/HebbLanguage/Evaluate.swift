@@ -152,10 +152,10 @@ extension Interpreter {
         do {
             result = try body(frame)
         } catch {
-            spareFrames.recycle(frame)
+            spareFrames.recycle(consume frame)
             throw error
         }
-        spareFrames.recycle(frame)
+        spareFrames.recycle(consume frame)
         return result
     }
 

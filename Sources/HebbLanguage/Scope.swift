@@ -60,7 +60,8 @@ public final class Scope {
         return nil
     }
 
-    /// The user function a slot holds, if it holds one, read in place (the call path).
+    /// The user function a slot holds, if it holds one, taken from the slot without copying
+    /// the `Value` (the call path).
     @inline(__always)
     func closure(at slot: Int) -> Closure? {
         precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
@@ -143,6 +144,11 @@ final class SpareFrames {
         return frame
     }
 
+    /// How many frames of this size are kept (the tests check that calls give them back).
+    func keptCount(slotCount: Int) -> Int {
+        slotCount >= 0 && slotCount <= SpareFrames.largestSize ? counts[slotCount] : 0
+    }
+
     /// Keeps `frame` if this call was its only holder. Takes the call's own reference, so
     /// keeping the frame moves it into the list instead of retaining it.
     func recycle(_ frame: consuming Scope) {
@@ -174,8 +180,8 @@ final class GlobalCell {
         return nil
     }
 
-    /// The current value (the user's, else the stdlib's) when it is a user function, read
-    /// in place.
+    /// The current value (the user's, else the stdlib's) when it is a user function, taken
+    /// without copying the `Value`.
     @inline(__always) var closure: Closure? {
         switch value {
         case .function(let closure)?: return closure

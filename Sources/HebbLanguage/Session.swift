@@ -27,6 +27,9 @@ public final class Session {
     var random: RandomGenerator
     private let symbols = SymbolTable()
     private lazy var interpreter = Interpreter(session: self, symbols: symbols)
+
+    /// Spare call frames of this many slots the interpreter keeps (for the frame-reuse tests).
+    func spareFrameCount(slotCount: Int) -> Int { interpreter.spareFrames.keptCount(slotCount: slotCount) }
     /// This session's autodiff state (recording window and switch), installed on the thread
     /// that runs its programs so sessions running at once stay independent.
     let graphContext = GraphContext()

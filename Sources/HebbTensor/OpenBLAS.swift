@@ -132,8 +132,11 @@ extension Tensor {
         guard !OpenBLAS.hasLoaded.load(ordering: .relaxed),
               OpenBLAS.coreType(cpuFlags: OpenBLAS.cpuFlags()) != nil,
               hebb_vm_supported(Int32(VectorISA.avx.rawValue)) == VectorISA.avx.rawValue else { return false }
-        setenv("OPENBLAS_CORETYPE", "Haswell", 1)
+        // SLEEF's choice first: it is fixed at its first use, and when that is past, neither
+        // half is changed.
         setenv("HEBB_VECMATH_ISA", String(VectorISA.avx.rawValue), 1)
-        return hebb_vm_isa() == VectorISA.avx.rawValue
+        guard hebb_vm_isa() == VectorISA.avx.rawValue else { return false }
+        setenv("OPENBLAS_CORETYPE", "Haswell", 1)
+        return true
     }
 }

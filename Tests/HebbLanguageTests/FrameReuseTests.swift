@@ -35,6 +35,23 @@ struct FrameReuseTests {
 
     /// A local assigned on one call only must not be seen by the next call that reuses
     /// the frame: an unassigned local reads the global, as it always did.
+    /// Every kind of call gives its frame back: one argument, several, by label. Functions
+    /// of 11 and 12 parameters, so no stdlib frame is counted.
+    @Test func everyKindOfCallGivesItsFrameBack() throws {
+        let hebb = HebbRun()
+        let eleven = (1...11).map { "p\($0)" }.joined(separator: ", "), twelve = (1...12).map { "q\($0)" }.joined(separator: ", ")
+        try hebb.run("fn f(\(eleven)) { return p1 + p11 }\nfn g(\(twelve)) { return q1 }")
+        #expect(hebb.session.spareFrameCount(slotCount: 11) == 0 && hebb.session.spareFrameCount(slotCount: 12) == 0)
+        let args = (1...10).map(String.init).joined(separator: ", ")
+        let values = try hebb.numbers("[f(\(args), 11), f(\(args), p11: 5), g(\(args), 11, 12)]")
+        #expect(values == [12, 6, 1])
+        #expect(hebb.session.spareFrameCount(slotCount: 11) == 1 && hebb.session.spareFrameCount(slotCount: 12) == 1)
+        // A failing call gives its frame back too, and calls in a loop reuse one frame each.
+        #expect(hebb.error("f(\(args), undefined_name)") != nil)
+        try hebb.run("for i in 1...50 { f(\(args), i)\n g(\(args), 11, i) }")
+        #expect(hebb.session.spareFrameCount(slotCount: 11) == 1 && hebb.session.spareFrameCount(slotCount: 12) == 1)
+    }
+
     @Test func aReusedFrameStartsEmpty() throws {
         let hebb = HebbRun()
         let values = try hebb.numbers("""
