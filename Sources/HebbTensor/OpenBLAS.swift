@@ -121,19 +121,19 @@ extension Tensor {
     /// Fixes the kernels of this process to ones that give the same bits on every x86-64 CPU
     /// with AVX2 and FMA — Intel or AMD, with AVX-512 or without: OpenBLAS's Haswell kernels
     /// (whatever OPENBLAS_CORETYPE says) and the 256-bit SLEEF functions. A notebook's saved
-    /// outputs are compared bit for bit (`hebb test`), and a training curve turns the last
+    /// outputs are compared with a new run's (`hebb test`), and a training curve turns the last
     /// bit of a product into a different table a few epochs later, so notebooks are run and
     /// tested with these; scripts and the REPL keep the fastest kernels the CPU has (on
-    /// AVX-512, OpenBLAS's SkylakeX kernels are up to twice as fast). Must be called before
-    /// the first product or elementary function; false when that is too late or the CPU
-    /// lacks AVX2 and FMA (then the kernels stay the CPU's own).
+    /// AVX-512, OpenBLAS's SkylakeX GEMMs were 1.6–1.9× as fast, docs/dev/benchmarks.md). Must
+    /// be called before the first product or elementary function; false when that is too late
+    /// or the CPU lacks AVX2 and FMA (then the kernels stay the CPU's own).
     @discardableResult
     public static func useReproducibleKernels() -> Bool {
         guard !OpenBLAS.hasLoaded.load(ordering: .relaxed),
               OpenBLAS.coreType(cpuFlags: OpenBLAS.cpuFlags()) != nil,
               hebb_vm_supported(Int32(VectorISA.avx.rawValue)) == VectorISA.avx.rawValue else { return false }
-        // SLEEF's choice first: it is fixed at its first use, and when that is past, neither
-        // half is changed.
+        // SLEEF's choice first: it is fixed at its first use, and when that is past, the
+        // products keep their kernels too (both or neither).
         setenv("HEBB_VECMATH_ISA", String(VectorISA.avx.rawValue), 1)
         guard hebb_vm_isa() == VectorISA.avx.rawValue else { return false }
         setenv("OPENBLAS_CORETYPE", "Haswell", 1)
