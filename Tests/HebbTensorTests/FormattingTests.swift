@@ -68,7 +68,12 @@ struct FormatCase: Decodable, CustomTestStringConvertible {
         #expect(DecimalDigits.exact(1024) == DecimalDigits(digits: [1, 0, 2, 4], exponent: 3))
         #expect(DecimalDigits.exact(5e-324).digits.count == 751)
         #expect(DecimalDigits.exact(5e-324).exponent == -324)
-        #expect(DecimalDigits.exact(1.7976931348623157e308).digits.count == 309 - 0 - 0 || true)
+        // The largest double is an integer of 309 digits ending in 8 (computed by Python's
+        // int(sys.float_info.max)): all of them, none trimmed.
+        let largest = DecimalDigits.exact(1.7976931348623157e308)
+        #expect(largest.digits.count == 309)
+        #expect(largest.digits.prefix(20) == [1, 7, 9, 7, 6, 9, 3, 1, 3, 4, 8, 6, 2, 3, 1, 5, 7, 0, 8, 1])
+        #expect(largest.digits.suffix(5) == [5, 8, 3, 6, 8])
         #expect(DecimalDigits.exact(1.7976931348623157e308).exponent == 308)
     }
 
