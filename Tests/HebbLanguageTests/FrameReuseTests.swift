@@ -33,8 +33,6 @@ struct FrameReuseTests {
         #expect(values == [1, 2, 30])
     }
 
-    /// A local assigned on one call only must not be seen by the next call that reuses
-    /// the frame: an unassigned local reads the global, as it always did.
     /// Every kind of call gives its frame back: one argument, several, by label. Functions
     /// of 11 and 12 parameters, so no stdlib frame is counted.
     @Test func everyKindOfCallGivesItsFrameBack() throws {
@@ -52,6 +50,8 @@ struct FrameReuseTests {
         #expect(hebb.session.spareFrameCount(slotCount: 11) == 1 && hebb.session.spareFrameCount(slotCount: 12) == 1)
     }
 
+    /// A local assigned on one call only must not be seen by the next call that reuses
+    /// the frame: an unassigned local reads the global, as it always did.
     @Test func aReusedFrameStartsEmpty() throws {
         let hebb = HebbRun()
         let values = try hebb.numbers("""

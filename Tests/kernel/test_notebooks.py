@@ -14,25 +14,31 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HEBB = os.path.abspath(os.path.join(ROOT, os.environ.get("HEBB_BINARY", ".build/debug/hebb")))
 NOTEBOOKS = sorted(glob.glob(os.path.join(ROOT, "notebooks", "ch*.nb")))
 
-# The saved outputs were computed with the kernels `hebb run NB.nb` uses on every CPU
-# (OpenBLAS's Haswell set, SLEEF's 256-bit functions); the Jupyter kernel uses the CPU's
-# fastest, whose last bits can differ (and chapter 6's training amplifies them). So the kernel
-# processes started here are asked for the notebooks' kernels, as a user reproducing a
-# notebook's saved outputs from Jupyter would ask (docs/guide/notebooks.md).
-with open("/proc/cpuinfo") as cpuinfo:
-    FLAGS = next((line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags")), [])
-if "avx2" in FLAGS and "fma" in FLAGS:
-    os.environ["OPENBLAS_CORETYPE"] = "Haswell"
-    os.environ["HEBB_VECMATH_ISA"] = "256"
+
+def notebook_kernel_environment():
+    """The saved outputs were computed with the kernels `hebb run NB.nb` uses on every CPU
+    (OpenBLAS's Haswell set, SLEEF's 256-bit functions); the Jupyter kernel uses the CPU's
+    fastest, whose last bits can differ (and chapter 6's training amplifies them). So the
+    kernel processes this test starts are asked for the notebooks' kernels, as a user
+    reproducing a notebook's saved outputs from Jupyter would ask (docs/guide/notebooks.md)."""
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags")), [])
+    return {"OPENBLAS_CORETYPE": "Haswell", "HEBB_VECMATH_ISA": "256"} if "avx2" in flags and "fma" in flags else {}
 
 
 class ChapterNotebooksThroughTheKernel(unittest.TestCase):
     def test_every_chapter_notebook(self):
         self.assertGreaterEqual(len(NOTEBOOKS), 9)
-        with tempfile.TemporaryDirectory() as folder:
-            for path in NOTEBOOKS:
-                with self.subTest(notebook=os.path.basename(path)):
-                    self.check(path, folder)
+        saved = dict(os.environ)
+        os.environ.update(notebook_kernel_environment())  # the kernels inherit it
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                for path in NOTEBOOKS:
+                    with self.subTest(notebook=os.path.basename(path)):
+                        self.check(path, folder)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
 
     def check(self, path, folder):
         name = os.path.splitext(os.path.basename(path))[0]
