@@ -324,8 +324,7 @@ extension Compiler {
         let function = expression(callee)
         if let positional = argumentCode.positionalOnly {
             let callWith: (Interpreter, Scope, Value) throws -> Value = { interpreter, scope, functionValue in
-                if case .function(let closure) = functionValue, closure.code.parametersFillLeadingSlots,
-                   closure.code.parameterSlots.count == positional.count {
+                if case .function(let closure) = functionValue, closure.code.takesPositional(positional.count) {
                     return try interpreter.callClosure(closure, evaluating: positional, in: scope, span)
                 }
                 return try interpreter.call(functionValue, try argumentCode.evaluate(interpreter, scope), span)
@@ -349,27 +348,22 @@ extension Compiler {
                 if positional.count == 1 {
                     let argument = positional[0].run
                     return { interpreter, scope in
-                        if let closure = calleeClosure(interpreter, scope), closure.code.parametersFillLeadingSlots,
-                           closure.code.parameterSlots.count == 1 {
+                        if let closure = calleeClosure(interpreter, scope), closure.code.takesPositional(1) {
                             return try interpreter.callClosure(closure, evaluating: argument, in: scope, span)
                         }
-                        let functionValue = try function(interpreter, scope)
-                        return try interpreter.call(functionValue, try argumentCode.evaluate(interpreter, scope), span)
+                        return try callWith(interpreter, scope, try function(interpreter, scope))
                     }
                 }
                 return { interpreter, scope in
-                    if let closure = calleeClosure(interpreter, scope), closure.code.parametersFillLeadingSlots,
-                       closure.code.parameterSlots.count == positional.count {
+                    if let closure = calleeClosure(interpreter, scope), closure.code.takesPositional(positional.count) {
                         return try interpreter.callClosure(closure, evaluating: positional, in: scope, span)
                     }
-                    let functionValue = try function(interpreter, scope)
-                    return try interpreter.call(functionValue, try argumentCode.evaluate(interpreter, scope), span)
+                    return try callWith(interpreter, scope, try function(interpreter, scope))
                 }
             }
             return { interpreter, scope in
                 let functionValue = try function(interpreter, scope)
-                if case .function(let closure) = functionValue, closure.code.parametersFillLeadingSlots,
-                   closure.code.parameterSlots.count == positional.count {
+                if case .function(let closure) = functionValue, closure.code.takesPositional(positional.count) {
                     return try interpreter.callClosure(closure, evaluating: positional, in: scope, span)
                 }
                 return try interpreter.call(functionValue, try argumentCode.evaluate(interpreter, scope), span)

@@ -52,6 +52,11 @@ final class CompiledFunction {
     /// a call with one positional argument per parameter can evaluate them into the frame.
     let parametersFillLeadingSlots: Bool
 
+    /// Whether a call with `count` positional arguments, one per parameter, can evaluate
+    /// them straight into the frame (`Interpreter.callClosure(_:evaluating:in:_:)`).
+    @inline(__always)
+    func takesPositional(_ count: Int) -> Bool { parametersFillLeadingSlots && parameterSlots.count == count }
+
     init(declaration: FunctionDecl, slotCount: Int, parameterSlots: [Int], defaults: [ExprCodeBox?], body: @escaping StmtCode) {
         self.declaration = declaration
         self.name = declaration.name ?? "<lambda>"

@@ -41,22 +41,22 @@ public final class Scope {
     /// are in range by construction; the precondition keeps a resolver bug from being a
     /// memory error.
     subscript(slot: Int) -> Value? {
-        @inline(__always) get {
-            precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
-            return slots[slot]
-        }
-        @inline(__always) set {
-            precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
-            slots[slot] = newValue
-        }
+        @inline(__always) get { address(slot).pointee }
+        @inline(__always) set { address(slot).pointee = newValue }
+    }
+
+    /// Where a slot is; every access goes through here, and so through its bounds check.
+    @inline(__always)
+    private func address(_ slot: Int) -> UnsafeMutablePointer<Value?> {
+        precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
+        return slots + slot
     }
 
     /// The tensor a slot holds, if it holds one, unretained: valid while the slot keeps it
     /// (the fused arithmetic's operands, `TensorReadCode`).
     @inline(__always)
     func unretainedTensor(at slot: Int) -> Unmanaged<Variable>? {
-        precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
-        if case .tensor(let variable)? = slots[slot] { return Unmanaged.passUnretained(variable) }
+        if case .tensor(let variable)? = address(slot).pointee { return Unmanaged.passUnretained(variable) }
         return nil
     }
 
@@ -64,16 +64,14 @@ public final class Scope {
     /// the `Value` (the call path).
     @inline(__always)
     func closure(at slot: Int) -> Closure? {
-        precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
-        if case .function(let closure)? = slots[slot] { return closure }
+        if case .function(let closure)? = address(slot).pointee { return closure }
         return nil
     }
 
     /// Whether a slot is assigned.
     @inline(__always)
     func isAssigned(_ slot: Int) -> Bool {
-        precondition(slot >= 0 && slot < slotCount, "frame slot out of range")
-        return slots[slot] != nil
+        address(slot).pointee != nil
     }
 
     /// Empties every slot (releasing what they held).

@@ -36,7 +36,7 @@ enum OpenBLAS {
 
     private static func load() -> Result<Functions, TensorError> {
         hasLoaded.store(true, ordering: .relaxed)
-        if getenv("OPENBLAS_CORETYPE") == nil, let core = coreType(cpuFlags: cpuFlags()) {
+        if getenv("OPENBLAS_CORETYPE") == nil, let core = coreType(cpuFlags: machineFlags) {
             setenv("OPENBLAS_CORETYPE", core, 0)
         }
         let names = ["libopenblas.so.0", "libopenblas.so"]
@@ -92,6 +92,9 @@ enum OpenBLAS {
         singlePrecision && (m &* n < 1 << 13 || k < 16) ? 1 : configured
     }
 
+    /// This machine's CPU flags, read once.
+    static let machineFlags = cpuFlags()
+
     /// The flags of the first CPU in /proc/cpuinfo (empty when it cannot be read).
     static func cpuFlags() -> Set<Substring> {
         guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
@@ -130,7 +133,7 @@ extension Tensor {
     @discardableResult
     public static func useReproducibleKernels() -> Bool {
         guard !OpenBLAS.hasLoaded.load(ordering: .relaxed),
-              OpenBLAS.coreType(cpuFlags: OpenBLAS.cpuFlags()) != nil,
+              OpenBLAS.coreType(cpuFlags: OpenBLAS.machineFlags) != nil,
               hebb_vm_supported(Int32(VectorISA.avx.rawValue)) == VectorISA.avx.rawValue else { return false }
         // SLEEF's choice first: it is fixed at its first use, and when that is past, the
         // products keep their kernels too (both or neither).
