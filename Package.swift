@@ -15,7 +15,18 @@ func x86Flags(_ flags: [String]) -> [CSetting] {
     #endif
 }
 
-// Module layers, one-way: C shims (CSleef is compiled C, the others are headers) -> HebbTensor -> HebbAutodiff -> (HebbSyntax, HebbPlot)
+// LIBXSMM (libxsmm-dev: static libraries, x86-64 only). Its BLAS fallbacks are never
+// called (Hebb asks it only for generated kernels), so they link to its no-BLAS stubs;
+// those come after it, as static libraries must.
+func xsmmLibraries() -> [LinkerSetting] {
+    #if arch(x86_64) && os(Linux)
+    return ["xsmm", "xsmmnoblas", "dl", "rt", "pthread"].map { .linkedLibrary($0) }
+    #else
+    return []
+    #endif
+}
+
+// Module layers, one-way: C shims (CSleef and CXSMM are compiled C, the others are headers) -> HebbTensor -> HebbAutodiff -> (HebbSyntax, HebbPlot)
 // -> HebbLanguage -> HebbNotebook -> HebbKernel (Jupyter) -> hebb (CLI + REPL).
 let package = Package(
     name: "Hebb",
@@ -44,9 +55,12 @@ let package = Package(
         .target(name: "CSleef", dependencies: ["CSleefAVX", "CSleefAVX512"]),
         .target(name: "CSleefAVX", cSettings: x86Flags(["-mavx"])),
         .target(name: "CSleefAVX512", cSettings: x86Flags(["-mavx512f"])),
+        // Small matrix products (an RNN step's 32×64 by 64×64) on kernels LIBXSMM generates
+        // at run time for the CPU (Sources/CXSMM/smallgemm.c); larger ones go to OpenBLAS.
+        .target(name: "CXSMM", linkerSettings: xsmmLibraries()),
 
         // MARK: Engine
-        .target(name: "HebbTensor", dependencies: ["CBLAS", "CSleef"], swiftSettings: fastRelease),
+        .target(name: "HebbTensor", dependencies: ["CBLAS", "CSleef", "CXSMM"], swiftSettings: fastRelease),
         .target(name: "HebbAutodiff", dependencies: ["HebbTensor"], swiftSettings: fastRelease),
 
         // MARK: Language
@@ -70,7 +84,7 @@ let package = Package(
         ]),
 
         // MARK: Tests
-        .testTarget(name: "HebbTensorTests", dependencies: ["HebbTensor", "CSleef"],
+        .testTarget(name: "HebbTensorTests", dependencies: ["HebbTensor", "CSleef", "CXSMM"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HebbAutodiffTests", dependencies: ["HebbAutodiff"], exclude: ["Fixtures"]),
         .testTarget(name: "HebbSyntaxTests", dependencies: ["HebbSyntax"]),

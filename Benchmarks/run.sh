@@ -28,6 +28,11 @@ echo "### dgemm thread policy: 1 vs 2 OpenBLAS threads, wall and CPU time per ca
 gcc -O2 Benchmarks/gemm_threads.c -I/usr/include/x86_64-linux-gnu/openblas-pthread -lopenblas -o /tmp/hebb_gemm_threads
 OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} /tmp/hebb_gemm_threads
 
+echo "### small products: LIBXSMM's generated kernels vs OpenBLAS on 1 and 2 threads (issue 10 item 2)"
+gcc -O2 Benchmarks/small_gemm.c Sources/CXSMM/smallgemm.c -ISources/CXSMM/include -I/usr/include/x86_64-linux-gnu/openblas-pthread \
+    -lopenblas -lxsmm -lxsmmnoblas -lpthread -lrt -ldl -lm -o /tmp/hebb_small_gemm
+OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} /tmp/hebb_small_gemm
+
 echo "### tiny ops: c = a * b + a on 4x4, 10^6 times"
 "$HEBB" Benchmarks/tiny_ops.hebb
 "$PY" "$PEERS/tiny_ops.py" numpy
@@ -43,6 +48,8 @@ echo "### scalar loop: x = x + 1, 10^7 times; user-function call loop, 10^6 time
 twin() {  # hebb-script peer-script
     for dt in float32 float64; do
         env HEBB_DTYPE=$dt "$HEBB" --allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}" "$1"
+        echo -n "  (every product on OpenBLAS) "
+        env HEBB_DTYPE=$dt HEBB_SMALL_GEMM=openblas "$HEBB" --allow-env=PEERS_DIR --allow-read "${PEERS_DIR:-/tmp/hebb-peers}" "$1"
         "$PY" "$PEERS/$2" numpy --dtype $dt
         [ "${ALL_PEERS}" = peers ] && "$PY" "$PEERS/$2" torch --dtype $dt
     done

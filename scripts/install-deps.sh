@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the C libraries Hebb links (OpenBLAS, libedit, SLEEF for vectorized math, ZeroMQ and OpenSSL's libcrypto for
+# Installs the C libraries Hebb links (OpenBLAS, libedit, SLEEF for vectorized math, LIBXSMM for
+# small matrix products (x86-64 only), ZeroMQ and OpenSSL's libcrypto for
 # the Jupyter kernel) and the tools its tests use (pkg-config, tmux for the REPL test), via
 # apt-get, only when something is missing. With --kernel-tests, also the Python venv .venv
 # with the Jupyter clients the kernel tests drive (jupyter_client, jupyter_kernel_test,
@@ -11,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # librsvg2-2, libcairo2 and a font are loaded at run time by the kernel for PNG copies of plots.
 packages=(libopenblas-dev libedit-dev libsleef-dev pkg-config tmux libzmq3-dev libssl-dev librsvg2-2 libcairo2 fonts-dejavu-core)
+# Debian builds LIBXSMM for amd64 only; elsewhere Package.swift leaves it out.
+if [ "$(uname -m)" = x86_64 ]; then packages+=(libxsmm-dev); fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 

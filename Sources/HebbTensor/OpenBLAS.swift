@@ -140,6 +140,9 @@ extension Tensor {
         setenv("HEBB_VECMATH_ISA", String(VectorISA.avx.rawValue), 1)
         guard hebb_vm_isa() == VectorISA.avx.rawValue else { return false }
         setenv("OPENBLAS_CORETYPE", "Haswell", 1)
+        // Small products too: LIBXSMM's kernels round some of them differently from OpenBLAS's,
+        // and a notebook's bits should not depend on whether this build has LIBXSMM.
+        setenv("HEBB_SMALL_GEMM", "openblas", 1)
         return true
     }
 }

@@ -33,7 +33,7 @@ struct AffineFusionTests {
         ("relu(X @ W + b)", "p = X @ W; s = p + b; relu(s)"),
         ("sigmoid(A.T @ W + B)", "p = A.T @ W; s = p + B; sigmoid(s)"),
         ("X @ W + b.reshape(1, 4)", "p = X @ W; p + b.reshape(1, 4)"),
-        ("relu(transpose(A) @ W + h @ Wh.T.T + b)", "p = transpose(A) @ W; q = h @ Wh; s = p + q; s = s + b; relu(s)"),
+        ("relu(transpose(A) @ W + h @ Wh.T.T + b)", "p = transpose(A) @ W; q = h @ Wh.T.T; s = p + q; s = s + b; relu(s)"),
         ("tanh(float32(X) @ float32(W) + float32(b))", "p = float32(X) @ float32(W); s = p + float32(b); tanh(s)"),
     ]
 

@@ -17,13 +17,13 @@ NOTEBOOKS = sorted(glob.glob(os.path.join(ROOT, "notebooks", "ch*.nb")))
 
 def notebook_kernel_environment():
     """The saved outputs were computed with the kernels `hebb run NB.nb` uses on every CPU
-    (OpenBLAS's Haswell set, SLEEF's 256-bit functions); the Jupyter kernel uses the CPU's
+    (OpenBLAS's Haswell set for every product, SLEEF's 256-bit functions); the Jupyter kernel uses the CPU's
     fastest, whose last bits can differ (and chapter 6's training amplifies them). So the
     kernel processes this test starts are asked for the notebooks' kernels, as a user
     reproducing a notebook's saved outputs from Jupyter would ask (docs/guide/notebooks.md)."""
     with open("/proc/cpuinfo") as cpuinfo:
         flags = next((line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags")), [])
-    return {"OPENBLAS_CORETYPE": "Haswell", "HEBB_VECMATH_ISA": "256"} if "avx2" in flags and "fma" in flags else {}
+    return {"OPENBLAS_CORETYPE": "Haswell", "HEBB_VECMATH_ISA": "256", "HEBB_SMALL_GEMM": "openblas"} if "avx2" in flags and "fma" in flags else {}
 
 
 class ChapterNotebooksThroughTheKernel(unittest.TestCase):
