@@ -20,7 +20,7 @@ enum BLAS {
         let flagA = transposeA ? CblasTrans : CblasNoTrans, flagB = transposeB ? CblasTrans : CblasNoTrans
         let (m, n, k) = (Int32(truncatingIfNeeded: m), Int32(truncatingIfNeeded: n), Int32(truncatingIfNeeded: k))
         let (lda, ldb, ldc) = (Int32(truncatingIfNeeded: lda), Int32(truncatingIfNeeded: ldb), Int32(truncatingIfNeeded: ldc))
-        if SmallProducts.enabled, SmallProducts.takes(m: Int(m), n: Int(n), k: Int(k)) {
+        if SmallProducts.enabled, SmallProducts.takes(m: Int(m), n: Int(n), k: Int(k), transposeB: transposeB) {
             let ta: Int32 = transposeA ? 1 : 0, tb: Int32 = transposeB ? 1 : 0
             let done = if T.self == Double.self {
                 hebb_xsmm_dgemm(ta, tb, m, n, k, cast(a), lda, cast(b), ldb, Double(beta), cast(c), ldc)
@@ -74,16 +74,21 @@ enum BLAS {
 }
 
 /// Which products go to LIBXSMM's generated kernels instead of OpenBLAS. OpenBLAS spends
-/// most of a small product outside its inner kernel (packing both operands, dispatch): on
-/// an RNN step's 32×64 by 64×64 (Benchmarks/small_gemm.c, float64, one thread) OpenBLAS
-/// takes 5.2 µs with its Haswell kernels and LIBXSMM 2.1 µs with AVX-512 (4.0 with AVX2).
-/// Products up to 2¹⁸ multiply-adds — the size below which OpenBLAS itself uses one thread —
-/// go to LIBXSMM, with every transpose flag (so a product's bits do not depend on whether
-/// an operand was stored transposed). `HEBB_SMALL_GEMM=openblas` sends every product to
-/// OpenBLAS (for comparisons).
+/// much of a small product outside its inner kernel (packing both operands, dispatch), and
+/// on CPUs without AVX-512 (or with `OPENBLAS_CORETYPE=Haswell`) its kernels are 256-bit. On
+/// an RNN step's 32×64 by 64×64 (Benchmarks/small_gemm.c, float64, one thread) OpenBLAS's
+/// Haswell kernels take 5.0 µs, its SkylakeX ones 2.1, and LIBXSMM's AVX-512 one 2.0; on a
+/// conv layer's 20×25 by 25×576, 13.1 / 4.7 / 4.5. Products up to 2²⁰ multiply-adds go to
+/// LIBXSMM (there it was as fast as OpenBLAS's best on two threads, or faster); a transposed
+/// B only up to 2¹⁸, since LIBXSMM needs it copied (a conv filter gradient's 25×576 copy made
+/// it 2× slower than OpenBLAS's SkylakeX kernels). Up to 2¹⁸ every flag takes LIBXSMM, so
+/// there `A @ B.T` has the bits of `A @ Bt` with Bt stored. `HEBB_SMALL_GEMM=openblas`
+/// sends every product to OpenBLAS (for comparisons).
 public enum SmallProducts {
-    /// Multiply-adds (m·n·k) up to which a product is small.
+    /// Multiply-adds (m·n·k) up to which a product with a transposed B is small.
     public static let maxMultiplyAdds = 1 << 18
+    /// And up to which one with B as stored is.
+    public static let maxPlainMultiplyAdds = 1 << 20
 
     /// False when this build has no LIBXSMM or HEBB_SMALL_GEMM=openblas.
     public static let enabled: Bool = {
@@ -93,10 +98,11 @@ public enum SmallProducts {
 
     /// The policy alone: does C = op(A) op(B) (m×n, inner k) go to LIBXSMM?
     @inline(__always)
-    public static func takes(m: Int, n: Int, k: Int) -> Bool {
-        (1...maxMultiplyAdds).contains(m) && (1...maxMultiplyAdds).contains(n)
-            && (1...maxMultiplyAdds).contains(k)
-            && m &* n &* k <= maxMultiplyAdds   // no overflow: each factor is at most 2¹⁸ here
+    public static func takes(m: Int, n: Int, k: Int, transposeB: Bool) -> Bool {
+        guard (1...maxPlainMultiplyAdds).contains(m), (1...maxPlainMultiplyAdds).contains(n),
+              (1...maxPlainMultiplyAdds).contains(k) else { return false }
+        let work = m &* n &* k   // no overflow: each factor is at most 2²⁰ here
+        return work <= (transposeB ? maxMultiplyAdds : maxPlainMultiplyAdds)
     }
 
     /// The instruction set LIBXSMM generates kernels for ("cpx", "skx", "hsw", ...).

@@ -119,7 +119,7 @@ private func strides(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                                                  h.toDoubles(), lda: 64, product.toDoubles(), ldb: 64, beta: 0,
                                                  [Double](repeating: 0, count: 64 * 64), ldc: 64)
         K.expect(gradient, [64, 64], referenceGradient, tolerance: 1e-12)
-        #expect(SmallProducts.takes(m: 32, n: 64, k: 64))
+        #expect(SmallProducts.takes(m: 32, n: 64, k: 64, transposeB: false))
     }
 
     /// A product with a transposed operand has the same bits as the plain product of the
@@ -149,12 +149,17 @@ private func strides(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     }
 
     @Test func routingPolicy() {
-        #expect(SmallProducts.takes(m: 32, n: 64, k: 64))      // an RNN step
-        #expect(SmallProducts.takes(m: 64, n: 64, k: 64))      // 2¹⁸ exactly
-        #expect(!SmallProducts.takes(m: 64, n: 64, k: 65))
-        #expect(!SmallProducts.takes(m: 128, n: 500, k: 784))  // an MLP layer: OpenBLAS's threads
-        #expect(!SmallProducts.takes(m: 1 << 20, n: 1 << 20, k: 1 << 20))  // no overflow
-        #expect(!SmallProducts.takes(m: 0, n: 4, k: 4))
+        #expect(SmallProducts.takes(m: 32, n: 64, k: 64, transposeB: false))     // an RNN step
+        #expect(SmallProducts.takes(m: 32, n: 64, k: 64, transposeB: true))      // its G Whᵀ
+        #expect(SmallProducts.takes(m: 20, n: 576, k: 25, transposeB: false))    // a conv layer's image
+        #expect(!SmallProducts.takes(m: 20, n: 25, k: 576, transposeB: true))    // its filter gradient: a big copy
+        #expect(SmallProducts.takes(m: 64, n: 64, k: 64, transposeB: true))      // 2¹⁸ exactly
+        #expect(!SmallProducts.takes(m: 64, n: 64, k: 65, transposeB: true))
+        #expect(SmallProducts.takes(m: 64, n: 128, k: 128, transposeB: false))   // 2²⁰ exactly
+        #expect(!SmallProducts.takes(m: 128, n: 128, k: 128, transposeB: false))
+        #expect(!SmallProducts.takes(m: 500, n: 500, k: 784, transposeB: false)) // an MLP layer: OpenBLAS's threads
+        #expect(!SmallProducts.takes(m: 1 << 21, n: 1 << 21, k: 1 << 21, transposeB: false))  // no overflow
+        #expect(!SmallProducts.takes(m: 0, n: 4, k: 4, transposeB: false))
         #if arch(x86_64) && os(Linux)
         #expect(hebb_xsmm_available() == 1)   // this build links LIBXSMM: the kernels are used
         #endif
