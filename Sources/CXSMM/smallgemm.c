@@ -55,7 +55,7 @@ static int NAME##_plain(int transpose_a, int m, int n, int k, const T *a, int ld
 } \
 int NAME(int transpose_a, int transpose_b, int m, int n, int k, \
          const T *a, int lda, const T *b, int ldb, T beta, T *c, int ldc) { \
-    if (!(beta == 0 || beta == 1)) return 0; \
+    if (m < 1 || n < 1 || k < 1 || !(beta == 0 || beta == 1)) return 0; \
     if (!transpose_b) return NAME##_plain(transpose_a, m, n, k, a, lda, b, ldb, beta, c, ldc); \
     /* B is n×k (row stride ldb); its transpose k×n, stored densely. */ \
     const size_t bytes = (size_t)k * (size_t)n * sizeof(T); \
