@@ -30,19 +30,22 @@ module() {  # name, sources...
         || { cat "$OUT/build-$name.log"; exit 1; }
 }
 want() { [[ " $TARGETS " == *" $1 "* ]]; }
-# The SLEEF loops (C, one copy per instruction set, as Package.swift builds them) go into
-# one archive that every target using HebbTensor links.
+# The SLEEF loops (C, one copy per instruction set, as Package.swift builds them) and the
+# LIBXSMM wrapper (CXSMM) go into one archive that every target using HebbTensor links.
 sleef() {
     mkdir -p "$OUT/sleef"
     clang -O2 -g -fPIC -I Sources/CSleefAVX/include -I Sources/CSleefAVX512/include -I Sources/CSleef/include \
         -c Sources/CSleef/vecmath.c -o "$OUT/sleef/vecmath.o"
+    clang -O2 -g -fPIC -I Sources/CXSMM/include -c Sources/CXSMM/smallgemm.c -o "$OUT/sleef/smallgemm.o"
     if [[ $(uname -m) == x86_64 ]]; then
         clang -O2 -g -fPIC -mavx -I Sources/CSleefAVX/include -c Sources/CSleefAVX/loops.c -o "$OUT/sleef/avx.o"
         clang -O2 -g -fPIC -mavx512f -I Sources/CSleefAVX512/include -c Sources/CSleefAVX512/loops.c -o "$OUT/sleef/avx512.o"
     fi
     rm -f "$OUT/modules/libCSleef.a" && ar rcs "$OUT/modules/libCSleef.a" "$OUT"/sleef/*.o
 }
-SLEEF_FLAGS=(-I Sources/CSleef/include -I Sources/CSleefAVX/include -I Sources/CSleefAVX512/include)
+SLEEF_FLAGS=(-I Sources/CSleef/include -I Sources/CSleefAVX/include -I Sources/CSleefAVX512/include -I Sources/CXSMM/include)
+# LIBXSMM's static libraries (x86-64 only), in Package.swift's order.
+XSMM_LIBS=(); [[ $(uname -m) == x86_64 ]] && XSMM_LIBS=(-lxsmm -lxsmmnoblas -ldl -lrt -lpthread)
 sources() { find "Sources/$1" -name '*.swift' | sort; }
 echo "building fuzz targets in $OUT"
 mkdir -p "$OUT/modules"
@@ -51,7 +54,7 @@ jobs_ok() { local failed=0; for pid in "$@"; do wait "$pid" || failed=1; done; [
 # Independent builds in parallel: the four single-module targets and the bottom modules.
 pids=()
 want parser && { build parser Sources/HebbSyntax/*.swift Tests/fuzz/FuzzParser.swift & pids+=($!); }
-TENSOR=(-I Sources/CBLAS "${SLEEF_FLAGS[@]}" "${BLAS_FLAGS[@]}" -L "$OUT/modules" -lCSleef -lsleef -lopenblas
+TENSOR=(-I Sources/CBLAS "${SLEEF_FLAGS[@]}" "${BLAS_FLAGS[@]}" -L "$OUT/modules" -lCSleef -lsleef "${XSMM_LIBS[@]}" -lopenblas
         Sources/HebbTensor/*.swift Tests/fuzz/FuzzLoaders.swift)
 want csv && { build csv -D CSV "${TENSOR[@]}" & pids+=($!); }
 want npy && { build npy -D NPY "${TENSOR[@]}" & pids+=($!); }
@@ -64,7 +67,7 @@ if want interpreter || want notebook; then
     jobs_ok "${pids[@]}"; pids=()
     module HebbAutodiff $(sources HebbAutodiff)
     module HebbLanguage $(sources HebbLanguage) "$OUT/EmbeddedStdlib.swift"
-    LINK+=(-lHebbLanguage -lHebbPlot -lHebbSyntax -lHebbAutodiff -lHebbTensor -lCSleef -lsleef -lopenblas)
+    LINK+=(-lHebbLanguage -lHebbPlot -lHebbSyntax -lHebbAutodiff -lHebbTensor -lCSleef -lsleef "${XSMM_LIBS[@]}" -lopenblas)
     want interpreter && { build interpreter Tests/fuzz/FuzzInterpreter.swift "${LINK[@]}" & pids+=($!); }
     want notebook && { module HebbNotebook $(sources HebbNotebook) && build notebook Tests/fuzz/FuzzNotebook.swift -lHebbNotebook "${LINK[@]}" & pids+=($!); }
 fi

@@ -266,7 +266,7 @@ extension Tensor {
         let result = try Tensor(uninitializedShape: filterShape, dtype: x.dtype)
         try g.checkBLAS(op: op)
         let blas = try OpenBLAS.functions()
-        let cols = try Tensor(uninitializedShape: [g.rows, g.batch &* g.columns], dtype: x.dtype)
+        let cols = try Tensor(uninitializedShape: [g.batch &* g.columns, g.rows], dtype: x.dtype)   // transposed columns
         let staging = g.batch > 1 ? try Tensor(uninitializedShape: [g.o, g.batch &* g.columns], dtype: x.dtype) : nil
         switch x.dtype {
         case .float64: try convBackwardFilter(blas, g, gradOut.pointer(Double.self), x.pointer(Double.self), cols.pointer(Double.self), staging?.pointer(Double.self), result.pointer(Double.self))
@@ -300,7 +300,7 @@ extension Tensor {
         let blas = try OpenBLAS.functions()
         let filters = wantFilters ? try Tensor(uninitializedShape: filterShape, dtype: x.dtype) : nil
         let bias = biasShape != nil ? try Tensor.zeros([g.o], dtype: x.dtype) : nil
-        let cols = wantFilters ? try Tensor(uninitializedShape: [g.rows, g.batch &* g.columns], dtype: x.dtype) : nil
+        let cols = wantFilters ? try Tensor(uninitializedShape: [g.batch &* g.columns, g.rows], dtype: x.dtype) : nil  // transposed
         let staging = try Tensor(uninitializedShape: [g.o, g.batch &* g.columns], dtype: x.dtype)
         switch x.dtype {
         case .float64:
@@ -372,10 +372,12 @@ extension Tensor {
             let ld = count &* g.columns, offset = start &* g.outputSize
             let gradients = gatherImages(g, grad + offset, into: staging, count: count, rowPass.shifted(by: offset))
             guard let dw, let cols else { continue }
-            for k in 0..<count { im2col(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns, rowStride: ld) }
+            // The columns transposed (ld × rows), so the product takes them as stored: a small
+            // product with a transposed operand costs LIBXSMM a copy (see SmallProducts).
+            for k in 0..<count { im2colTransposed(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns &* g.rows) }
             // dW (o × rows) += g (o × ld) · columnsᵀ (ld × rows)
-            BLAS.gemm(blas, transposeA: false, transposeB: true, m: g.o, n: g.rows, k: ld, gradients,
-                      lda: ld, cols, ldb: ld, beta: start == 0 ? 0 : 1, dw, ldc: g.rows)
+            BLAS.gemm(blas, transposeA: false, transposeB: false, m: g.o, n: g.rows, k: ld, gradients,
+                      lda: ld, cols, ldb: g.rows, beta: start == 0 ? 0 : 1, dw, ldc: g.rows)
         }
     }
 
@@ -467,6 +469,36 @@ extension Tensor {
                         for ox in last..<g.ow { out[ox] = 0 }
                     }
                     row += rowStride
+                }
+            }
+        }
+    }
+
+    /// im2col's columns for one image, transposed: a row of `g.rows` taps per output
+    /// position (`columns` × `rows`, dense), the layout the filter gradient's product reads.
+    private static func im2colTransposed<T: TensorScalar>(_ g: ConvGeometry, _ image: UnsafePointer<T>,
+                                                          _ out: UnsafeMutablePointer<T>) {
+        var tap = 0
+        for channel in 0..<g.c {
+            let plane = image + channel &* g.h &* g.w
+            for i in 0..<g.kh {
+                for j in 0..<g.kw {
+                    let (first, last) = validRange(tap: j, g.layout.strideW, g.layout.left, g.w, g.ow)
+                    for oy in 0..<g.oh {
+                        let positions = out + (oy &* g.ow &* g.rows &+ tap)   // (oy, 0) at this tap
+                        let y = oy &* g.layout.strideH &+ i &- g.layout.top
+                        guard y >= 0 && y < g.h && first < last else {
+                            for ox in 0..<g.ow { positions[ox &* g.rows] = 0 }
+                            continue
+                        }
+                        let source = plane + y &* g.w
+                        for ox in 0..<first { positions[ox &* g.rows] = 0 }
+                        for ox in first..<last {
+                            positions[ox &* g.rows] = source[ox &* g.layout.strideW &+ j &- g.layout.left]
+                        }
+                        for ox in last..<g.ow { positions[ox &* g.rows] = 0 }
+                    }
+                    tap &+= 1
                 }
             }
         }
