@@ -196,6 +196,38 @@ private func inner(_ a: Tensor, _ b: Tensor) throws -> Double {
         K.expect(partial, [1, 1, 1, 2], [6, 8])
     }
 
+    /// Rows wide enough for the eight-window vector form of 2×2 pooling (and its scalar
+    /// tail), with ties, signed zeros and NaNs from a small set of values: the same maxima,
+    /// values and positions as a direct loop (first maximum in row-major order; the first
+    /// NaN wins), in both dtypes.
+    @Test(arguments: [DType.float64, .float32])
+    func wideRowsWithTiesZerosAndNaN(dtype: DType) throws {
+        var random = KernelRandom(seed: 47)
+        let choices: [Double] = [-1, -0.0, 0, 0.5, 2, 2, .nan]
+        for _ in 0..<30 {
+            let shape = [random.int(1...2), random.int(1...3), 2 * random.int(1...4), 2 * random.int(1...21) + random.int(0...1)]
+            let count = shape.reduce(1, *)
+            let v = (0..<count).map { _ in random.int(0...40) < 2 ? Double.nan : choices[random.int(0...5)] }
+            let x = try Tensor(shape: shape, values: v, dtype: dtype)
+            let (y, positions) = try Tensor.maxPool2d(x, size: 2, stride: 2)
+            let (oh, ow) = (shape[2] / 2, shape[3] / 2)
+            var expected: [Double] = [], expectedPositions: [Int32] = []
+            for plane in 0..<(shape[0] * shape[1]) { for oy in 0..<oh { for ox in 0..<ow {
+                var at = (plane * shape[2] + 2 * oy) * shape[3] + 2 * ox
+                for (i, j) in [(0, 1), (1, 0), (1, 1)] where !v[at].isNaN {
+                    let p = (plane * shape[2] + 2 * oy + i) * shape[3] + 2 * ox + j
+                    if v[p] > v[at] || v[p].isNaN { at = p }
+                }
+                expected.append(v[at]); expectedPositions.append(Int32(at))
+            } } }
+            #expect(positions == expectedPositions, "\(shape)")
+            let actual = y.toDoubles()
+            for (got, want) in zip(actual, expected) {
+                #expect(got.bitPattern == want.bitPattern || (got.isNaN && want.isNaN), "\(shape): \(got) vs \(want)")
+            }
+        }
+    }
+
     @Test func randomAgainstReference() throws {
         var random = KernelRandom(seed: 43)
         for _ in 0..<50 {
