@@ -3,8 +3,8 @@
 // So the kernel gets B first, with m and n swapped, and a transposed A becomes LIBXSMM's
 // transposed second operand. LIBXSMM 1.17 generates no kernel for a transposed first
 // operand (a row-major transposed B), so that B is transposed into a scratch copy first:
-// every small product then runs on LIBXSMM, and `A @ B.T` has the same bits as `A @ Bt`
-// with Bt stored (which Hebb's fused ops and their separate forms rely on).
+// then every transpose flag runs on LIBXSMM, and `A @ B.T` has the same bits as `A @ Bt`
+// with Bt stored.
 #include "CXSMM.h"
 
 #if defined(__x86_64__) && defined(__linux__)

@@ -104,9 +104,6 @@ public enum SmallProducts {
         let work = m &* n &* k   // no overflow: each factor is at most 2²⁰ here
         return work <= (transposeB ? maxMultiplyAdds : maxPlainMultiplyAdds)
     }
-
-    /// The instruction set LIBXSMM generates kernels for ("cpx", "skx", "hsw", ...).
-    public static var target: String { String(cString: hebb_xsmm_target()) }
 }
 
 // MARK: - Products
