@@ -335,7 +335,7 @@ extension Tensor {
         for (start, count) in g.batches {
             try Cancellation.check()   // per batch: Ctrl-C stops a big input within one product
             let ld = count &* g.columns
-            for k in 0..<count { im2col(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns, rowStride: ld) }
+            for k in 0..<count { im2col(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns, tapStride: ld) }
             let images = out + start &* g.outputSize
             let product = count == 1 ? images : (staging ?? out)
             BLAS.gemm(blas, transposeA: false, transposeB: false, m: g.o, n: ld, k: g.rows, w, lda: g.rows,
@@ -374,7 +374,9 @@ extension Tensor {
             guard let dw, let cols else { continue }
             // The columns transposed (ld × rows), so the product takes them as stored: a small
             // product with a transposed operand costs LIBXSMM a copy (see SmallProducts).
-            for k in 0..<count { im2colTransposed(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns &* g.rows) }
+            for k in 0..<count {
+                im2col(g, x + (start &+ k) &* g.imageSize, cols + k &* g.columns &* g.rows, tapStride: 1, positionStride: g.rows)
+            }
             // dW (o × rows) += g (o × ld) · columnsᵀ (ld × rows)
             BLAS.gemm(blas, transposeA: false, transposeB: false, m: g.o, n: g.rows, k: ld, gradients,
                       lda: ld, cols, ldb: g.rows, beta: start == 0 ? 0 : 1, dw, ldc: g.rows)
@@ -439,10 +441,14 @@ extension Tensor {
         return UnsafePointer(staging)
     }
 
-    /// Unfolds one image (c, h, w) into columns: row (channel, i, j) holds, for every output
-    /// position (oy, ox), the input pixel under kernel tap (i, j), or 0 in the padding.
+    /// Unfolds one image (c, h, w) into columns: tap (channel, i, j) of output position
+    /// (oy, ox) is the input pixel under that tap, or 0 in the padding, stored at
+    /// `cols[tap · tapStride + position · positionStride]` — im2col's rows (a tap's positions
+    /// side by side: positionStride 1) or their transpose (a position's taps side by side,
+    /// as the filter gradient's product reads them: tapStride 1).
     private static func im2col<T: TensorScalar>(_ g: ConvGeometry, _ image: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>,
-                                                rowStride: Int) {
+                                                tapStride: Int, positionStride: Int = 1) {
+        let step = positionStride
         var row = cols
         for channel in 0..<g.c {
             let plane = image + channel &* g.h &* g.w
@@ -450,55 +456,25 @@ extension Tensor {
                 for j in 0..<g.kw {
                     let (first, last) = validRange(tap: j, g.layout.strideW, g.layout.left, g.w, g.ow)
                     for oy in 0..<g.oh {
-                        let out = row + oy &* g.ow
+                        let out = row + oy &* g.ow &* step
                         let y = oy &* g.layout.strideH &+ i &- g.layout.top
                         guard y >= 0 && y < g.h && first < last else {
-                            out.update(repeating: 0, count: g.ow)
+                            for ox in 0..<g.ow { out[ox &* step] = 0 }
                             continue
                         }
                         let source = plane + y &* g.w
-                        for ox in 0..<first { out[ox] = 0 }
-                        if g.layout.strideW == 1 {
+                        for ox in 0..<first { out[ox &* step] = 0 }
+                        if g.layout.strideW == 1 && step == 1 {
                             // A run of adjacent pixels, as a loop the compiler vectorizes (the
                             // strided one it does not; memcpy's call costs more than 24 elements).
                             let from = source + (first &+ j &- g.layout.left), to = out + first
                             for t in 0..<(last &- first) { to[t] = from[t] }
                         } else {
-                            for ox in first..<last { out[ox] = source[ox &* g.layout.strideW &+ j &- g.layout.left] }
+                            for ox in first..<last { out[ox &* step] = source[ox &* g.layout.strideW &+ j &- g.layout.left] }
                         }
-                        for ox in last..<g.ow { out[ox] = 0 }
+                        for ox in last..<g.ow { out[ox &* step] = 0 }
                     }
-                    row += rowStride
-                }
-            }
-        }
-    }
-
-    /// im2col's columns for one image, transposed: a row of `g.rows` taps per output
-    /// position (`columns` × `rows`, dense), the layout the filter gradient's product reads.
-    private static func im2colTransposed<T: TensorScalar>(_ g: ConvGeometry, _ image: UnsafePointer<T>,
-                                                          _ out: UnsafeMutablePointer<T>) {
-        var tap = 0
-        for channel in 0..<g.c {
-            let plane = image + channel &* g.h &* g.w
-            for i in 0..<g.kh {
-                for j in 0..<g.kw {
-                    let (first, last) = validRange(tap: j, g.layout.strideW, g.layout.left, g.w, g.ow)
-                    for oy in 0..<g.oh {
-                        let positions = out + (oy &* g.ow &* g.rows &+ tap)   // (oy, 0) at this tap
-                        let y = oy &* g.layout.strideH &+ i &- g.layout.top
-                        guard y >= 0 && y < g.h && first < last else {
-                            for ox in 0..<g.ow { positions[ox &* g.rows] = 0 }
-                            continue
-                        }
-                        let source = plane + y &* g.w
-                        for ox in 0..<first { positions[ox &* g.rows] = 0 }
-                        for ox in first..<last {
-                            positions[ox &* g.rows] = source[ox &* g.layout.strideW &+ j &- g.layout.left]
-                        }
-                        for ox in last..<g.ow { positions[ox &* g.rows] = 0 }
-                    }
-                    tap &+= 1
+                    row += tapStride
                 }
             }
         }
