@@ -189,3 +189,72 @@ void hebb_vm_momentum_f32(long n, const float *p, const float *g, float *velocit
                           float *out_p, float lr, float mu, int nesterov) {
     CHOSEN(hebb_vm_momentum_f32, n, p, g, velocity, out_p, lr, mu, nesterov);
 }
+
+// MARK: 2×2 max-pooling rows (SSE2, every x86-64 has it)
+
+#if defined(__x86_64__)
+#include <emmintrin.h>
+
+/// (mask ? yes : no) bit by bit (the masks are all ones or all zeros per lane).
+static inline __m128i select_i32(__m128 mask, __m128i yes, __m128i no) {
+    const __m128i m = _mm_castps_si128(mask);
+    return _mm_or_si128(_mm_and_si128(m, yes), _mm_andnot_si128(m, no));
+}
+
+long hebb_pool2x2_row_f32(const float *top, const float *bottom, long count, int first, int width,
+                          float *out, int *positions) {
+    const __m128i lanes = _mm_setr_epi32(0, 2, 4, 6), one = _mm_set1_epi32(1);
+    const __m128i below = _mm_set1_epi32(width), below_right = _mm_set1_epi32(width + 1);
+    long i = 0;
+    for (; i + 4 <= count; i += 4) {
+        const __m128 t0 = _mm_loadu_ps(top + 2 * i), t1 = _mm_loadu_ps(top + 2 * i + 4);
+        const __m128 u0 = _mm_loadu_ps(bottom + 2 * i), u1 = _mm_loadu_ps(bottom + 2 * i + 4);
+        const __m128 a = _mm_shuffle_ps(t0, t1, _MM_SHUFFLE(2, 0, 2, 0)), b = _mm_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 1, 3, 1));
+        const __m128 c = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(2, 0, 2, 0)), d = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(3, 1, 3, 1));
+        if (_mm_movemask_ps(_mm_or_ps(_mm_cmpunord_ps(a, b), _mm_cmpunord_ps(c, d)))) break;
+        // _mm_max_ps(y, x) is y > x ? y : x: on a tie it keeps x, the earlier.
+        const __m128 largest = _mm_max_ps(_mm_max_ps(d, c), _mm_max_ps(b, a));
+        __m128i offset = select_i32(_mm_cmpeq_ps(c, largest), below, below_right);
+        offset = select_i32(_mm_cmpeq_ps(b, largest), one, offset);
+        offset = select_i32(_mm_cmpeq_ps(a, largest), _mm_setzero_si128(), offset);
+        const __m128i base = _mm_add_epi32(_mm_set1_epi32(first + 2 * (int)i), lanes);
+        _mm_storeu_ps(out + i, largest);
+        _mm_storeu_si128((__m128i *)(positions + i), _mm_add_epi32(base, offset));
+    }
+    return i;
+}
+
+long hebb_pool2x2_row_f64(const double *top, const double *bottom, long count, int first, int width,
+                          double *out, int *positions) {
+    // Offsets in 64-bit lanes, as the comparison masks are; their low halves are stored.
+    const __m128i lanes = _mm_set_epi64x(2, 0), one = _mm_set1_epi64x(1);
+    const __m128i below = _mm_set1_epi64x(width), below_right = _mm_set1_epi64x((long long)width + 1);
+    long i = 0;
+    for (; i + 2 <= count; i += 2) {
+        const __m128d t0 = _mm_loadu_pd(top + 2 * i), t1 = _mm_loadu_pd(top + 2 * i + 2);
+        const __m128d u0 = _mm_loadu_pd(bottom + 2 * i), u1 = _mm_loadu_pd(bottom + 2 * i + 2);
+        const __m128d a = _mm_unpacklo_pd(t0, t1), b = _mm_unpackhi_pd(t0, t1);
+        const __m128d c = _mm_unpacklo_pd(u0, u1), d = _mm_unpackhi_pd(u0, u1);
+        if (_mm_movemask_pd(_mm_or_pd(_mm_cmpunord_pd(a, b), _mm_cmpunord_pd(c, d)))) break;
+        const __m128d largest = _mm_max_pd(_mm_max_pd(d, c), _mm_max_pd(b, a));
+        __m128i offset = select_i32(_mm_castpd_ps(_mm_cmpeq_pd(c, largest)), below, below_right);
+        offset = select_i32(_mm_castpd_ps(_mm_cmpeq_pd(b, largest)), one, offset);
+        offset = select_i32(_mm_castpd_ps(_mm_cmpeq_pd(a, largest)), _mm_setzero_si128(), offset);
+        const __m128i index = _mm_add_epi64(_mm_add_epi64(_mm_set1_epi64x((long long)first + 2 * i), lanes), offset);
+        _mm_storeu_pd(out + i, largest);
+        _mm_storel_epi64((__m128i *)(positions + i), _mm_shuffle_epi32(index, _MM_SHUFFLE(2, 0, 2, 0)));
+    }
+    return i;
+}
+#else
+long hebb_pool2x2_row_f32(const float *top, const float *bottom, long count, int first, int width,
+                          float *out, int *positions) {
+    (void)top; (void)bottom; (void)count; (void)first; (void)width; (void)out; (void)positions;
+    return 0;
+}
+long hebb_pool2x2_row_f64(const double *top, const double *bottom, long count, int first, int width,
+                          double *out, int *positions) {
+    (void)top; (void)bottom; (void)count; (void)first; (void)width; (void)out; (void)positions;
+    return 0;
+}
+#endif

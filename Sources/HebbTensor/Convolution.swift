@@ -1,6 +1,8 @@
 // 2-D convolution (NCHW input, OIHW filters, stride, zero padding) lowered to im2col + one
 // GEMM per image, its two backward products, and max pooling with its backward scatter.
 
+import CSleef
+
 // MARK: - Geometry
 
 /// How a convolution's window moves over an image: a stride per spatial axis and zero
@@ -621,7 +623,12 @@ extension Tensor {
             let base = plane &* p.h &* p.w
             for oy in 0..<p.oh {
                 let top = base &+ 2 &* oy &* p.w, bottom = top &+ p.w
-                for ox in 0..<p.ow {
+                // Vectors first (SSE2, Sources/CSleef/vecmath.c: 4 float or 2 double windows
+                // a step), up to a NaN or the row's last few windows; then this scalar form.
+                let vectorized = pool2x2Row(x + top, x + bottom, count: p.ow, first: top, width: p.w,
+                                            out + k, positions.baseAddress.unsafelyUnwrapped + k)
+                k &+= vectorized
+                for ox in vectorized..<p.ow {
                     let i0 = top &+ 2 &* ox, i2 = bottom &+ 2 &* ox
                     let a = x[i0], b = x[i0 &+ 1], c = x[i2], d = x[i2 &+ 1]
                     let largest = Swift.max(Swift.max(a, b), Swift.max(c, d))
@@ -641,6 +648,24 @@ extension Tensor {
                 }
             }
         }
+    }
+}
+
+extension Tensor {
+    /// The SSE2 row loop of 2×2 pooling for this scalar type; the windows it wrote.
+    @inline(__always)
+    fileprivate static func pool2x2Row<T: TensorScalar>(_ top: UnsafePointer<T>, _ bottom: UnsafePointer<T>, count: Int,
+                                                        first: Int, width: Int, _ out: UnsafeMutablePointer<T>,
+                                                        _ positions: UnsafeMutablePointer<Int32>) -> Int {
+        let (first, width) = (Int32(truncatingIfNeeded: first), Int32(truncatingIfNeeded: width))
+        if T.self == Float.self {
+            return hebb_pool2x2_row_f32(UnsafeRawPointer(top).assumingMemoryBound(to: Float.self),
+                                        UnsafeRawPointer(bottom).assumingMemoryBound(to: Float.self), count, first, width,
+                                        UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), positions)
+        }
+        return hebb_pool2x2_row_f64(UnsafeRawPointer(top).assumingMemoryBound(to: Double.self),
+                                    UnsafeRawPointer(bottom).assumingMemoryBound(to: Double.self), count, first, width,
+                                    UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self), positions)
     }
 }
 
