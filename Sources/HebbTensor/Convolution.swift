@@ -617,6 +617,7 @@ extension Tensor {
     /// first maximum in row-major order, or the first NaN.
     private static func pool2x2Kernel<T: TensorScalar>(_ p: PoolWindow, _ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>,
                                                        _ positions: UnsafeMutableBufferPointer<Int32>) throws {
+        guard let positionsStart = positions.baseAddress else { return }   // no windows
         var k = 0
         for plane in 0..<p.planes {
             try Cancellation.check(every: plane)
@@ -626,7 +627,7 @@ extension Tensor {
                 // Vectors first (SSE2, Sources/CSleef/vecmath.c: 4 float or 2 double windows
                 // a step), up to a NaN or the row's last few windows; then this scalar form.
                 let vectorized = pool2x2Row(x + top, x + bottom, count: p.ow, first: top, width: p.w,
-                                            out + k, positions.baseAddress.unsafelyUnwrapped + k)
+                                            out + k, positionsStart + k)
                 k &+= vectorized
                 for ox in vectorized..<p.ow {
                     let i0 = top &+ 2 &* ox, i2 = bottom &+ 2 &* ox
