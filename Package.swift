@@ -49,7 +49,8 @@ let package = Package(
         // librsvg + cairo, dlopen'ed when the kernel first shows a plot (PNG copies of SVGs).
         .systemLibrary(name: "CSVGRaster"),
         // Vectorized exp/log/tanh/... over arrays: loops around SLEEF (libsleef-dev), one
-        // copy per instruction set, chosen at run time (Sources/CSleef/vecmath.c). Only the
+        // copy per instruction set, chosen at run time (Sources/CSleef/vecmath.c, which also
+        // holds the SSE2 rows of 2×2 max-pooling). Only the
         // two loop targets are built for AVX / AVX-512 (clang passes SLEEF's vector
         // arguments by the whole file's instruction set), and they run only on CPUs with it.
         .target(name: "CSleef", dependencies: ["CSleefAVX", "CSleefAVX512"]),

@@ -196,7 +196,7 @@ void hebb_vm_momentum_f32(long n, const float *p, const float *g, float *velocit
 #include <emmintrin.h>
 
 /// (mask ? yes : no) bit by bit (the masks are all ones or all zeros per lane).
-static inline __m128i select_i32(__m128 mask, __m128i yes, __m128i no) {
+static inline __m128i select_bits(__m128 mask, __m128i yes, __m128i no) {
     const __m128i m = _mm_castps_si128(mask);
     return _mm_or_si128(_mm_and_si128(m, yes), _mm_andnot_si128(m, no));
 }
@@ -214,9 +214,9 @@ long hebb_pool2x2_row_f32(const float *top, const float *bottom, long count, int
         if (_mm_movemask_ps(_mm_or_ps(_mm_cmpunord_ps(a, b), _mm_cmpunord_ps(c, d)))) break;
         // _mm_max_ps(y, x) is y > x ? y : x: on a tie it keeps x, the earlier.
         const __m128 largest = _mm_max_ps(_mm_max_ps(d, c), _mm_max_ps(b, a));
-        __m128i offset = select_i32(_mm_cmpeq_ps(c, largest), below, below_right);
-        offset = select_i32(_mm_cmpeq_ps(b, largest), one, offset);
-        offset = select_i32(_mm_cmpeq_ps(a, largest), _mm_setzero_si128(), offset);
+        __m128i offset = select_bits(_mm_cmpeq_ps(c, largest), below, below_right);
+        offset = select_bits(_mm_cmpeq_ps(b, largest), one, offset);
+        offset = select_bits(_mm_cmpeq_ps(a, largest), _mm_setzero_si128(), offset);
         const __m128i base = _mm_add_epi32(_mm_set1_epi32(first + 2 * (int)i), lanes);
         _mm_storeu_ps(out + i, largest);
         _mm_storeu_si128((__m128i *)(positions + i), _mm_add_epi32(base, offset));
@@ -237,9 +237,9 @@ long hebb_pool2x2_row_f64(const double *top, const double *bottom, long count, i
         const __m128d c = _mm_unpacklo_pd(u0, u1), d = _mm_unpackhi_pd(u0, u1);
         if (_mm_movemask_pd(_mm_or_pd(_mm_cmpunord_pd(a, b), _mm_cmpunord_pd(c, d)))) break;
         const __m128d largest = _mm_max_pd(_mm_max_pd(d, c), _mm_max_pd(b, a));
-        __m128i offset = select_i32(_mm_castpd_ps(_mm_cmpeq_pd(c, largest)), below, below_right);
-        offset = select_i32(_mm_castpd_ps(_mm_cmpeq_pd(b, largest)), one, offset);
-        offset = select_i32(_mm_castpd_ps(_mm_cmpeq_pd(a, largest)), _mm_setzero_si128(), offset);
+        __m128i offset = select_bits(_mm_castpd_ps(_mm_cmpeq_pd(c, largest)), below, below_right);
+        offset = select_bits(_mm_castpd_ps(_mm_cmpeq_pd(b, largest)), one, offset);
+        offset = select_bits(_mm_castpd_ps(_mm_cmpeq_pd(a, largest)), _mm_setzero_si128(), offset);
         const __m128i index = _mm_add_epi64(_mm_add_epi64(_mm_set1_epi64x((long long)first + 2 * i), lanes), offset);
         _mm_storeu_pd(out + i, largest);
         _mm_storel_epi64((__m128i *)(positions + i), _mm_shuffle_epi32(index, _MM_SHUFFLE(2, 0, 2, 0)));

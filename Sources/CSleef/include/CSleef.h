@@ -80,6 +80,7 @@ void hebb_vm_unary_f64_at(int isa, int op, const double *x, double *y, long n);
 void hebb_vm_unary_f32_at(int isa, int op, const float *x, float *y, long n);
 void hebb_vm_pow_f64_at(int isa, const double *a, long stride_a, const double *b, long stride_b, double *y, long n);
 void hebb_vm_pow_f32_at(int isa, const float *a, long stride_a, const float *b, long stride_b, float *y, long n);
+
 /// 2×2 max-pooling (stride 2) of one row pair, four (float) or two (double) windows at a
 /// time with SSE2: window i covers top[2i], top[2i+1], bottom[2i], bottom[2i+1]; out[i] is
 /// its first maximum in that order (a -0 before a +0 stays -0) and positions[i] its index,
