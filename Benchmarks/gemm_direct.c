@@ -1,21 +1,10 @@
 /* The floor for Hebb's `A @ B`: cblas_dgemm / cblas_sgemm called directly on 1024x1024
  * matrices, median of 20 calls. Build: gcc -O2 gemm_direct.c -lopenblas -o /tmp/gemm_direct
  * (add -I/usr/include/x86_64-linux-gnu/openblas-pthread if cblas.h is not found). */
+#include "timing.h"
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int compare(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(void) {
     const int n = 1024, reps = 20;
@@ -29,15 +18,15 @@ int main(void) {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
         times[r] = now() - t0;
     }
-    qsort(times, reps, sizeof(double), compare);
-    printf("RESULT system=cblas-direct dtype=float64 n=1024 median_ms=%.2f gflops=%.1f\n", times[reps / 2] * 1e3, 2.0 * n * n * n / times[reps / 2] / 1e9);
+    double middle = median(times, reps);
+    printf("RESULT system=cblas-direct dtype=float64 n=1024 median_ms=%.2f gflops=%.1f\n", middle * 1e3, 2.0 * n * n * n / middle / 1e9);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, af, n, bf, n, 0, cf, n);
     for (int r = 0; r < reps; r++) {
         double t0 = now();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, af, n, bf, n, 0, cf, n);
         times[r] = now() - t0;
     }
-    qsort(times, reps, sizeof(double), compare);
-    printf("RESULT system=cblas-direct dtype=float32 n=1024 median_ms=%.2f gflops=%.1f\n", times[reps / 2] * 1e3, 2.0 * n * n * n / times[reps / 2] / 1e9);
+    middle = median(times, reps);
+    printf("RESULT system=cblas-direct dtype=float32 n=1024 median_ms=%.2f gflops=%.1f\n", middle * 1e3, 2.0 * n * n * n / middle / 1e9);
     return 0;
 }

@@ -3,22 +3,11 @@
 // microseconds per call (median of 5 runs). Backs the policy in Sources/HebbTensor/LinearAlgebra.swift
 // (products up to 2^18 multiply-adds go to LIBXSMM). Built and run by Benchmarks/run.sh.
 #include "../Sources/CXSMM/include/CXSMM.h"
+#include "timing.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int compare(const void *x, const void *y) {
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
 
 enum { XSMM, BLAS1, BLAS2 };
 
@@ -51,8 +40,7 @@ static double time_product(int engine, int single, int transpose_a, int transpos
         if (run >= 0) samples[run] = (now() - start) / calls * 1e6;
     }
     free(a); free(b); free(c);
-    qsort(samples, 5, sizeof samples[0], compare);
-    return samples[2];
+    return median(samples, 5);
 }
 
 int main(void) {
